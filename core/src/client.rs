@@ -1,0 +1,314 @@
+//! The client side: writing the opening request (RFC 6455 §4.1) and checking the server's
+//! response to it (RFC 6455 §4.1, items 1-6 of the response checks; RFC 7692 §7.1).
+
+use crate::head::{parse_response, Header, Limits, Singleton, Status};
+use crate::list::{is_token, ListFault};
+use crate::reason::{BufferTooSmall, RejectReason};
+use crate::response::HeadWriter;
+use crate::websocket::deflate::{self, DeflateOffer, DeflateParams};
+use crate::websocket::extensions::{self, Extension};
+use crate::websocket::key::Key;
+use crate::websocket::{PROTOCOL, VERSION};
+
+/// A WebSocket opening request to write (RFC 6455 §4.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientRequest<'a> {
+    /// The Host field value (RFC 9112 §3.2).
+    pub host: &'a str,
+    /// The request target, e.g. `/chat?room=1`.
+    pub target: &'a str,
+    /// 16 random bytes, freshly chosen for this request by the caller (RFC 6455 §4.1 item 7).
+    pub nonce: [u8; 16],
+    /// The Origin field, as browsers send it (RFC 6455 §4.1 item 8).
+    pub origin: Option<&'a str>,
+    /// Subprotocols offered, in preference order (RFC 6455 §4.1 item 10).
+    pub subprotocols: &'a [&'a str],
+    /// The Sec-WebSocket-Extensions value offered, e.g.
+    /// `permessage-deflate; client_max_window_bits` (RFC 6455 §4.1 item 11, RFC 7692 §5).
+    pub extensions: Option<&'a str>,
+}
+
+impl<'a> ClientRequest<'a> {
+    /// The Sec-WebSocket-Key this request sends.
+    pub fn key(&self) -> Key {
+        Key::from_nonce(&self.nonce)
+    }
+
+    /// Writes the request head into `buf` (RFC 6455 §4.1).
+    pub fn write(&self, buf: &mut [u8]) -> Result<usize, BufferTooSmall> {
+        let mut out = HeadWriter::new(buf);
+        out.put(b"GET ");
+        out.put(self.target.as_bytes());
+        out.put(b" HTTP/1.1\r\n");
+        out.field("Host", self.host.as_bytes());
+        out.field("Upgrade", PROTOCOL.as_bytes());
+        out.field("Connection", b"Upgrade");
+        out.field("Sec-WebSocket-Key", self.key().as_str().as_bytes());
+        out.field("Sec-WebSocket-Version", VERSION);
+        if let Some(origin) = self.origin {
+            out.field("Origin", origin.as_bytes());
+        }
+        if !self.subprotocols.is_empty() {
+            out.put(b"Sec-WebSocket-Protocol: ");
+            for (index, subprotocol) in self.subprotocols.iter().enumerate() {
+                if index > 0 {
+                    out.put(b", ");
+                }
+                out.put(subprotocol.as_bytes());
+            }
+            out.put(b"\r\n");
+        }
+        if let Some(extensions) = self.extensions {
+            out.field("Sec-WebSocket-Extensions", extensions.as_bytes());
+        }
+        out.put(b"\r\n");
+        out.finish()
+    }
+
+    /// What the response to this request must satisfy.
+    pub fn expectation(&self) -> Expectation<'a> {
+        Expectation {
+            key: self.key(),
+            subprotocols: self.subprotocols,
+            extensions: self.extensions.map(str::as_bytes),
+            limits: Limits::DEFAULT,
+        }
+    }
+}
+
+/// What a client sent, to check the server's response against (RFC 6455 §4.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Expectation<'a> {
+    /// The key the client sent.
+    pub key: Key,
+    /// The subprotocols it offered.
+    pub subprotocols: &'a [&'a str],
+    /// The Sec-WebSocket-Extensions value it sent.
+    pub extensions: Option<&'a [u8]>,
+    /// Size bounds on the response head.
+    pub limits: Limits,
+}
+
+/// The most extensions a response may accept that this crate records.
+pub const MAX_ACCEPTED_EXTENSIONS: usize = 4;
+
+/// A successful opening handshake, as the client sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Established<'b> {
+    /// The subprotocol the server chose, if any.
+    pub subprotocol: Option<&'b str>,
+    /// The permessage-deflate parameters in force, if the server accepted it.
+    pub deflate: Option<DeflateParams>,
+    /// Every extension the server accepted, in its order, with its parameters as written.
+    pub extensions: [Option<Extension<'b>>; MAX_ACCEPTED_EXTENSIONS],
+    /// The head's length; the bytes after it are the server's first frames.
+    pub consumed: usize,
+}
+
+/// Why a client must fail the connection (RFC 6455 §4.1: "_Fail the WebSocket Connection_").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ClientError {
+    /// The response head could not be parsed, or broke a size limit.
+    MalformedHead(RejectReason),
+    /// The response is not HTTP/1.1.
+    NotHttp11,
+    /// The server answered with a status other than 101.
+    NotSwitching {
+        /// The status received.
+        status: u16,
+    },
+    /// Upgrade is missing or is not exactly `websocket` (case-insensitive).
+    UpgradeNotWebsocket,
+    /// Connection has no `upgrade` option.
+    ConnectionNotUpgrade,
+    /// No Sec-WebSocket-Accept.
+    MissingAccept,
+    /// More than one Sec-WebSocket-Accept.
+    DuplicateAccept,
+    /// Sec-WebSocket-Accept does not match the key sent.
+    AcceptMismatch,
+    /// A Sec-WebSocket-Protocol the client did not offer, more than one, or not a token.
+    UnexpectedSubprotocol,
+    /// Sec-WebSocket-Extensions breaks its grammar.
+    MalformedExtensions,
+    /// An extension the client did not offer, accepted twice, or more than this crate records.
+    UnexpectedExtension,
+    /// permessage-deflate parameters that are invalid or do not answer the client's offer.
+    InvalidDeflateParams,
+}
+
+impl ClientError {
+    /// The HTTP status the server sent, where it is the cause.
+    pub const fn status(self) -> Option<u16> {
+        match self {
+            ClientError::NotSwitching { status } => Some(status),
+            _ => None,
+        }
+    }
+
+    /// A stable snake_case name, for logs and `cargo xtask inspect`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            ClientError::MalformedHead(_) => "malformed_head",
+            ClientError::NotHttp11 => "not_http_1_1",
+            ClientError::NotSwitching { .. } => "not_switching",
+            ClientError::UpgradeNotWebsocket => "upgrade_not_websocket",
+            ClientError::ConnectionNotUpgrade => "connection_not_upgrade",
+            ClientError::MissingAccept => "missing_accept",
+            ClientError::DuplicateAccept => "duplicate_accept",
+            ClientError::AcceptMismatch => "accept_mismatch",
+            ClientError::UnexpectedSubprotocol => "unexpected_subprotocol",
+            ClientError::MalformedExtensions => "malformed_extensions",
+            ClientError::UnexpectedExtension => "unexpected_extension",
+            ClientError::InvalidDeflateParams => "invalid_deflate_params",
+        }
+    }
+}
+
+impl core::fmt::Display for ClientError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            ClientError::MalformedHead(reason) => write!(f, "malformed_head ({})", reason.name()),
+            ClientError::NotSwitching { status } => write!(f, "not_switching ({status})"),
+            other => f.write_str(other.name()),
+        }
+    }
+}
+
+impl<'a> Expectation<'a> {
+    /// An expectation for a key given as text, e.g. from a capture; `None` if the key is invalid.
+    pub fn for_key(
+        key: &[u8],
+        subprotocols: &'a [&'a str],
+        extensions: Option<&'a [u8]>,
+    ) -> Option<Self> {
+        Some(Expectation {
+            key: Key::parse(key)?,
+            subprotocols,
+            extensions,
+            limits: Limits::DEFAULT,
+        })
+    }
+
+    /// Parses and checks a response head (RFC 6455 §4.1, RFC 7692 §7.1). `Partial` means
+    /// read more; bytes after the head are left for the WebSocket framing.
+    pub fn validate<'b>(
+        &self,
+        bytes: &'b [u8],
+        headers: &mut [Header<'b>],
+    ) -> Result<Status<Established<'b>>, ClientError> {
+        let head = match parse_response(bytes, headers, &self.limits) {
+            Err(reason) => return Err(ClientError::MalformedHead(reason)),
+            Ok(Status::Partial) => return Ok(Status::Partial),
+            Ok(Status::Complete(head)) => head,
+        };
+        if head.minor_version != 1 {
+            return Err(ClientError::NotHttp11);
+        }
+        if head.status != 101 {
+            return Err(ClientError::NotSwitching {
+                status: head.status,
+            });
+        }
+        let fields = &head.fields;
+        let max = self.limits.max_list_elements;
+        let mut upgrade = fields.list("upgrade").bounded(max);
+        let upgrade_ok = matches!(
+            (upgrade.next(), upgrade.next()),
+            (Some(Ok(only)), None) if only.eq_ignore_ascii_case(PROTOCOL.as_bytes())
+        );
+        if !upgrade_ok {
+            return Err(ClientError::UpgradeNotWebsocket);
+        }
+        if fields.list("connection").contains_token("upgrade", max) != Ok(true) {
+            return Err(ClientError::ConnectionNotUpgrade);
+        }
+        match fields.singleton("sec-websocket-accept") {
+            Singleton::One(accept) if accept == self.key.accept().as_bytes() => {}
+            Singleton::One(_) => return Err(ClientError::AcceptMismatch),
+            Singleton::Missing => return Err(ClientError::MissingAccept),
+            Singleton::Repeated => return Err(ClientError::DuplicateAccept),
+        }
+        let subprotocol =
+            self.check_subprotocol(fields.list("sec-websocket-protocol").bounded(max))?;
+        let (deflate, extensions) =
+            self.check_extensions(fields.list("sec-websocket-extensions").bounded(max))?;
+        Ok(Status::Complete(Established {
+            subprotocol,
+            deflate,
+            extensions,
+            consumed: head.consumed,
+        }))
+    }
+
+    /// At most one subprotocol, and only one the client offered (RFC 6455 §4.1 response item 6).
+    fn check_subprotocol<'b>(
+        &self,
+        mut elements: impl Iterator<Item = Result<&'b [u8], ListFault>>,
+    ) -> Result<Option<&'b str>, ClientError> {
+        let Some(first) = elements.next() else {
+            return Ok(None);
+        };
+        let chosen = first.map_err(|_| ClientError::UnexpectedSubprotocol)?;
+        let offered = self.subprotocols.iter().any(|s| s.as_bytes() == chosen);
+        if elements.next().is_some() || !is_token(chosen) || !offered {
+            return Err(ClientError::UnexpectedSubprotocol);
+        }
+        Ok(core::str::from_utf8(chosen).ok())
+    }
+
+    /// Every accepted extension was offered, once; permessage-deflate answers an offer
+    /// (RFC 6455 §4.1 response item 5, §9.1; RFC 7692 §7.1).
+    fn check_extensions<'b>(
+        &self,
+        elements: impl Iterator<Item = Result<&'b [u8], ListFault>>,
+    ) -> Result<
+        (
+            Option<DeflateParams>,
+            [Option<Extension<'b>>; MAX_ACCEPTED_EXTENSIONS],
+        ),
+        ClientError,
+    > {
+        let mut accepted = [None; MAX_ACCEPTED_EXTENSIONS];
+        let mut deflate = None;
+        for (index, extension) in extensions::offers(elements).enumerate() {
+            let extension = extension.map_err(|_| ClientError::MalformedExtensions)?;
+            let seen_before = accepted
+                .iter()
+                .flatten()
+                .any(|e: &Extension<'_>| e.name == extension.name);
+            if seen_before || !self.offered(extension.name) {
+                return Err(ClientError::UnexpectedExtension);
+            }
+            if extension.name == deflate::NAME {
+                let params = DeflateParams::parse_response(extension.params)
+                    .filter(|params| self.deflate_offers().any(|offer| params.answers(&offer)))
+                    .ok_or(ClientError::InvalidDeflateParams)?;
+                deflate = Some(params);
+            }
+            *accepted
+                .get_mut(index)
+                .ok_or(ClientError::UnexpectedExtension)? = Some(extension);
+        }
+        Ok((deflate, accepted))
+    }
+
+    /// The client's own offers, as written; an unparsable element counts as no offer.
+    fn offered_extensions(&self) -> impl Iterator<Item = Extension<'a>> {
+        let value = self.extensions.unwrap_or_default();
+        crate::list::Elements::new(value)
+            .filter_map(Result::ok)
+            .filter_map(Extension::parse)
+    }
+
+    fn offered(&self, name: &str) -> bool {
+        self.offered_extensions().any(|offer| offer.name == name)
+    }
+
+    fn deflate_offers(&self) -> impl Iterator<Item = DeflateOffer> + 'a {
+        self.offered_extensions()
+            .filter(|offer| offer.name == deflate::NAME)
+            .filter_map(|offer| DeflateOffer::parse(offer.params))
+    }
+}

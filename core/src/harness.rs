@@ -1,0 +1,1 @@
+//! Fuzz and replay harnesses (filled in by the fuzz work).

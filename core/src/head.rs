@@ -1,0 +1,218 @@
+//! Request and response heads over httparse (RFC 9112 §2-§5): borrowed views, caller-owned
+//! header storage, bounded size, and the number of bytes the head used.
+
+use crate::list::{FieldValues, ListElements};
+use crate::reason::RejectReason;
+
+pub use httparse::{Header, EMPTY_HEADER};
+
+/// Bounds on what a peer may send (RFC 9110 §5.4, RFC 6585 §5).
+///
+/// The header count bound is the length of the header storage the caller passes in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The largest head, request line and terminating empty line included.
+    pub max_head_bytes: usize,
+    /// The most elements one list header (all its fields combined) may hold.
+    pub max_list_elements: usize,
+}
+
+impl Limits {
+    /// 8 KiB heads and 32 elements per list: more than any browser sends.
+    pub const DEFAULT: Limits = Limits {
+        max_head_bytes: 8 * 1024,
+        max_list_elements: 32,
+    };
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// The result of feeding bytes to a head parser: more bytes needed, or a complete value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status<T> {
+    /// The head has not ended yet and is still within the limits: read more bytes.
+    Partial,
+    /// The head is complete.
+    Complete(T),
+}
+
+impl<T> Status<T> {
+    /// The complete value, if any.
+    pub fn complete(self) -> Option<T> {
+        match self {
+            Status::Complete(value) => Some(value),
+            Status::Partial => None,
+        }
+    }
+}
+
+/// The header fields of a parsed head, looked up case-insensitively (RFC 9110 §5.1).
+#[derive(Debug, Clone, Copy)]
+pub struct Fields<'h, 'b> {
+    headers: &'h [Header<'b>],
+}
+
+/// How many fields of one name a head has, and the value when there is exactly one
+/// (RFC 9110 §5.3: singleton fields must not repeat).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Singleton<'b> {
+    /// The field is absent.
+    Missing,
+    /// The field appears once, with this OWS-trimmed value.
+    One(&'b [u8]),
+    /// The field appears more than once.
+    Repeated,
+}
+
+impl<'h, 'b> Fields<'h, 'b> {
+    /// Wraps parsed headers.
+    pub fn new(headers: &'h [Header<'b>]) -> Self {
+        Self { headers }
+    }
+
+    /// The raw headers, in the order received.
+    pub fn as_slice(&self) -> &'h [Header<'b>] {
+        self.headers
+    }
+
+    /// A singleton field's value (RFC 9110 §5.3).
+    pub fn singleton(&self, name: &str) -> Singleton<'b> {
+        let mut found = Singleton::Missing;
+        for header in self.headers {
+            if header.name.eq_ignore_ascii_case(name) {
+                if found != Singleton::Missing {
+                    return Singleton::Repeated;
+                }
+                found = Singleton::One(crate::list::trim_ows(header.value));
+            }
+        }
+        found
+    }
+
+    /// Whether any field has this name.
+    pub fn contains(&self, name: &str) -> bool {
+        self.headers
+            .iter()
+            .any(|header| header.name.eq_ignore_ascii_case(name))
+    }
+
+    /// Every field value with this name, in order (RFC 9110 §5.3: repeated list fields combine).
+    pub fn values(&self, name: &'static str) -> FieldValues<'h, 'b> {
+        FieldValues::new(self.headers, name)
+    }
+
+    /// The elements of a list header, all its fields combined in order (RFC 9110 §5.6.1).
+    pub fn list(&self, name: &'static str) -> ListElements<'h, 'b> {
+        ListElements::new(self.values(name))
+    }
+}
+
+/// A parsed request head (RFC 9112 §3), borrowing the input bytes and the header storage.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestHead<'h, 'b> {
+    /// The method token, case-sensitive (RFC 9110 §9.1).
+    pub method: &'b str,
+    /// The request target as sent.
+    pub target: &'b str,
+    /// The minor version: 0 for HTTP/1.0, 1 for HTTP/1.1.
+    pub minor_version: u8,
+    /// The header fields.
+    pub fields: Fields<'h, 'b>,
+    /// How many bytes the head used, final CRLF included; bytes after it are not the head's.
+    pub consumed: usize,
+}
+
+/// A parsed response head (RFC 9112 §4).
+#[derive(Debug, Clone, Copy)]
+pub struct ResponseHead<'h, 'b> {
+    /// The minor version: 0 for HTTP/1.0, 1 for HTTP/1.1.
+    pub minor_version: u8,
+    /// The status code.
+    pub status: u16,
+    /// The reason phrase as sent.
+    pub reason: &'b str,
+    /// The header fields.
+    pub fields: Fields<'h, 'b>,
+    /// How many bytes the head used; bytes after it belong to the next protocol.
+    pub consumed: usize,
+}
+
+/// Why a head could not be parsed, with the status a server answers it with.
+fn parse_error(error: httparse::Error) -> RejectReason {
+    match error {
+        httparse::Error::TooManyHeaders => RejectReason::TooManyHeaders,
+        httparse::Error::Version => RejectReason::UnsupportedHttpVersion,
+        _ => RejectReason::MalformedHead,
+    }
+}
+
+/// Applies the size limit to an httparse result (RFC 6585 §5): an unfinished head already
+/// at the limit, or a finished one past it, is rejected rather than waited on.
+fn bounded(
+    result: Result<httparse::Status<usize>, httparse::Error>,
+    input_len: usize,
+    limits: &Limits,
+) -> Result<Status<usize>, RejectReason> {
+    match result.map_err(parse_error)? {
+        httparse::Status::Complete(consumed) if consumed <= limits.max_head_bytes => {
+            Ok(Status::Complete(consumed))
+        }
+        httparse::Status::Partial if input_len < limits.max_head_bytes => Ok(Status::Partial),
+        _ => Err(RejectReason::HeadTooLarge),
+    }
+}
+
+/// Parses a request head from the start of `bytes` (RFC 9112 §2.2, §3).
+///
+/// `headers` is the caller's storage; its length bounds the field count. Bytes after the
+/// head are never read. An error carries the status to answer with.
+pub fn parse_request<'h, 'b>(
+    bytes: &'b [u8],
+    headers: &'h mut [Header<'b>],
+    limits: &Limits,
+) -> Result<Status<RequestHead<'h, 'b>>, RejectReason> {
+    let mut request = httparse::Request::new(headers);
+    let status = bounded(request.parse(bytes), bytes.len(), limits)?;
+    let Status::Complete(consumed) = status else {
+        return Ok(Status::Partial);
+    };
+    match (request.method, request.path, request.version) {
+        (Some(method), Some(target), Some(minor_version)) => Ok(Status::Complete(RequestHead {
+            method,
+            target,
+            minor_version,
+            fields: Fields::new(request.headers),
+            consumed,
+        })),
+        _ => Err(RejectReason::MalformedHead),
+    }
+}
+
+/// Parses a response head from the start of `bytes` (RFC 9112 §4).
+///
+/// Bytes after the head belong to the next protocol and are never read.
+pub fn parse_response<'h, 'b>(
+    bytes: &'b [u8],
+    headers: &'h mut [Header<'b>],
+    limits: &Limits,
+) -> Result<Status<ResponseHead<'h, 'b>>, RejectReason> {
+    let mut response = httparse::Response::new(headers);
+    let status = bounded(response.parse(bytes), bytes.len(), limits)?;
+    let Status::Complete(consumed) = status else {
+        return Ok(Status::Partial);
+    };
+    match (response.version, response.code) {
+        (Some(minor_version), Some(status)) => Ok(Status::Complete(ResponseHead {
+            minor_version,
+            status,
+            reason: response.reason.unwrap_or(""),
+            fields: Fields::new(response.headers),
+            consumed,
+        })),
+        _ => Err(RejectReason::MalformedHead),
+    }
+}

@@ -1,0 +1,514 @@
+//! The list grammar of RFC 9110 §5.6: `#element` lists with OWS and empty elements,
+//! tokens (§5.6.2), quoted-string with quoted-pair (§5.6.4), and `;` parameters (§5.6.6).
+//!
+//! Every parser here walks borrowed bytes and yields sub-slices; nothing is copied.
+
+use httparse::Header;
+
+/// Whether `byte` is a `tchar` (RFC 9110 §5.6.2).
+pub const fn is_tchar(byte: u8) -> bool {
+    matches!(byte,
+        b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_'
+        | b'`' | b'|' | b'~' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z')
+}
+
+/// Whether `bytes` is a non-empty `token` (RFC 9110 §5.6.2).
+pub fn is_token(bytes: &[u8]) -> bool {
+    !bytes.is_empty() && bytes.iter().all(|&byte| is_tchar(byte))
+}
+
+/// Whether `byte` is optional whitespace, SP or HTAB (RFC 9110 §5.6.3).
+pub const fn is_ows(byte: u8) -> bool {
+    byte == b' ' || byte == b'\t'
+}
+
+/// `bytes` without leading and trailing OWS (RFC 9110 §5.6.3).
+pub fn trim_ows(bytes: &[u8]) -> &[u8] {
+    let start = bytes
+        .iter()
+        .position(|&b| !is_ows(b))
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|&b| !is_ows(b))
+        .map_or(start, |i| i + 1);
+    bytes.get(start..end).unwrap_or_default()
+}
+
+/// Whether `byte` may stand unescaped inside a quoted-string: `qdtext` (RFC 9110 §5.6.4).
+const fn is_qdtext(byte: u8) -> bool {
+    matches!(byte, b'\t' | b' ' | 0x21 | 0x23..=0x5B | 0x5D..=0x7E | 0x80..=0xFF)
+}
+
+/// Whether `byte` may follow a backslash in a `quoted-pair` (RFC 9110 §5.6.4).
+const fn is_quoted_pair_char(byte: u8) -> bool {
+    matches!(byte, b'\t' | b' ' | 0x21..=0x7E | 0x80..=0xFF)
+}
+
+/// The length of the quoted-string at the start of `bytes`, both quotes included,
+/// or `None` when `bytes` does not start with a well-formed one (RFC 9110 §5.6.4).
+pub fn quoted_string_len(bytes: &[u8]) -> Option<usize> {
+    let mut iter = bytes.iter().enumerate();
+    if iter.next()?.1 != &b'"' {
+        return None;
+    }
+    while let Some((index, &byte)) = iter.next() {
+        match byte {
+            b'"' => return Some(index + 1),
+            b'\\' => {
+                let (_, &escaped) = iter.next()?;
+                if !is_quoted_pair_char(escaped) {
+                    return None;
+                }
+            }
+            _ if is_qdtext(byte) => {}
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// The content of a well-formed quoted-string with each quoted-pair resolved
+/// (RFC 9110 §5.6.4). `quoted` is the text between the quotes.
+#[derive(Debug, Clone)]
+pub struct Unescaped<'b> {
+    rest: core::slice::Iter<'b, u8>,
+}
+
+impl<'b> Unescaped<'b> {
+    /// Unescapes the text between a quoted-string's quotes.
+    pub fn new(quoted: &'b [u8]) -> Self {
+        Self {
+            rest: quoted.iter(),
+        }
+    }
+}
+
+impl Iterator for Unescaped<'_> {
+    type Item = u8;
+
+    fn next(&mut self) -> Option<u8> {
+        match self.rest.next()? {
+            b'\\' => self.rest.next().copied(),
+            &byte => Some(byte),
+        }
+    }
+}
+
+/// A list element that breaks the grammar: an unterminated quoted-string, or an
+/// element the caller's grammar does not accept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MalformedList;
+
+/// The non-empty, OWS-trimmed elements of one field value (RFC 9110 §5.6.1).
+///
+/// Commas inside quoted-strings do not split; empty elements are skipped, so
+/// `, ,a,,b ,` yields `a` and `b`. An unterminated quoted-string yields one error and ends.
+#[derive(Debug, Clone)]
+pub struct Elements<'b> {
+    rest: &'b [u8],
+    failed: bool,
+}
+
+impl<'b> Elements<'b> {
+    /// Splits one field value.
+    pub fn new(value: &'b [u8]) -> Self {
+        Self {
+            rest: value,
+            failed: false,
+        }
+    }
+
+    /// The byte length of the element at the start of `rest` (up to, not including, a comma).
+    fn element_len(rest: &[u8]) -> Result<usize, MalformedList> {
+        let mut index = 0;
+        while let Some(&byte) = rest.get(index) {
+            match byte {
+                b',' => return Ok(index),
+                b'"' => {
+                    let quoted = rest.get(index..).unwrap_or_default();
+                    index += quoted_string_len(quoted).ok_or(MalformedList)?;
+                }
+                _ => index += 1,
+            }
+        }
+        Ok(index)
+    }
+}
+
+impl<'b> Iterator for Elements<'b> {
+    type Item = Result<&'b [u8], MalformedList>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while !self.failed && !self.rest.is_empty() {
+            let Ok(len) = Self::element_len(self.rest) else {
+                self.failed = true;
+                return Some(Err(MalformedList));
+            };
+            let (element, rest) = self.rest.split_at(len);
+            self.rest = rest.get(1..).unwrap_or_default();
+            let element = trim_ows(element);
+            if !element.is_empty() {
+                return Some(Ok(element));
+            }
+        }
+        None
+    }
+}
+
+/// The values of every field with one name, in the order received (RFC 9110 §5.3).
+#[derive(Debug, Clone)]
+pub struct FieldValues<'h, 'b> {
+    headers: core::slice::Iter<'h, Header<'b>>,
+    name: &'static str,
+}
+
+impl<'h, 'b> FieldValues<'h, 'b> {
+    /// The fields named `name` (case-insensitively) among `headers`.
+    pub fn new(headers: &'h [Header<'b>], name: &'static str) -> Self {
+        Self {
+            headers: headers.iter(),
+            name,
+        }
+    }
+}
+
+impl<'b> Iterator for FieldValues<'_, 'b> {
+    type Item = &'b [u8];
+
+    fn next(&mut self) -> Option<&'b [u8]> {
+        let name = self.name;
+        self.headers
+            .find(|header| header.name.eq_ignore_ascii_case(name))
+            .map(|header| header.value)
+    }
+}
+
+/// The elements of a list header with all its fields combined in order (RFC 9110 §5.3, §5.6.1).
+#[derive(Debug, Clone)]
+pub struct ListElements<'h, 'b> {
+    fields: FieldValues<'h, 'b>,
+    current: Elements<'b>,
+}
+
+impl<'h, 'b> ListElements<'h, 'b> {
+    /// Combines the elements of every value `fields` yields.
+    pub fn new(fields: FieldValues<'h, 'b>) -> Self {
+        Self {
+            fields,
+            current: Elements::new(&[]),
+        }
+    }
+
+    /// Whether the list holds `token`, compared case-insensitively, as for Connection
+    /// options and the `websocket` protocol name (RFC 9110 §7.6.1, RFC 6455 §4.2.1).
+    /// Elements are checked to be tokens up to `max` elements.
+    pub fn contains_token(self, token: &str, max: usize) -> Result<bool, ListFault> {
+        let mut found = false;
+        for element in self.bounded(max) {
+            let element = element?;
+            if !is_token(element) {
+                return Err(ListFault::Malformed);
+            }
+            found |= element.eq_ignore_ascii_case(token.as_bytes());
+        }
+        Ok(found)
+    }
+
+    /// These elements, failing with [`ListFault::TooMany`] past `max` of them.
+    pub fn bounded(self, max: usize) -> Bounded<Self> {
+        Bounded {
+            inner: self,
+            left: max,
+        }
+    }
+}
+
+impl<'b> Iterator for ListElements<'_, 'b> {
+    type Item = Result<&'b [u8], MalformedList>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(element) = self.current.next() {
+                return Some(element);
+            }
+            self.current = Elements::new(self.fields.next()?);
+        }
+    }
+}
+
+/// What went wrong reading a bounded list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListFault {
+    /// An element breaks the grammar.
+    Malformed,
+    /// More elements than the limit.
+    TooMany,
+}
+
+impl From<MalformedList> for ListFault {
+    fn from(_: MalformedList) -> Self {
+        ListFault::Malformed
+    }
+}
+
+/// A list iterator that fails once more than a fixed number of elements arrive.
+#[derive(Debug, Clone)]
+pub struct Bounded<I> {
+    inner: I,
+    left: usize,
+}
+
+impl<'b, I: Iterator<Item = Result<&'b [u8], MalformedList>>> Iterator for Bounded<I> {
+    type Item = Result<&'b [u8], ListFault>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let element = self.inner.next()?;
+        if self.left == 0 {
+            return Some(Err(ListFault::TooMany));
+        }
+        self.left -= 1;
+        Some(element.map_err(ListFault::from))
+    }
+}
+
+/// One `;`-separated parameter: `token [ BWS "=" BWS ( token / quoted-string ) ]`
+/// (RFC 9110 §5.6.6, as RFC 6455 §9.1 uses it for extension parameters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Param<'b> {
+    /// The parameter name, a token.
+    pub name: &'b [u8],
+    /// The value, if the parameter has one.
+    pub value: Option<ParamValue<'b>>,
+}
+
+/// A parameter value as written: a token, or the text between a quoted-string's quotes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamValue<'b> {
+    /// A bare token.
+    Token(&'b [u8]),
+    /// A quoted-string's inner text, quoted-pairs still escaped.
+    Quoted(&'b [u8]),
+}
+
+impl<'b> ParamValue<'b> {
+    /// The value's bytes with quoted-pairs resolved.
+    pub fn bytes(&self) -> Unescaped<'b> {
+        match *self {
+            ParamValue::Token(token) => Unescaped::new(token),
+            ParamValue::Quoted(quoted) => Unescaped::new(quoted),
+        }
+    }
+
+    /// Whether two values mean the same bytes, however each was written.
+    pub fn same_as(&self, other: &ParamValue<'_>) -> bool {
+        self.bytes().eq(other.bytes())
+    }
+}
+
+/// Reads one parameter at the start of `bytes` (after a `;`), returning it and the rest
+/// after its OWS, or `None` when it breaks the grammar.
+fn read_param(bytes: &[u8]) -> Option<(Param<'_>, &[u8])> {
+    let bytes = trim_leading_ows(bytes);
+    let name_len = bytes
+        .iter()
+        .position(|&b| !is_tchar(b))
+        .unwrap_or(bytes.len());
+    let (name, rest) = bytes.split_at(name_len);
+    if name.is_empty() {
+        return None;
+    }
+    let rest = trim_leading_ows(rest);
+    let Some(after_equals) = rest.strip_prefix(b"=") else {
+        return Some((Param { name, value: None }, rest));
+    };
+    let after_equals = trim_leading_ows(after_equals);
+    let (value, rest) = if after_equals.first() == Some(&b'"') {
+        let len = quoted_string_len(after_equals)?;
+        let inner = after_equals.get(1..len - 1)?;
+        (ParamValue::Quoted(inner), after_equals.get(len..)?)
+    } else {
+        let len = after_equals
+            .iter()
+            .position(|&b| !is_tchar(b))
+            .unwrap_or(after_equals.len());
+        if len == 0 {
+            return None;
+        }
+        let (token, rest) = after_equals.split_at(len);
+        (ParamValue::Token(token), rest)
+    };
+    let param = Param {
+        name,
+        value: Some(value),
+    };
+    Some((param, trim_leading_ows(rest)))
+}
+
+fn trim_leading_ows(bytes: &[u8]) -> &[u8] {
+    let start = bytes
+        .iter()
+        .position(|&b| !is_ows(b))
+        .unwrap_or(bytes.len());
+    bytes.get(start..).unwrap_or_default()
+}
+
+/// Splits an element `token *( OWS ";" OWS param )` into its leading token and its
+/// parameter text, checking the whole element (RFC 9110 §5.6.6, RFC 6455 §9.1).
+pub fn split_parameterised(element: &[u8]) -> Result<(&[u8], Params<'_>), MalformedList> {
+    let name_len = element
+        .iter()
+        .position(|&b| !is_tchar(b))
+        .unwrap_or(element.len());
+    let (name, rest) = element.split_at(name_len);
+    if name.is_empty() {
+        return Err(MalformedList);
+    }
+    let params = trim_leading_ows(rest);
+    let mut check = params;
+    while !check.is_empty() {
+        let after_semicolon = check.strip_prefix(b";").ok_or(MalformedList)?;
+        let (_, rest) = read_param(after_semicolon).ok_or(MalformedList)?;
+        check = rest;
+    }
+    Ok((name, Params { rest: params }))
+}
+
+/// The parameters of an element that [`split_parameterised`] has checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Params<'b> {
+    rest: &'b [u8],
+}
+
+impl<'b> Iterator for Params<'b> {
+    type Item = Param<'b>;
+
+    fn next(&mut self) -> Option<Param<'b>> {
+        let after_semicolon = self.rest.strip_prefix(b";")?;
+        let (param, rest) = read_param(after_semicolon)?;
+        self.rest = rest;
+        Some(param)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn collect(value: &[u8]) -> ([&[u8]; 8], usize, bool) {
+        let mut out: [&[u8]; 8] = [b""; 8];
+        let mut count = 0;
+        let mut failed = false;
+        for element in Elements::new(value) {
+            match element {
+                Ok(e) => {
+                    out[count] = e;
+                    count += 1;
+                }
+                Err(_) => failed = true,
+            }
+        }
+        (out, count, failed)
+    }
+
+    #[test]
+    fn empty_elements_and_ows_vanish() {
+        let (out, count, failed) = collect(b", ,a,,b ,");
+        assert_eq!(&out[..count], &[&b"a"[..], b"b"]);
+        assert!(!failed);
+        assert_eq!(collect(b"").1, 0);
+        assert_eq!(collect(b" , \t,").1, 0);
+    }
+
+    #[test]
+    fn quoted_commas_do_not_split() {
+        let (out, count, _) = collect(br#"x; a="1,2", y"#);
+        assert_eq!(&out[..count], &[&br#"x; a="1,2""#[..], b"y"]);
+    }
+
+    #[test]
+    fn unterminated_quote_is_an_error() {
+        let (_, count, failed) = collect(br#"a, "b"#);
+        assert_eq!(count, 1);
+        assert!(failed);
+        assert_eq!(quoted_string_len(br#""a\"#), None);
+        assert_eq!(quoted_string_len(b"\"a\x01\""), None);
+    }
+
+    #[test]
+    fn quoted_pairs_unescape() {
+        assert_eq!(quoted_string_len(br#""a\"b" rest"#), Some(6));
+        let text: [u8; 3] = {
+            let mut buf = [0u8; 3];
+            for (slot, byte) in buf.iter_mut().zip(Unescaped::new(br#"a\"b"#)) {
+                *slot = byte;
+            }
+            buf
+        };
+        assert_eq!(&text, b"a\"b");
+    }
+
+    #[test]
+    fn trims_ows_only() {
+        assert_eq!(trim_ows(b" \t a b\t "), b"a b");
+        assert_eq!(trim_ows(b"  "), b"");
+    }
+
+    #[test]
+    fn tokens() {
+        assert!(is_token(b"permessage-deflate"));
+        assert!(!is_token(b""));
+        assert!(!is_token(b"a b"));
+        assert!(!is_token(b"a/b"));
+    }
+
+    #[test]
+    fn parameters_parse_with_bws_and_quotes() {
+        let (name, params) =
+            split_parameterised(br#"ext ; a ; b = 1 ;c="x\"y""#).expect("well-formed");
+        assert_eq!(name, b"ext");
+        let mut params = params;
+        assert_eq!(
+            params.next(),
+            Some(Param {
+                name: b"a",
+                value: None
+            })
+        );
+        assert_eq!(
+            params.next(),
+            Some(Param {
+                name: b"b",
+                value: Some(ParamValue::Token(b"1"))
+            })
+        );
+        assert_eq!(
+            params.next(),
+            Some(Param {
+                name: b"c",
+                value: Some(ParamValue::Quoted(br#"x\"y"#))
+            })
+        );
+        assert_eq!(params.next(), None);
+    }
+
+    #[test]
+    fn malformed_parameters_are_errors() {
+        for bad in [
+            &b"ext;"[..],
+            b"ext;=1",
+            b"ext;a=",
+            b"ext a",
+            b";a",
+            b"ext;a=\"1",
+            b"ext;a=1 2",
+            b"ext;a b",
+        ] {
+            assert!(
+                split_parameterised(bad).is_err(),
+                "{:?}",
+                core::str::from_utf8(bad)
+            );
+        }
+    }
+}

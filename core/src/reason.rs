@@ -1,0 +1,193 @@
+//! Typed verdicts: why a request was rejected or declined, and the HTTP status each maps to.
+
+/// Why the server refuses a request outright; each variant maps to one HTTP status
+/// (RFC 9110 §15.5, RFC 6455 §4.2.2, RFC 6585 §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RejectReason {
+    /// The head is not valid HTTP/1.x syntax (RFC 9112 §2-§5): 400.
+    MalformedHead,
+    /// The head did not end within the size limit: 431 (RFC 6585 §5).
+    HeadTooLarge,
+    /// More header fields than the caller's storage holds: 431 (RFC 6585 §5).
+    TooManyHeaders,
+    /// A list header holds more elements than the limit allows: 431 (RFC 6585 §5).
+    TooManyListElements,
+    /// The request line names a version other than HTTP/1.0 or HTTP/1.1, such as the
+    /// HTTP/2 connection preface `PRI * HTTP/2.0` (RFC 9113 §3.4): 505.
+    UnsupportedHttpVersion,
+    /// No Host field in an HTTP/1.1 request (RFC 9112 §3.2): 400.
+    MissingHost,
+    /// More than one Host field (RFC 9112 §3.2): 400.
+    DuplicateHost,
+    /// The Connection field is not a list of tokens (RFC 9110 §7.6.1): 400.
+    MalformedConnection,
+    /// The Upgrade field is not a list of protocol[/version] tokens (RFC 9110 §7.8): 400.
+    MalformedUpgrade,
+    /// The policy requires an upgrade and the request offers none it takes (RFC 9110 §15.5.22): 426.
+    UpgradeRequired,
+    /// A WebSocket opening handshake must be a GET (RFC 6455 §4.2.1 item 1): 400.
+    MethodNotGet,
+    /// No Sec-WebSocket-Key (RFC 6455 §4.2.1 item 5): 400.
+    MissingKey,
+    /// More than one Sec-WebSocket-Key (RFC 6455 §11.3.1): 400.
+    DuplicateKey,
+    /// Sec-WebSocket-Key is not base64 of 16 bytes (RFC 6455 §4.1, §4.2.1 item 5): 400.
+    InvalidKey,
+    /// No Sec-WebSocket-Version (RFC 6455 §4.2.1 item 6): 426 with `Sec-WebSocket-Version: 13`.
+    MissingVersion,
+    /// More than one Sec-WebSocket-Version (RFC 6455 §11.3.5): 426 with `Sec-WebSocket-Version: 13`.
+    DuplicateVersion,
+    /// Sec-WebSocket-Version is not exactly 13 (RFC 6455 §4.2.2): 426 with `Sec-WebSocket-Version: 13`.
+    UnsupportedVersion,
+    /// More than one Origin field (RFC 6454 §7.3): the caller's origin check cannot be trusted: 400.
+    DuplicateOrigin,
+    /// Sec-WebSocket-Protocol is not a list of tokens (RFC 6455 §4.1, §11.3.4): 400.
+    MalformedSubprotocols,
+    /// Sec-WebSocket-Extensions does not follow its grammar (RFC 6455 §9.1): 400.
+    MalformedExtensions,
+}
+
+impl RejectReason {
+    /// Every variant, for tests and tools that enumerate them.
+    pub const ALL: [RejectReason; 20] = [
+        Self::MalformedHead,
+        Self::HeadTooLarge,
+        Self::TooManyHeaders,
+        Self::TooManyListElements,
+        Self::UnsupportedHttpVersion,
+        Self::MissingHost,
+        Self::DuplicateHost,
+        Self::MalformedConnection,
+        Self::MalformedUpgrade,
+        Self::UpgradeRequired,
+        Self::MethodNotGet,
+        Self::MissingKey,
+        Self::DuplicateKey,
+        Self::InvalidKey,
+        Self::MissingVersion,
+        Self::DuplicateVersion,
+        Self::UnsupportedVersion,
+        Self::DuplicateOrigin,
+        Self::MalformedSubprotocols,
+        Self::MalformedExtensions,
+    ];
+
+    /// The HTTP status code of the response this rejection gets.
+    pub const fn status(self) -> u16 {
+        match self {
+            Self::HeadTooLarge | Self::TooManyHeaders | Self::TooManyListElements => 431,
+            Self::UnsupportedHttpVersion => 505,
+            Self::UpgradeRequired
+            | Self::MissingVersion
+            | Self::DuplicateVersion
+            | Self::UnsupportedVersion => 426,
+            Self::MalformedHead
+            | Self::MissingHost
+            | Self::DuplicateHost
+            | Self::MalformedConnection
+            | Self::MalformedUpgrade
+            | Self::MethodNotGet
+            | Self::MissingKey
+            | Self::DuplicateKey
+            | Self::InvalidKey
+            | Self::DuplicateOrigin
+            | Self::MalformedSubprotocols
+            | Self::MalformedExtensions => 400,
+        }
+    }
+
+    /// Whether the 426 response carries `Sec-WebSocket-Version: 13` (RFC 6455 §4.2.2).
+    pub const fn advertises_websocket_version(self) -> bool {
+        matches!(
+            self,
+            Self::MissingVersion | Self::DuplicateVersion | Self::UnsupportedVersion
+        )
+    }
+
+    /// A stable snake_case name, for logs and `cargo xtask inspect`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::MalformedHead => "malformed_head",
+            Self::HeadTooLarge => "head_too_large",
+            Self::TooManyHeaders => "too_many_headers",
+            Self::TooManyListElements => "too_many_list_elements",
+            Self::UnsupportedHttpVersion => "unsupported_http_version",
+            Self::MissingHost => "missing_host",
+            Self::DuplicateHost => "duplicate_host",
+            Self::MalformedConnection => "malformed_connection",
+            Self::MalformedUpgrade => "malformed_upgrade",
+            Self::UpgradeRequired => "upgrade_required",
+            Self::MethodNotGet => "method_not_get",
+            Self::MissingKey => "missing_key",
+            Self::DuplicateKey => "duplicate_key",
+            Self::InvalidKey => "invalid_key",
+            Self::MissingVersion => "missing_version",
+            Self::DuplicateVersion => "duplicate_version",
+            Self::UnsupportedVersion => "unsupported_version",
+            Self::DuplicateOrigin => "duplicate_origin",
+            Self::MalformedSubprotocols => "malformed_subprotocols",
+            Self::MalformedExtensions => "malformed_extensions",
+        }
+    }
+}
+
+impl core::fmt::Display for RejectReason {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "{} ({})", self.name(), self.status())
+    }
+}
+
+/// Why the server does not switch but serves the request normally: the Upgrade field
+/// is ignored (RFC 9110 §7.8: "A server MAY ignore a received Upgrade header field").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DeclineReason {
+    /// The request has no Upgrade field.
+    NoUpgrade,
+    /// Upgrade is present but Connection has no `upgrade` option (RFC 9110 §7.8).
+    ConnectionWithoutUpgrade,
+    /// The request is HTTP/1.0, whose Upgrade a server must ignore (RFC 9110 §7.8).
+    Http10,
+    /// None of the offered protocols is one this server takes.
+    UnsupportedProtocol,
+}
+
+impl DeclineReason {
+    /// Every variant, for tests and tools that enumerate them.
+    pub const ALL: [DeclineReason; 4] = [
+        Self::NoUpgrade,
+        Self::ConnectionWithoutUpgrade,
+        Self::Http10,
+        Self::UnsupportedProtocol,
+    ];
+
+    /// A stable snake_case name, for logs and `cargo xtask inspect`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::NoUpgrade => "no_upgrade",
+            Self::ConnectionWithoutUpgrade => "connection_without_upgrade",
+            Self::Http10 => "http_1_0",
+            Self::UnsupportedProtocol => "unsupported_protocol",
+        }
+    }
+}
+
+impl core::fmt::Display for DeclineReason {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The caller's buffer cannot hold the head being written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct BufferTooSmall {
+    /// How many bytes the complete head needs.
+    pub needed: usize,
+}
+
+impl core::fmt::Display for BufferTooSmall {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "buffer too small: the head needs {} bytes", self.needed)
+    }
+}

@@ -1,0 +1,117 @@
+//! The generic Upgrade mechanism (RFC 9110 §7.8): `Upgrade: name[/version], ...` offers in
+//! the client's preference order, honoured only with the `upgrade` Connection option.
+
+use crate::list::{is_token, ListFault};
+
+/// One protocol in an Upgrade field: `protocol-name ["/" protocol-version]` (RFC 9110 §7.8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProtocolOffer<'b> {
+    /// The whole element as sent, e.g. `websocket` or `example/1`.
+    pub text: &'b str,
+    /// The protocol name.
+    pub name: &'b str,
+    /// The version, if any.
+    pub version: Option<&'b str>,
+}
+
+impl<'b> ProtocolOffer<'b> {
+    /// Parses one Upgrade list element; `None` if it is not `token ["/" token]`.
+    pub fn parse(element: &'b [u8]) -> Option<Self> {
+        let text = core::str::from_utf8(element).ok()?;
+        let (name, version) = match text.split_once('/') {
+            Some((name, version)) => (name, Some(version)),
+            None => (text, None),
+        };
+        let well_formed =
+            is_token(name.as_bytes()) && version.is_none_or(|v| is_token(v.as_bytes()));
+        well_formed.then_some(Self {
+            text,
+            name,
+            version,
+        })
+    }
+
+    /// Whether a server entry such as `websocket` or `example/1` takes this offer.
+    ///
+    /// Names compare case-insensitively (RFC 9110 §7.8 registers them so); an entry with
+    /// a version takes only that version, one without takes any.
+    pub fn matches(&self, entry: &str) -> bool {
+        let (name, version) = match entry.split_once('/') {
+            Some((name, version)) => (name, Some(version)),
+            None => (entry, None),
+        };
+        self.name.eq_ignore_ascii_case(name)
+            && version.is_none_or(|wanted| self.version == Some(wanted))
+    }
+}
+
+/// Picks the first offer, in the client's order, that one of `supported` takes
+/// (RFC 9110 §7.8: the client lists protocols in descending preference).
+///
+/// `offers` are the combined Upgrade elements; a malformed one fails the whole field.
+pub fn choose<'b, I>(offers: I, supported: &[&str]) -> Result<Option<ProtocolOffer<'b>>, ListFault>
+where
+    I: Iterator<Item = Result<&'b [u8], ListFault>>,
+{
+    let mut chosen = None;
+    for element in offers {
+        let offer = ProtocolOffer::parse(element?).ok_or(ListFault::Malformed)?;
+        if chosen.is_none() && supported.iter().any(|entry| offer.matches(entry)) {
+            chosen = Some(offer);
+        }
+    }
+    Ok(chosen)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::list::Elements;
+
+    fn offers(value: &[u8]) -> impl Iterator<Item = Result<&[u8], ListFault>> {
+        Elements::new(value).map(|e| e.map_err(ListFault::from))
+    }
+
+    #[test]
+    fn parses_name_and_version() {
+        let offer = ProtocolOffer::parse(b"example/1").expect("valid");
+        assert_eq!((offer.name, offer.version), ("example", Some("1")));
+        assert_eq!(
+            ProtocolOffer::parse(b"websocket").map(|o| o.version),
+            Some(None)
+        );
+        assert_eq!(ProtocolOffer::parse(b"a/"), None);
+        assert_eq!(ProtocolOffer::parse(b"/1"), None);
+        assert_eq!(ProtocolOffer::parse(b"a/1/2"), None);
+    }
+
+    #[test]
+    fn first_supported_offer_in_client_order_wins() {
+        let chosen = choose(
+            offers(b"foo/2, example/1, websocket"),
+            &["websocket", "example"],
+        );
+        assert_eq!(chosen.map(|o| o.map(|o| o.text)), Ok(Some("example/1")));
+    }
+
+    #[test]
+    fn versioned_entries_take_only_that_version() {
+        let chosen = choose(offers(b"example/2, example/1"), &["example/1"]);
+        assert_eq!(chosen.map(|o| o.map(|o| o.text)), Ok(Some("example/1")));
+        assert_eq!(choose(offers(b"example"), &["example/1"]), Ok(None));
+    }
+
+    #[test]
+    fn names_are_case_insensitive() {
+        let chosen = choose(offers(b"WebSocket"), &["websocket"]);
+        assert_eq!(chosen.map(|o| o.map(|o| o.text)), Ok(Some("WebSocket")));
+    }
+
+    #[test]
+    fn malformed_element_fails_the_field() {
+        assert_eq!(
+            choose(offers(b"websocket, a b"), &["websocket"]),
+            Err(ListFault::Malformed)
+        );
+    }
+}

@@ -1,0 +1,304 @@
+//! permessage-deflate (RFC 7692 §5-§7): checking offers, choosing the parameters a server
+//! agrees to, and checking a server's answer as the client that offered.
+
+use crate::list::{Param, ParamValue, Params};
+use crate::response::HeadWriter;
+
+/// The extension token (RFC 7692 §7).
+pub const NAME: &str = "permessage-deflate";
+
+/// What a client's offer says about `client_max_window_bits` (RFC 7692 §7.1.2.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ClientWindowBits {
+    /// Not offered: the server must not send the parameter.
+    #[default]
+    Absent,
+    /// Offered without a value: the client supports the parameter.
+    Supported,
+    /// Offered with a value: the client will use at most this window.
+    Bits(u8),
+}
+
+/// A permessage-deflate offer whose parameters are all known, unrepeated and in range
+/// (RFC 7692 §7.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DeflateOffer {
+    /// `server_no_context_takeover` (RFC 7692 §7.1.1.1).
+    pub server_no_context_takeover: bool,
+    /// `client_no_context_takeover` (RFC 7692 §7.1.1.2).
+    pub client_no_context_takeover: bool,
+    /// `server_max_window_bits` (RFC 7692 §7.1.2.1).
+    pub server_max_window_bits: Option<u8>,
+    /// `client_max_window_bits` (RFC 7692 §7.1.2.2).
+    pub client_max_window_bits: ClientWindowBits,
+}
+
+/// The parameters of an accepted permessage-deflate: what a server's response says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DeflateParams {
+    /// The server resets its compression context per message.
+    pub server_no_context_takeover: bool,
+    /// The client resets its compression context per message.
+    pub client_no_context_takeover: bool,
+    /// The server's LZ77 window, 8..=15 bits, if limited.
+    pub server_max_window_bits: Option<u8>,
+    /// The client's LZ77 window, 8..=15 bits, if limited.
+    pub client_max_window_bits: Option<u8>,
+}
+
+/// What a server wants from permessage-deflate beyond what the client asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DeflatePolicy {
+    /// Always reset the server's context per message.
+    pub server_no_context_takeover: bool,
+    /// Ask the client to reset its context per message.
+    pub client_no_context_takeover: bool,
+    /// Limit the server's window to this many bits (8..=15).
+    pub server_max_window_bits: Option<u8>,
+    /// Limit the client's window, where the client's offer allows it (8..=15).
+    pub client_max_window_bits: Option<u8>,
+}
+
+/// Reads a window-bits value: `8` to `15`, as a token or quoted, without leading zeros
+/// (RFC 7692 §7.1.2.1-§7.1.2.2).
+fn window_bits(value: &ParamValue<'_>) -> Option<u8> {
+    let mut digits = [0u8; 2];
+    let mut len = 0;
+    for byte in value.bytes() {
+        *digits.get_mut(len)? = byte;
+        len += 1;
+    }
+    match digits.get(..len)? {
+        [d @ b'8'..=b'9'] => Some(d - b'0'),
+        [b'1', d @ b'0'..=b'5'] => Some(10 + d - b'0'),
+        _ => None,
+    }
+}
+
+/// The four parameters, each seen at most once, as written; `None` for an unknown name,
+/// a repeat, or a value where none belongs.
+#[derive(Default)]
+struct Seen<'b> {
+    server_no_context_takeover: bool,
+    client_no_context_takeover: bool,
+    server_max_window_bits: Option<ParamValue<'b>>,
+    client_max_window_bits: Option<Option<ParamValue<'b>>>,
+}
+
+fn collect(params: Params<'_>) -> Option<Seen<'_>> {
+    let mut seen = Seen::default();
+    for Param { name, value } in params {
+        match (name, value) {
+            (b"server_no_context_takeover", None) if !seen.server_no_context_takeover => {
+                seen.server_no_context_takeover = true;
+            }
+            (b"client_no_context_takeover", None) if !seen.client_no_context_takeover => {
+                seen.client_no_context_takeover = true;
+            }
+            (b"server_max_window_bits", Some(bits)) if seen.server_max_window_bits.is_none() => {
+                seen.server_max_window_bits = Some(bits);
+            }
+            (b"client_max_window_bits", bits) if seen.client_max_window_bits.is_none() => {
+                seen.client_max_window_bits = Some(bits);
+            }
+            _ => return None,
+        }
+    }
+    Some(seen)
+}
+
+impl DeflateOffer {
+    /// Checks an offer's parameters (RFC 7692 §7.1); `None` means the offer must be declined.
+    pub fn parse(params: Params<'_>) -> Option<DeflateOffer> {
+        let seen = collect(params)?;
+        let server_max_window_bits = match seen.server_max_window_bits {
+            Some(value) => Some(window_bits(&value)?),
+            None => None,
+        };
+        let client_max_window_bits = match seen.client_max_window_bits {
+            None => ClientWindowBits::Absent,
+            Some(None) => ClientWindowBits::Supported,
+            Some(Some(value)) => ClientWindowBits::Bits(window_bits(&value)?),
+        };
+        Some(DeflateOffer {
+            server_no_context_takeover: seen.server_no_context_takeover,
+            client_no_context_takeover: seen.client_no_context_takeover,
+            server_max_window_bits,
+            client_max_window_bits,
+        })
+    }
+}
+
+fn smallest(a: Option<u8>, b: Option<u8>) -> Option<u8> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+impl DeflatePolicy {
+    /// The parameters the server answers a valid offer with (RFC 7692 §7.1): every
+    /// request in the offer is honoured, and the server's own limits are added where
+    /// the RFC lets a server add them.
+    pub fn accept(&self, offer: &DeflateOffer) -> DeflateParams {
+        let client_max_window_bits = match offer.client_max_window_bits {
+            ClientWindowBits::Absent => None,
+            ClientWindowBits::Supported => self.client_max_window_bits,
+            ClientWindowBits::Bits(bits) => smallest(Some(bits), self.client_max_window_bits),
+        };
+        DeflateParams {
+            server_no_context_takeover: offer.server_no_context_takeover
+                || self.server_no_context_takeover,
+            client_no_context_takeover: offer.client_no_context_takeover
+                || self.client_no_context_takeover,
+            server_max_window_bits: smallest(
+                offer.server_max_window_bits,
+                self.server_max_window_bits.map(|bits| bits.clamp(8, 15)),
+            ),
+            client_max_window_bits: client_max_window_bits.map(|bits| bits.clamp(8, 15)),
+        }
+    }
+}
+
+impl DeflateParams {
+    /// Reads a server's response parameters (RFC 7692 §7.1); `None` if any is unknown,
+    /// repeated, or out of range, or `client_max_window_bits` lacks a value.
+    pub fn parse_response(params: Params<'_>) -> Option<DeflateParams> {
+        let seen = collect(params)?;
+        let server_max_window_bits = match seen.server_max_window_bits {
+            Some(value) => Some(window_bits(&value)?),
+            None => None,
+        };
+        let client_max_window_bits = match seen.client_max_window_bits {
+            None => None,
+            Some(value) => Some(window_bits(&value?)?),
+        };
+        Some(DeflateParams {
+            server_no_context_takeover: seen.server_no_context_takeover,
+            client_no_context_takeover: seen.client_no_context_takeover,
+            server_max_window_bits,
+            client_max_window_bits,
+        })
+    }
+
+    /// Whether a client that made `offer` may accept these response parameters
+    /// (RFC 7692 §7.1.1.1, §7.1.2.1, §7.1.2.2).
+    pub fn answers(&self, offer: &DeflateOffer) -> bool {
+        let server_context_ok =
+            !offer.server_no_context_takeover || self.server_no_context_takeover;
+        let server_bits_ok = match (offer.server_max_window_bits, self.server_max_window_bits) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some(asked), Some(given)) => given <= asked,
+        };
+        let client_bits_ok = match (offer.client_max_window_bits, self.client_max_window_bits) {
+            (ClientWindowBits::Absent, given) => given.is_none(),
+            (ClientWindowBits::Supported, _) => true,
+            (ClientWindowBits::Bits(_), None) => true,
+            (ClientWindowBits::Bits(asked), Some(given)) => given <= asked,
+        };
+        server_context_ok && server_bits_ok && client_bits_ok
+    }
+
+    /// Writes `permessage-deflate` and its parameters as a response element.
+    pub fn write(&self, out: &mut HeadWriter<'_>) {
+        out.put(NAME.as_bytes());
+        if self.server_no_context_takeover {
+            out.put(b"; server_no_context_takeover");
+        }
+        if self.client_no_context_takeover {
+            out.put(b"; client_no_context_takeover");
+        }
+        if let Some(bits) = self.server_max_window_bits {
+            out.put(b"; server_max_window_bits=");
+            out.put_decimal(u16::from(bits));
+        }
+        if let Some(bits) = self.client_max_window_bits {
+            out.put(b"; client_max_window_bits=");
+            out.put_decimal(u16::from(bits));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::websocket::extensions::Extension;
+
+    fn offer(text: &[u8]) -> Option<DeflateOffer> {
+        DeflateOffer::parse(Extension::parse(text).expect("grammar").params)
+    }
+
+    #[test]
+    fn browser_offer() {
+        let parsed = offer(b"permessage-deflate; client_max_window_bits").expect("valid");
+        assert_eq!(parsed.client_max_window_bits, ClientWindowBits::Supported);
+        let params = DeflatePolicy::default().accept(&parsed);
+        assert_eq!(params, DeflateParams::default());
+        assert!(params.answers(&parsed));
+    }
+
+    #[test]
+    fn invalid_offers_are_declined() {
+        for bad in [
+            &b"permessage-deflate; unknown"[..],
+            b"permessage-deflate; server_no_context_takeover; server_no_context_takeover",
+            b"permessage-deflate; server_max_window_bits",
+            b"permessage-deflate; server_max_window_bits=7",
+            b"permessage-deflate; server_max_window_bits=16",
+            b"permessage-deflate; server_max_window_bits=010",
+            b"permessage-deflate; client_max_window_bits=1",
+            b"permessage-deflate; server_no_context_takeover=1",
+            b"permessage-deflate; client_max_window_bits; client_max_window_bits=9",
+        ] {
+            assert_eq!(offer(bad), None, "{:?}", core::str::from_utf8(bad));
+        }
+    }
+
+    #[test]
+    fn quoted_values_count() {
+        let parsed = offer(br#"permessage-deflate; server_max_window_bits="10""#).expect("valid");
+        assert_eq!(parsed.server_max_window_bits, Some(10));
+    }
+
+    #[test]
+    fn server_limits_apply_where_allowed() {
+        let policy = DeflatePolicy {
+            server_max_window_bits: Some(12),
+            client_max_window_bits: Some(10),
+            ..DeflatePolicy::default()
+        };
+        let absent = offer(b"permessage-deflate").expect("valid");
+        let params = policy.accept(&absent);
+        assert_eq!(params.server_max_window_bits, Some(12));
+        assert_eq!(params.client_max_window_bits, None);
+        assert!(params.answers(&absent));
+        let asked =
+            offer(b"permessage-deflate; server_max_window_bits=9; client_max_window_bits=11")
+                .expect("valid");
+        let params = policy.accept(&asked);
+        assert_eq!(params.server_max_window_bits, Some(9));
+        assert_eq!(params.client_max_window_bits, Some(10));
+        assert!(params.answers(&asked));
+    }
+
+    #[test]
+    fn client_rejects_answers_it_did_not_allow() {
+        let plain = offer(b"permessage-deflate").expect("valid");
+        let with_client_bits = DeflateParams {
+            client_max_window_bits: Some(10),
+            ..DeflateParams::default()
+        };
+        assert!(!with_client_bits.answers(&plain));
+        let asked = offer(b"permessage-deflate; server_no_context_takeover").expect("valid");
+        assert!(!DeflateParams::default().answers(&asked));
+        let bits = offer(b"permessage-deflate; server_max_window_bits=10").expect("valid");
+        assert!(!DeflateParams::default().answers(&bits));
+    }
+
+    #[test]
+    fn response_needs_client_bits_value() {
+        let ext = Extension::parse(b"permessage-deflate; client_max_window_bits").expect("grammar");
+        assert_eq!(DeflateParams::parse_response(ext.params), None);
+    }
+}

@@ -1,0 +1,120 @@
+//! Sec-WebSocket-Extensions (RFC 6455 §9.1): a list of `extension-token *( ";" param )`
+//! offers, parameter values as tokens or quoted-strings.
+
+use crate::list::{split_parameterised, ListFault, Param, ParamValue, Params};
+use crate::response::HeadWriter;
+
+/// One extension offer (or, in a response, one accepted extension) with its parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Extension<'b> {
+    /// The extension token, e.g. `permessage-deflate`.
+    pub name: &'b str,
+    /// Its parameters, in the order written.
+    pub params: Params<'b>,
+}
+
+impl<'b> Extension<'b> {
+    /// Parses one list element; `None` if it breaks the RFC 6455 §9.1 grammar.
+    pub fn parse(element: &'b [u8]) -> Option<Self> {
+        let (name, params) = split_parameterised(element).ok()?;
+        let name = core::str::from_utf8(name).ok()?;
+        Some(Self { name, params })
+    }
+
+    /// Whether two offers have the same name and the same parameters with the same
+    /// values, however the values were quoted.
+    pub fn same_as(&self, other: &Extension<'_>) -> bool {
+        let same_param = |a: Param<'_>, b: Param<'_>| {
+            a.name == b.name
+                && match (a.value, b.value) {
+                    (None, None) => true,
+                    (Some(x), Some(y)) => x.same_as(&y),
+                    _ => false,
+                }
+        };
+        self.name == other.name
+            && self.params.count() == other.params.count()
+            && self.params.zip(other.params).all(|(a, b)| same_param(a, b))
+    }
+
+    /// Writes the offer in canonical form: `name; p; q=v; r="quoted\"value"`, a value as
+    /// a token where it is one, else as a quoted-string (RFC 9110 §5.6.4).
+    pub fn write(&self, out: &mut HeadWriter<'_>) {
+        out.put(self.name.as_bytes());
+        for param in self.params {
+            out.put(b"; ");
+            out.put(param.name);
+            if let Some(value) = param.value {
+                out.put(b"=");
+                write_value(&value, out);
+            }
+        }
+    }
+}
+
+/// Writes a parameter value as a token when every byte is a tchar, else quoted.
+fn write_value(value: &ParamValue<'_>, out: &mut HeadWriter<'_>) {
+    let is_token = value.bytes().next().is_some() && value.bytes().all(crate::list::is_tchar);
+    if is_token {
+        for byte in value.bytes() {
+            out.put(&[byte]);
+        }
+        return;
+    }
+    out.put(b"\"");
+    for byte in value.bytes() {
+        if byte == b'"' || byte == b'\\' {
+            out.put(b"\\");
+        }
+        out.put(&[byte]);
+    }
+    out.put(b"\"");
+}
+
+/// Parses each element of a combined extension list into an [`Extension`].
+pub fn offers<'b, I>(elements: I) -> impl Iterator<Item = Result<Extension<'b>, ListFault>>
+where
+    I: Iterator<Item = Result<&'b [u8], ListFault>>,
+{
+    elements.map(|element| Extension::parse(element?).ok_or(ListFault::Malformed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::list::Elements;
+
+    #[test]
+    fn parses_browser_offer() {
+        let mut all = offers(
+            Elements::new(b"permessage-deflate; client_max_window_bits, x-foo")
+                .map(|e| e.map_err(ListFault::from)),
+        );
+        let first = all.next().and_then(Result::ok).expect("first");
+        assert_eq!(first.name, "permessage-deflate");
+        assert_eq!(first.params.count(), 1);
+        let second = all.next().and_then(Result::ok).expect("second");
+        assert_eq!(second.name, "x-foo");
+        assert!(all.next().is_none());
+    }
+
+    #[test]
+    fn quoted_and_token_values_are_the_same() {
+        let a = Extension::parse(br#"e; a="10""#).expect("valid");
+        let b = Extension::parse(b"e; a=10").expect("valid");
+        assert!(a.same_as(&b));
+        let c = Extension::parse(b"e; a=11").expect("valid");
+        assert!(!a.same_as(&c));
+    }
+
+    #[test]
+    fn renders_canonically() {
+        let mut buf = [0u8; 64];
+        let mut out = HeadWriter::new(&mut buf);
+        Extension::parse(br#"e ;a ; b="x\"y" ;c="10""#)
+            .expect("valid")
+            .write(&mut out);
+        let len = out.finish().expect("fits");
+        assert_eq!(&buf[..len], br#"e; a; b="x\"y"; c=10"#);
+    }
+}

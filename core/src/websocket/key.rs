@@ -1,0 +1,123 @@
+//! Sec-WebSocket-Key and Sec-WebSocket-Accept (RFC 6455 §4.1 item 7, §4.2.2 item 5.4, §1.3).
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use sha1::{Digest as _, Sha1};
+
+use crate::list::trim_ows;
+
+/// The GUID appended to the key before hashing (RFC 6455 §1.3).
+pub const GUID: &[u8; 36] = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+/// A valid Sec-WebSocket-Key: 24 base64 characters that decode to 16 bytes (RFC 6455 §4.1).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key {
+    text: [u8; 24],
+}
+
+impl Key {
+    /// Checks a field value: OWS-trimmed, 24 characters of canonical base64 (RFC 4648 §4,
+    /// with padding and zero trailing bits) decoding to exactly 16 bytes.
+    pub fn parse(value: &[u8]) -> Option<Key> {
+        let text: [u8; 24] = trim_ows(value).try_into().ok()?;
+        let mut decoded = [0u8; 18];
+        match STANDARD.decode_slice(text, &mut decoded) {
+            Ok(16) => Some(Key { text }),
+            _ => None,
+        }
+    }
+
+    /// The key a client sends for its 16 random bytes (RFC 6455 §4.1 item 7).
+    pub fn from_nonce(nonce: &[u8; 16]) -> Key {
+        let mut text = [0u8; 24];
+        // 16 bytes always encode to exactly 24 characters.
+        let _ = STANDARD.encode_slice(nonce, &mut text);
+        Key { text }
+    }
+
+    /// The key's text.
+    pub fn as_str(&self) -> &str {
+        core::str::from_utf8(&self.text).unwrap_or_default()
+    }
+
+    /// The Sec-WebSocket-Accept value for this key (RFC 6455 §4.2.2 item 5.4).
+    pub fn accept(&self) -> Accept {
+        Accept::for_key_text(&self.text)
+    }
+}
+
+impl core::fmt::Debug for Key {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "Key({})", self.as_str())
+    }
+}
+
+/// A Sec-WebSocket-Accept value: base64(SHA-1(key ‖ GUID)), 28 characters, on the stack
+/// (RFC 6455 §4.2.2 item 5.4).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Accept {
+    text: [u8; 28],
+}
+
+impl Accept {
+    /// Computes the Accept value for a key's exact text (RFC 6455 §1.3).
+    pub fn for_key_text(key: &[u8]) -> Accept {
+        let mut sha1 = Sha1::new();
+        sha1.update(key);
+        sha1.update(GUID);
+        let digest: [u8; 20] = sha1.finalize().into();
+        let mut text = [0u8; 28];
+        // 20 bytes always encode to exactly 28 characters.
+        let _ = STANDARD.encode_slice(digest, &mut text);
+        Accept { text }
+    }
+
+    /// The value's text.
+    pub fn as_str(&self) -> &str {
+        core::str::from_utf8(&self.text).unwrap_or_default()
+    }
+
+    /// The value's bytes.
+    pub fn as_bytes(&self) -> &[u8; 28] {
+        &self.text
+    }
+}
+
+impl core::fmt::Debug for Accept {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "Accept({})", self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc_6455_sample() {
+        let key = Key::parse(b"dGhlIHNhbXBsZSBub25jZQ==").expect("valid");
+        assert_eq!(key.accept().as_str(), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+        assert_eq!(Key::from_nonce(b"the sample nonce"), key);
+    }
+
+    #[test]
+    fn ows_is_trimmed() {
+        assert!(Key::parse(b" \tdGhlIHNhbXBsZSBub25jZQ== ").is_some());
+    }
+
+    #[test]
+    fn bad_keys() {
+        for bad in [
+            &b""[..],
+            b"dGhlIHNhbXBsZSBub25jZQ=",
+            b"dGhlIHNhbXBsZSBub25jZQ===",
+            b"dGhlIHNhbXBsZSBub25jZR==",
+            b"dGhlIHNhbXBsZSBub25jZQ!!",
+            b"dGhlIHNhbXBsZSBub25jZXNz",
+            b"dGhlIHNhbXBsZSBub25j ZQ=",
+            b"dGhlIHNhbXBsZSBub25jZQ-_",
+        ] {
+            assert!(Key::parse(bad).is_none(), "{:?}", core::str::from_utf8(bad));
+        }
+    }
+}

@@ -1,0 +1,258 @@
+//! `cargo xtask inspect`: one file of raw bytes in, one JSON verdict out (the triage tool).
+
+use std::io::Read as _;
+
+use http_upgrade::websocket::deflate::DeflateParams;
+use http_upgrade::websocket::extensions::Extension;
+use http_upgrade::{
+    DeflatePolicy, Expectation, Outcome, ServerPolicy, Status, SubprotocolOrder, EMPTY_HEADER,
+};
+
+use crate::json::Object;
+
+const USAGE: &str = "usage: cargo xtask inspect [--role server|client] [options] FILE|-
+server: [--protocol NAME]... [--subprotocol NAME]... [--server-preference]
+        [--extension permessage-deflate] [--require-upgrade]
+client: --key KEY [--offer-subprotocol NAME]... [--offer-extension permessage-deflate]";
+
+/// What browsers offer; `--offer-extension permessage-deflate` stands for it.
+pub const BROWSER_DEFLATE_OFFER: &str = "permessage-deflate; client_max_window_bits";
+
+#[derive(Default)]
+struct Options {
+    client: bool,
+    protocols: Vec<String>,
+    subprotocols: Vec<String>,
+    server_preference: bool,
+    deflate: bool,
+    require_upgrade: bool,
+    key: Option<String>,
+    offer_subprotocols: Vec<String>,
+    offer_deflate: bool,
+    file: Option<String>,
+}
+
+fn parse(args: &[String]) -> Result<Options, String> {
+    let mut options = Options::default();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| args.next().cloned().ok_or(format!("{name} needs a value"));
+        match arg.as_str() {
+            "--role" => match value("--role")?.as_str() {
+                "server" => options.client = false,
+                "client" => options.client = true,
+                other => return Err(format!("unknown role {other}")),
+            },
+            "--protocol" => options.protocols.push(value(arg)?),
+            "--subprotocol" => options.subprotocols.push(value(arg)?),
+            "--server-preference" => options.server_preference = true,
+            "--extension" | "--offer-extension" => {
+                let name = value(arg)?;
+                if name != "permessage-deflate" {
+                    return Err(format!("unsupported extension {name}"));
+                }
+                if arg == "--extension" {
+                    options.deflate = true;
+                } else {
+                    options.offer_deflate = true;
+                }
+            }
+            "--require-upgrade" => options.require_upgrade = true,
+            "--key" => options.key = Some(value(arg)?),
+            "--offer-subprotocol" => options.offer_subprotocols.push(value(arg)?),
+            "-h" | "--help" => return Err(USAGE.to_string()),
+            file if options.file.is_none() && (file == "-" || !file.starts_with('-')) => {
+                options.file = Some(file.to_string());
+            }
+            other => return Err(format!("unexpected argument {other}\n{USAGE}")),
+        }
+    }
+    if options.file.is_none() {
+        return Err(USAGE.to_string());
+    }
+    if options.client && options.key.is_none() {
+        return Err(format!("--role client needs --key\n{USAGE}"));
+    }
+    if options.protocols.is_empty() {
+        options.protocols.push("websocket".to_string());
+    }
+    Ok(options)
+}
+
+fn read_input(file: &str) -> std::io::Result<Vec<u8>> {
+    if file == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin().read_to_end(&mut bytes)?;
+        Ok(bytes)
+    } else {
+        std::fs::read(file)
+    }
+}
+
+/// Runs inspect; prints the JSON object and returns the exit code.
+pub fn run(args: &[String]) -> i32 {
+    let options = match parse(args) {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("{message}");
+            return 2;
+        }
+    };
+    let file = options.file.as_deref().unwrap_or("-");
+    let bytes = match read_input(file) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            eprintln!("cannot read {file}: {error}");
+            return 1;
+        }
+    };
+    let json = if options.client {
+        client(&options, &bytes)
+    } else {
+        server(&options, &bytes)
+    };
+    println!("{}", json.render());
+    0
+}
+
+/// Renders the permessage-deflate answer as a Sec-WebSocket-Extensions value.
+pub fn deflate_text(params: &DeflateParams) -> String {
+    let mut buf = [0u8; 256];
+    let mut out = http_upgrade::response::HeadWriter::new(&mut buf);
+    params.write(&mut out);
+    let len = out.finish().unwrap_or(0);
+    String::from_utf8_lossy(&buf[..len]).into_owned()
+}
+
+/// Renders accepted extensions as one Sec-WebSocket-Extensions value.
+fn extensions_text(extensions: &[Option<Extension<'_>>]) -> Option<String> {
+    let mut buf = [0u8; 1024];
+    let mut out = http_upgrade::response::HeadWriter::new(&mut buf);
+    for (index, extension) in extensions.iter().flatten().enumerate() {
+        if index > 0 {
+            out.put(b", ");
+        }
+        extension.write(&mut out);
+    }
+    let len = out.finish().ok().filter(|&len| len > 0)?;
+    Some(String::from_utf8_lossy(&buf[..len]).into_owned())
+}
+
+fn server(options: &Options, bytes: &[u8]) -> Object {
+    let protocols: Vec<&str> = options.protocols.iter().map(String::as_str).collect();
+    let subprotocols: Vec<&str> = options.subprotocols.iter().map(String::as_str).collect();
+    let policy = ServerPolicy {
+        protocols: &protocols,
+        subprotocols: &subprotocols,
+        subprotocol_order: if options.server_preference {
+            SubprotocolOrder::Server
+        } else {
+            SubprotocolOrder::Client
+        },
+        deflate: options.deflate.then(DeflatePolicy::default),
+        require_upgrade: options.require_upgrade,
+        limits: http_upgrade::Limits::DEFAULT,
+    };
+    let mut json = Object::default();
+    for key in [
+        "outcome",
+        "status",
+        "protocol",
+        "accept",
+        "subprotocol",
+        "extensions",
+        "consumed",
+        "reason",
+        "response",
+    ] {
+        json.set(key, None::<&str>);
+    }
+    let mut headers = [EMPTY_HEADER; 64];
+    let Status::Complete(handshake) = policy.handshake(bytes, &mut headers) else {
+        json.set("outcome", "incomplete");
+        return json;
+    };
+    json.set("consumed", handshake.consumed.map(|c| c as u64));
+    json.set("status", handshake.outcome.status().map(u64::from));
+    match &handshake.outcome {
+        Outcome::Switch(accepted) => {
+            json.set("outcome", "switch");
+            json.set("protocol", accepted.protocol.text);
+            if let Some(websocket) = &accepted.websocket {
+                json.set("protocol", "websocket");
+                json.set("accept", websocket.accept.as_str());
+                json.set("subprotocol", websocket.subprotocol);
+                let extensions = websocket.deflate.as_ref().map(deflate_text);
+                json.set("extensions", extensions.as_deref());
+            }
+        }
+        Outcome::Decline(reason) => {
+            json.set("outcome", "decline");
+            json.set("reason", reason.name());
+        }
+        Outcome::Reject(reason) => {
+            json.set("outcome", "reject");
+            json.set("reason", reason.name());
+        }
+    }
+    if !matches!(handshake.outcome, Outcome::Decline(_)) {
+        let mut buf = [0u8; 4096];
+        match policy.write_response(&handshake.outcome, &mut buf) {
+            Ok(len) => json.set("response", String::from_utf8_lossy(&buf[..len]).as_ref()),
+            Err(error) => json
+                .set("response", None::<&str>)
+                .set("reason", error.to_string().as_str()),
+        };
+    }
+    json
+}
+
+fn client(options: &Options, bytes: &[u8]) -> Object {
+    let subprotocols: Vec<&str> = options
+        .offer_subprotocols
+        .iter()
+        .map(String::as_str)
+        .collect();
+    let offers = options
+        .offer_deflate
+        .then_some(BROWSER_DEFLATE_OFFER.as_bytes());
+    let mut json = Object::default();
+    for key in [
+        "outcome",
+        "status",
+        "subprotocol",
+        "extensions",
+        "consumed",
+        "reason",
+    ] {
+        json.set(key, None::<&str>);
+    }
+    let key = options.key.as_deref().unwrap_or_default();
+    let Some(expectation) = Expectation::for_key(key.as_bytes(), &subprotocols, offers) else {
+        json.set("outcome", "failed")
+            .set("reason", "invalid_key_option");
+        return json;
+    };
+    let mut headers = [EMPTY_HEADER; 64];
+    match expectation.validate(bytes, &mut headers) {
+        Ok(Status::Partial) => {
+            json.set("outcome", "incomplete");
+        }
+        Ok(Status::Complete(established)) => {
+            json.set("outcome", "established")
+                .set("status", Some(101u64));
+            json.set("subprotocol", established.subprotocol);
+            json.set(
+                "extensions",
+                extensions_text(&established.extensions).as_deref(),
+            );
+            json.set("consumed", Some(established.consumed as u64));
+        }
+        Err(error) => {
+            json.set("outcome", "failed");
+            json.set("status", error.status().map(u64::from));
+            json.set("reason", error.name());
+        }
+    }
+    json
+}

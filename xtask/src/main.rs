@@ -1,0 +1,19 @@
+//! `cargo xtask`: the workspace's tools (inspect, fuzz, nightly, bench-report).
+
+mod inspect;
+mod json;
+
+const USAGE: &str = "usage: cargo xtask <command>
+  inspect       one input's verdict as JSON (see `cargo xtask inspect --help`)";
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let code = match args.first().map(String::as_str) {
+        Some("inspect") => inspect::run(&args[1..]),
+        _ => {
+            eprintln!("{USAGE}");
+            2
+        }
+    };
+    std::process::exit(code);
+}
