@@ -2,14 +2,17 @@
 
 mod inspect;
 mod json;
+mod seed;
 
 const USAGE: &str = "usage: cargo xtask <command>
-  inspect       one input's verdict as JSON (see `cargo xtask inspect --help`)";
+  inspect       one input's verdict as JSON (see `cargo xtask inspect --help`)
+  seed          write fuzz seeds from corpus/captures and crafted cases into corpus/<target>/";
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let code = match args.first().map(String::as_str) {
         Some("inspect") => inspect::run(&args[1..]),
+        Some("seed") => seed::run(),
         _ => {
             eprintln!("{USAGE}");
             2

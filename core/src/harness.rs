@@ -1,1 +1,0 @@
-//! Fuzz and replay harnesses (filled in by the fuzz work).

@@ -1,0 +1,240 @@
+//! `diff_tungstenite`: the same request head through tungstenite's server handshake and ours.
+//! Every disagreement must fall in a class written down in `fuzz/DIVERGENCES.md`.
+
+use std::io::{self, Read, Write};
+use std::vec::Vec;
+
+use crate::head::{parse_request, Header, Limits, Status, EMPTY_HEADER};
+use crate::list::{is_token, trim_ows, Elements};
+use crate::server::{Outcome, ServerPolicy};
+
+/// An in-memory socket: reads the input, then blocks; keeps what is written.
+struct Memory {
+    input: io::Cursor<Vec<u8>>,
+    output: Vec<u8>,
+}
+
+impl Read for Memory {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self.input.read(buf)? {
+            0 => Err(io::ErrorKind::WouldBlock.into()),
+            n => Ok(n),
+        }
+    }
+}
+
+impl Write for Memory {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.output.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// tungstenite's verdict on a complete head: the Accept it sent, or `None` if it refused.
+pub fn tungstenite_accept(head: &[u8]) -> Option<Vec<u8>> {
+    let memory = Memory {
+        input: io::Cursor::new(head.to_vec()),
+        output: Vec::new(),
+    };
+    let socket = tungstenite::accept(memory).ok()?;
+    let output = &socket.get_ref().output;
+    let mut headers = [EMPTY_HEADER; 16];
+    let mut response = httparse::Response::new(&mut headers);
+    assert!(matches!(
+        response.parse(output),
+        Ok(httparse::Status::Complete(_))
+    ));
+    assert_eq!(response.code, Some(101));
+    let accept = response
+        .headers
+        .iter()
+        .find(|h| h.name.eq_ignore_ascii_case("sec-websocket-accept"));
+    Some(
+        accept
+            .expect("tungstenite's 101 carries an Accept")
+            .value
+            .to_vec(),
+    )
+}
+
+/// A documented class of disagreement (see `fuzz/DIVERGENCES.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Divergence {
+    /// We reject: Host missing or repeated (RFC 9112 §3.2). tungstenite ignores Host.
+    HostNotExactlyOne,
+    /// We reject a repeated Sec-WebSocket-Key, Sec-WebSocket-Version or Origin (RFC 6455
+    /// §11.3.1, §11.3.5; RFC 6454 §7.3); tungstenite reads the first.
+    RepeatedSingleton,
+    /// We combine Connection or Upgrade fields (RFC 9110 §5.3); tungstenite reads the first.
+    ListAcrossFields,
+    /// We take `websocket` from a list of offers (RFC 9110 §7.8); tungstenite wants the
+    /// whole field to be `websocket`.
+    UpgradeAmongOffers,
+    /// We reject a list header that breaks its grammar (RFC 9110 §5.6.1, RFC 6455 §4.1, §9.1),
+    /// or one over the element limit; tungstenite ignores those headers or splits on spaces.
+    MalformedList,
+    /// We reject a head over our size or field limits (RFC 6585 §5).
+    OverLimits,
+    /// tungstenite's `http` crate refuses a field name or value httparse accepted.
+    HttpCrateRefusesField,
+    /// tungstenite compares Sec-WebSocket-Version byte-exactly after httparse's trimming;
+    /// our OWS trimming then reads `13`.
+    VersionWhitespace,
+}
+
+fn count(headers: &[Header<'_>], name: &str) -> usize {
+    headers
+        .iter()
+        .filter(|h| h.name.eq_ignore_ascii_case(name))
+        .count()
+}
+
+fn first<'b>(headers: &[Header<'b>], name: &str) -> Option<&'b [u8]> {
+    headers
+        .iter()
+        .find(|h| h.name.eq_ignore_ascii_case(name))
+        .map(|h| h.value)
+}
+
+fn list_is_malformed(headers: &[Header<'_>], name: &str, tokens: bool) -> bool {
+    let mut elements = 0;
+    for header in headers.iter().filter(|h| h.name.eq_ignore_ascii_case(name)) {
+        for element in Elements::new(header.value) {
+            elements += 1;
+            match element {
+                Err(_) => return true,
+                Ok(e) if tokens && !is_token(e) && !e.contains(&b'/') => return true,
+                Ok(_) => {}
+            }
+        }
+    }
+    elements > Limits::DEFAULT.max_list_elements
+}
+
+/// Every documented class this head falls in.
+pub fn classify(head: &[u8]) -> Vec<Divergence> {
+    let mut classes = Vec::new();
+    let mut storage = [EMPTY_HEADER; 124];
+    let mut request = httparse::Request::new(&mut storage);
+    if !matches!(request.parse(head), Ok(httparse::Status::Complete(_))) {
+        return classes;
+    }
+    let headers: &[Header<'_>] = request.headers;
+    if headers.len() > 32 || head.len() > Limits::DEFAULT.max_head_bytes {
+        classes.push(Divergence::OverLimits);
+    }
+    if count(headers, "host") != 1 {
+        classes.push(Divergence::HostNotExactlyOne);
+    }
+    if ["sec-websocket-key", "sec-websocket-version", "origin"]
+        .iter()
+        .any(|n| count(headers, n) > 1)
+    {
+        classes.push(Divergence::RepeatedSingleton);
+    }
+    if count(headers, "connection") > 1 || count(headers, "upgrade") > 1 {
+        classes.push(Divergence::ListAcrossFields);
+    }
+    let upgrade = first(headers, "upgrade").unwrap_or_default();
+    if !trim_ows(upgrade).eq_ignore_ascii_case(b"websocket") {
+        classes.push(Divergence::UpgradeAmongOffers);
+    }
+    let malformed = list_is_malformed(headers, "connection", true)
+        || list_is_malformed(headers, "upgrade", true)
+        || list_is_malformed(headers, "sec-websocket-protocol", true)
+        || list_is_malformed(headers, "sec-websocket-extensions", false)
+        || headers
+            .iter()
+            .filter(|h| h.name.eq_ignore_ascii_case("sec-websocket-extensions"))
+            .any(|h| {
+                Elements::new(h.value)
+                    .filter_map(Result::ok)
+                    .any(|e| crate::list::split_parameterised(e).is_err())
+            });
+    if malformed {
+        classes.push(Divergence::MalformedList);
+    }
+    let refused = headers.iter().any(|h| {
+        tungstenite::http::HeaderName::from_bytes(h.name.as_bytes()).is_err()
+            || tungstenite::http::HeaderValue::from_bytes(h.value).is_err()
+    });
+    if refused {
+        classes.push(Divergence::HttpCrateRefusesField);
+    }
+    let version = first(headers, "sec-websocket-version").unwrap_or_default();
+    if version != b"13" && trim_ows(version) == b"13" {
+        classes.push(Divergence::VersionWhitespace);
+    }
+    classes
+}
+
+/// The differential check: on a complete head, both switch with the same Accept or both
+/// refuse, except within the documented classes, each in the direction it describes.
+pub fn diff_tungstenite(data: &[u8]) {
+    let policy = ServerPolicy::websocket();
+    let mut headers = [EMPTY_HEADER; 124];
+    let limits = Limits {
+        max_head_bytes: 64 * 1024,
+        ..Limits::DEFAULT
+    };
+    let Ok(Status::Complete(head)) = parse_request(data, &mut headers, &limits) else {
+        return;
+    };
+    let head_bytes = &data[..head.consumed];
+    let mut ours_storage = [EMPTY_HEADER; 32];
+    let ours = match policy.handshake(head_bytes, &mut ours_storage) {
+        Status::Complete(handshake) => match handshake.outcome {
+            Outcome::Switch(accepted) => accepted.websocket.map(|w| w.accept.as_bytes().to_vec()),
+            _ => None,
+        },
+        Status::Partial => None,
+    };
+    let theirs = tungstenite_accept(head_bytes);
+    if ours == theirs {
+        return;
+    }
+    let classes = classify(head_bytes);
+    let text = String::from_utf8_lossy(head_bytes);
+    match (&ours, &theirs) {
+        (Some(a), Some(b)) => {
+            panic!("both switch with different Accept values {a:?} / {b:?}: {text:?}")
+        }
+        (None, Some(_)) => {
+            let explained = classes.iter().any(|c| {
+                matches!(
+                    c,
+                    Divergence::HostNotExactlyOne
+                        | Divergence::RepeatedSingleton
+                        | Divergence::MalformedList
+                        | Divergence::OverLimits
+                        | Divergence::ListAcrossFields
+                )
+            });
+            assert!(
+                explained,
+                "tungstenite switches, we refuse, no documented class: {text:?}"
+            );
+        }
+        (Some(_), None) => {
+            let explained = classes.iter().any(|c| {
+                matches!(
+                    c,
+                    Divergence::ListAcrossFields
+                        | Divergence::UpgradeAmongOffers
+                        | Divergence::HttpCrateRefusesField
+                        | Divergence::VersionWhitespace
+                )
+            });
+            assert!(
+                explained,
+                "we switch, tungstenite refuses, no documented class: {text:?}"
+            );
+        }
+        (None, None) => unreachable!(),
+    }
+}
+
+use std::string::String;

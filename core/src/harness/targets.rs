@@ -1,0 +1,369 @@
+//! The property checks behind each fuzz target.
+
+use std::string::String;
+use std::vec;
+use std::vec::Vec;
+
+use crate::client::Expectation;
+use crate::head::{parse_request, parse_response, Limits, Status, EMPTY_HEADER};
+use crate::list::{Elements, ListElements};
+use crate::response::HeadWriter;
+use crate::server::{Outcome, ServerPolicy};
+use crate::websocket::deflate::DeflatePolicy;
+use crate::websocket::extensions::Extension;
+use crate::websocket::key::Key;
+use crate::websocket::subprotocol::SubprotocolOrder;
+
+use super::reference;
+
+/// Statuses a rejection may carry (documented on `RejectReason`).
+pub const REJECT_STATUSES: [u16; 4] = [400, 426, 431, 505];
+
+/// Prefix lengths to re-check for a head of `len` bytes: every one for short heads,
+/// else a spread that always includes the last few.
+fn prefixes(len: usize) -> Vec<usize> {
+    if len <= 256 {
+        return (0..len).collect();
+    }
+    let mut ends: Vec<usize> = (0..64).map(|i| i * len / 64).collect();
+    ends.extend(len - 4..len);
+    ends
+}
+
+/// `request_head`: any bytes → request and response head parse. `consumed <= len`; the
+/// head re-parsed alone gives the same head; no proper prefix of it is `Complete`.
+pub fn request_head(data: &[u8]) {
+    let limits = Limits::DEFAULT;
+    let mut headers = [EMPTY_HEADER; 32];
+    match parse_request(data, &mut headers, &limits) {
+        Ok(Status::Complete(head)) => {
+            assert!(head.consumed <= data.len() && head.consumed <= limits.max_head_bytes);
+            let mut again = [EMPTY_HEADER; 32];
+            let alone = parse_request(&data[..head.consumed], &mut again, &limits)
+                .expect("the head alone parses")
+                .complete()
+                .expect("the head alone is complete");
+            assert_eq!(
+                (
+                    alone.method,
+                    alone.target,
+                    alone.minor_version,
+                    alone.consumed
+                ),
+                (head.method, head.target, head.minor_version, head.consumed)
+            );
+            assert_eq!(alone.fields.as_slice().len(), head.fields.as_slice().len());
+            for end in prefixes(head.consumed) {
+                let mut scratch = [EMPTY_HEADER; 32];
+                let prefix = parse_request(&data[..end], &mut scratch, &limits);
+                assert!(
+                    !matches!(prefix, Ok(Status::Complete(_))),
+                    "prefix {end} complete"
+                );
+            }
+        }
+        Ok(Status::Partial) => assert!(data.len() < limits.max_head_bytes),
+        Err(reason) => assert!(REJECT_STATUSES.contains(&reason.status())),
+    }
+    let mut headers = [EMPTY_HEADER; 32];
+    if let Ok(Status::Complete(head)) = parse_response(data, &mut headers, &limits) {
+        assert!(head.consumed <= data.len());
+        for end in prefixes(head.consumed) {
+            let mut scratch = [EMPTY_HEADER; 32];
+            let prefix = parse_response(&data[..end], &mut scratch, &limits);
+            assert!(
+                !matches!(prefix, Ok(Status::Complete(_))),
+                "prefix {end} complete"
+            );
+        }
+    }
+}
+
+const SUBPROTOCOL_SETS: [&[&str]; 4] =
+    [&[], &["chat"], &["superchat", "chat"], &["a", "b", "chat"]];
+const PROTOCOL_SETS: [&[&str]; 3] = [
+    &["websocket"],
+    &["websocket", "h2c"],
+    &["example/1", "websocket", "foo"],
+];
+
+/// A server policy chosen by one byte: protocols, subprotocols, order, deflate, require-upgrade.
+pub fn policy_from(selector: u8) -> ServerPolicy<'static> {
+    ServerPolicy {
+        protocols: PROTOCOL_SETS[usize::from(selector % 3)],
+        subprotocols: SUBPROTOCOL_SETS[usize::from((selector >> 2) % 4)],
+        subprotocol_order: if selector & 0x10 != 0 {
+            SubprotocolOrder::Server
+        } else {
+            SubprotocolOrder::Client
+        },
+        deflate: (selector & 0x20 != 0).then(|| DeflatePolicy {
+            server_max_window_bits: (selector & 0x80 != 0).then_some(10),
+            client_max_window_bits: (selector & 0x80 != 0).then_some(11),
+            ..DeflatePolicy::default()
+        }),
+        require_upgrade: selector & 0x40 != 0,
+        limits: Limits::DEFAULT,
+    }
+}
+
+/// The combined values of a list header, joined as one field value would carry them.
+fn joined(fields: ListElements<'_, '_>) -> String {
+    let parts: Vec<String> = fields
+        .filter_map(Result::ok)
+        .map(|e| String::from_utf8_lossy(e).into_owned())
+        .collect();
+    parts.join(", ")
+}
+
+/// `server_negotiate`: policy byte + request bytes → outcome. A switch's response parses and
+/// satisfies the crate's client for the request's key and offers; rejections carry a
+/// documented status; `consumed` is exact; negotiating twice agrees.
+pub fn server_negotiate(data: &[u8]) {
+    let Some((&selector, request)) = data.split_first() else {
+        return;
+    };
+    let policy = policy_from(selector);
+    let mut headers = [EMPTY_HEADER; 32];
+    let Status::Complete(handshake) = policy.handshake(request, &mut headers) else {
+        assert!(request.len() < policy.limits.max_head_bytes);
+        return;
+    };
+    let mut again = [EMPTY_HEADER; 32];
+    assert_eq!(
+        policy.handshake(request, &mut again),
+        Status::Complete(handshake)
+    );
+    if let Some(consumed) = handshake.consumed {
+        let mut alone = [EMPTY_HEADER; 32];
+        assert_eq!(
+            policy.handshake(&request[..consumed], &mut alone),
+            Status::Complete(handshake)
+        );
+    }
+    let mut buf = [0u8; 2048];
+    let len = policy
+        .write_response(&handshake.outcome, &mut buf)
+        .expect("responses fit 2 KiB");
+    let response = &buf[..len];
+    match handshake.outcome {
+        Outcome::Decline(_) => assert_eq!(len, 0),
+        Outcome::Reject(reason) => {
+            assert!(REJECT_STATUSES.contains(&reason.status()));
+            let mut parsed = [EMPTY_HEADER; 8];
+            let mut http = httparse::Response::new(&mut parsed);
+            assert_eq!(http.parse(response), Ok(httparse::Status::Complete(len)));
+            assert_eq!(http.code, Some(reason.status()));
+        }
+        Outcome::Switch(accepted) => {
+            let mut parsed = [EMPTY_HEADER; 8];
+            let mut http = httparse::Response::new(&mut parsed);
+            assert_eq!(http.parse(response), Ok(httparse::Status::Complete(len)));
+            assert_eq!(http.code, Some(101));
+            let Some(websocket) = accepted.websocket else {
+                return;
+            };
+            let mut request_headers = [EMPTY_HEADER; 32];
+            let head = parse_request(request, &mut request_headers, &policy.limits)
+                .unwrap()
+                .complete()
+                .unwrap();
+            let offered: Vec<String> = head
+                .fields
+                .list("sec-websocket-protocol")
+                .filter_map(Result::ok)
+                .map(|e| String::from_utf8_lossy(e).into_owned())
+                .collect();
+            let offered: Vec<&str> = offered.iter().map(String::as_str).collect();
+            let extensions = joined(head.fields.list("sec-websocket-extensions"));
+            let key_text = std::str::from_utf8(crate::list::trim_ows(
+                head.fields.values("sec-websocket-key").next().unwrap(),
+            ))
+            .unwrap();
+            assert_eq!(websocket.accept.as_str(), reference::accept(key_text));
+            let expectation = Expectation {
+                key: websocket.key,
+                subprotocols: &offered,
+                extensions: Some(extensions.as_bytes()),
+                limits: Limits::DEFAULT,
+            };
+            let mut client_headers = [EMPTY_HEADER; 16];
+            let established = expectation
+                .validate(response, &mut client_headers)
+                .unwrap_or_else(|e| panic!("our client refuses our 101: {e}"))
+                .complete()
+                .unwrap();
+            assert_eq!(established.subprotocol, websocket.subprotocol);
+            assert_eq!(established.deflate, websocket.deflate);
+            assert_eq!(established.consumed, len);
+        }
+    }
+}
+
+const OFFER_SETS: [&[&str]; 4] = [&[], &["chat"], &["chat", "superchat"], &["superchat"]];
+const EXTENSION_OFFERS: [Option<&[u8]>; 4] = [
+    None,
+    Some(b"permessage-deflate; client_max_window_bits"),
+    Some(b"permessage-deflate; server_max_window_bits=10; server_no_context_takeover, permessage-deflate"),
+    Some(b"x-foo, permessage-deflate; client_max_window_bits=12"),
+];
+
+/// `client_validate`: selector byte + 16 nonce bytes + response bytes. `established` implies
+/// the one Accept field equals an independently computed SHA-1/base64 of the key, the
+/// subprotocol was offered, and `consumed` is within the input.
+pub fn client_validate(data: &[u8]) {
+    if data.len() < 17 {
+        return;
+    }
+    let selector = data[0];
+    let nonce: [u8; 16] = data[1..17].try_into().unwrap();
+    let response = &data[17..];
+    let key = Key::from_nonce(&nonce);
+    let subprotocols = OFFER_SETS[usize::from(selector % 4)];
+    let expectation = Expectation {
+        key,
+        subprotocols,
+        extensions: EXTENSION_OFFERS[usize::from((selector >> 2) % 4)],
+        limits: Limits::DEFAULT,
+    };
+    let mut headers = [EMPTY_HEADER; 32];
+    let Ok(Status::Complete(established)) = expectation.validate(response, &mut headers) else {
+        return;
+    };
+    assert!(established.consumed <= response.len());
+    let mut raw = [EMPTY_HEADER; 32];
+    let mut http = httparse::Response::new(&mut raw);
+    assert_eq!(
+        http.parse(response),
+        Ok(httparse::Status::Complete(established.consumed))
+    );
+    assert_eq!(http.code, Some(101));
+    let accepts: Vec<&[u8]> = http
+        .headers
+        .iter()
+        .filter(|h| h.name.eq_ignore_ascii_case("sec-websocket-accept"))
+        .map(|h| h.value)
+        .collect();
+    assert_eq!(accepts.len(), 1);
+    let expected = reference::accept(&reference::base64(&nonce));
+    assert_eq!(crate::list::trim_ows(accepts[0]), expected.as_bytes());
+    if let Some(subprotocol) = established.subprotocol {
+        assert!(subprotocols.contains(&subprotocol));
+    }
+    if established.deflate.is_some() {
+        assert!(expectation.extensions.is_some());
+    }
+}
+
+/// Renders parsed extension offers canonically, `, `-separated.
+fn render(offers: &[Extension<'_>]) -> Vec<u8> {
+    let mut buf = vec![0u8; 4096];
+    let mut out = HeadWriter::new(&mut buf);
+    for (index, offer) in offers.iter().enumerate() {
+        if index > 0 {
+            out.put(b", ");
+        }
+        offer.write(&mut out);
+    }
+    let len = out.finish().expect("render fits");
+    buf.truncate(len);
+    buf
+}
+
+fn parse_offers(value: &[u8]) -> Option<Vec<Extension<'_>>> {
+    Elements::new(value)
+        .map(|element| element.ok().and_then(Extension::parse))
+        .collect()
+}
+
+/// `extensions`: a header value → offers; rendering them and parsing again gives the same
+/// offers, and the rendering is a fixed point.
+pub fn extensions(data: &[u8]) {
+    if data.len() > 1024 {
+        return;
+    }
+    let Some(offers) = parse_offers(data) else {
+        return;
+    };
+    let rendered = render(&offers);
+    let again = parse_offers(&rendered).expect("a rendering parses");
+    assert_eq!(offers.len(), again.len());
+    for (a, b) in offers.iter().zip(&again) {
+        assert!(a.same_as(b), "{a:?} != {b:?}");
+    }
+    assert_eq!(render(&again), rendered);
+}
+
+/// `header_lists`: a value → list elements; inserting empty elements and OWS, or splitting
+/// the list across repeated fields, changes nothing, for every list header the crate reads.
+pub fn header_lists(data: &[u8]) {
+    let Some((&shape, value)) = data.split_first() else {
+        return;
+    };
+    if value.contains(&b'\r') || value.contains(&b'\n') || value.len() > 1024 {
+        return;
+    }
+    let elements: Result<Vec<&[u8]>, _> = Elements::new(value).collect();
+    let Ok(elements) = elements else { return };
+    let ows: &[u8] = [&b""[..], b" ", b"\t", b" \t "][usize::from(shape % 4)];
+    let mut padded = Vec::new();
+    padded.extend_from_slice(b",");
+    for element in &elements {
+        padded.extend_from_slice(ows);
+        padded.extend_from_slice(element);
+        padded.extend_from_slice(ows);
+        padded.extend_from_slice(if shape & 4 != 0 { b",," } else { b"," });
+    }
+    let again: Vec<&[u8]> = Elements::new(&padded)
+        .collect::<Result<_, _>>()
+        .expect("padded parses");
+    assert_eq!(again, elements);
+
+    let split = usize::from(shape >> 3) % (elements.len() + 1);
+    let first = elements[..split].join(&b", "[..]);
+    let second = elements[split..].join(&b","[..]);
+    let fields = [
+        httparse::Header {
+            name: "Connection",
+            value: &first,
+        },
+        httparse::Header {
+            name: "X-Noise",
+            value: b"upgrade",
+        },
+        httparse::Header {
+            name: "connection",
+            value: &second,
+        },
+    ];
+    let combined: Vec<&[u8]> = crate::head::Fields::new(&fields)
+        .list("connection")
+        .collect::<Result<_, _>>()
+        .expect("split parses");
+    assert_eq!(combined, elements);
+    let whole = [httparse::Header {
+        name: "Connection",
+        value,
+    }];
+    let max = usize::MAX;
+    assert_eq!(
+        crate::head::Fields::new(&fields)
+            .list("connection")
+            .contains_token("upgrade", max),
+        crate::head::Fields::new(&whole)
+            .list("connection")
+            .contains_token("upgrade", max),
+    );
+}
+
+/// `accept_key`: 16 bytes → key → accept, equal to the independent reference; the key text
+/// parses back to the same key.
+pub fn accept_key(data: &[u8]) {
+    let Ok(nonce) = <[u8; 16]>::try_from(data.get(..16).unwrap_or_default()) else {
+        return;
+    };
+    let key = Key::from_nonce(&nonce);
+    assert_eq!(key.as_str(), reference::base64(&nonce));
+    assert_eq!(key.accept().as_str(), reference::accept(key.as_str()));
+    assert_eq!(Key::parse(key.as_str().as_bytes()), Some(key));
+}

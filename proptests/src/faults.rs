@@ -1,0 +1,101 @@
+//! Single-fault mutations: one thing wrong at a time, each labelled with what it must cause.
+
+use arbitrary::Arbitrary;
+
+use crate::model::*;
+use crate::reference::Expected;
+use crate::render::Rendering;
+
+/// One fault to put into a valid WebSocket request.
+#[derive(Arbitrary, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    ShortKey,
+    BadBase64,
+    UnpaddedKey,
+    DuplicateKey,
+    MissingKey,
+    DuplicateHost,
+    MissingHost,
+    /// An index into [`OTHER_VERSIONS`].
+    WrongVersion(u8),
+    MissingVersion,
+    DuplicateVersion,
+    /// Connection without the `upgrade` option.
+    NoUpgradeToken,
+    WrongMethod,
+    Http10,
+    /// A head over the 8 KiB limit.
+    OverLimit,
+}
+
+impl Fault {
+    /// Every fault, one of each.
+    pub const ALL: [Fault; 14] = [
+        Fault::ShortKey,
+        Fault::BadBase64,
+        Fault::UnpaddedKey,
+        Fault::DuplicateKey,
+        Fault::MissingKey,
+        Fault::DuplicateHost,
+        Fault::MissingHost,
+        Fault::WrongVersion(0),
+        Fault::MissingVersion,
+        Fault::DuplicateVersion,
+        Fault::NoUpgradeToken,
+        Fault::WrongMethod,
+        Fault::Http10,
+        Fault::OverLimit,
+    ];
+
+    /// Puts the fault into a model and its rendering.
+    pub fn apply(&self, model: &mut Handshake, rendering: &mut Rendering) {
+        match *self {
+            Fault::ShortKey => model.key = KeyField::Short,
+            Fault::BadBase64 => model.key = KeyField::BadCharacter,
+            Fault::UnpaddedKey => model.key = KeyField::Unpadded,
+            Fault::DuplicateKey => model.key = KeyField::Twice,
+            Fault::MissingKey => model.key = KeyField::Missing,
+            Fault::DuplicateHost => model.host_presence = Presence::Twice,
+            Fault::MissingHost => model.host_presence = Presence::Missing,
+            Fault::WrongVersion(index) => model.version = VersionField::Other(index),
+            Fault::MissingVersion => model.version = VersionField::Missing,
+            Fault::DuplicateVersion => model.version = VersionField::Twice,
+            Fault::NoUpgradeToken => {
+                model
+                    .connection
+                    .retain(|&i| !pick(&CONNECTION_OPTIONS, i).eq_ignore_ascii_case("upgrade"));
+            }
+            Fault::WrongMethod => model.method = Method::Post,
+            Fault::Http10 => model.http10 = true,
+            Fault::OverLimit => rendering.padding = 8300,
+        }
+    }
+
+    /// The outcome the fault must cause, written down by hand from the RFCs (not computed
+    /// by the reference model, so the two check each other).
+    pub fn label(&self, require_upgrade: bool) -> Expected {
+        let ignored = |reason| {
+            if require_upgrade {
+                Expected::Reject("upgrade_required", 426)
+            } else {
+                Expected::Decline(reason)
+            }
+        };
+        match self {
+            Fault::ShortKey | Fault::BadBase64 | Fault::UnpaddedKey => {
+                Expected::Reject("invalid_key", 400)
+            }
+            Fault::DuplicateKey => Expected::Reject("duplicate_key", 400),
+            Fault::MissingKey => Expected::Reject("missing_key", 400),
+            Fault::DuplicateHost => Expected::Reject("duplicate_host", 400),
+            Fault::MissingHost => Expected::Reject("missing_host", 400),
+            Fault::WrongVersion(_) => Expected::Reject("unsupported_version", 426),
+            Fault::MissingVersion => Expected::Reject("missing_version", 426),
+            Fault::DuplicateVersion => Expected::Reject("duplicate_version", 426),
+            Fault::NoUpgradeToken => ignored("connection_without_upgrade"),
+            Fault::WrongMethod => Expected::Reject("method_not_get", 400),
+            Fault::Http10 => ignored("http_1_0"),
+            Fault::OverLimit => Expected::Reject("head_too_large", 431),
+        }
+    }
+}

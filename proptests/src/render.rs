@@ -1,0 +1,302 @@
+//! Renderers: one model, many byte-level requests that must all mean the same
+//! (RFC 9110 §5.1 case-insensitive names, §5.3 combined list fields, §5.6.1 empty elements
+//! and OWS, field order).
+
+use arbitrary::Arbitrary;
+
+use crate::model::*;
+
+/// How to write one model: field order, name casing, OWS, list splits, empty elements.
+#[derive(Arbitrary, Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rendering {
+    /// Sort keys for the fields (cycled); equal keys keep the model's order.
+    pub order: Vec<u16>,
+    /// Per-character case flips of header names (cycled); empty: names as written.
+    pub casing: Vec<bool>,
+    /// Per-element OWS choice (cycled): none, SP, HTAB, or SP HTAB SP.
+    pub ows: Vec<u8>,
+    /// Bit i set: start a new field after list element i.
+    pub split_mask: u32,
+    /// Write empty list elements (`, ,a,,b ,`).
+    pub empty_elements: bool,
+    /// A padding field of this many bytes (for the over-limit fault).
+    pub padding: u16,
+}
+
+/// One header field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    pub name: &'static str,
+    pub value: String,
+}
+
+fn ows(rendering: &Rendering, index: usize) -> &'static str {
+    if rendering.ows.is_empty() {
+        return "";
+    }
+    ["", " ", "\t", " \t "][usize::from(rendering.ows[index % rendering.ows.len()] % 4)]
+}
+
+/// A list header's elements as one or more fields, split and padded as `rendering` says.
+fn list_fields(
+    name: &'static str,
+    elements: &[String],
+    rendering: &Rendering,
+    out: &mut Vec<Field>,
+) {
+    if elements.is_empty() {
+        return;
+    }
+    let mut value = String::new();
+    if rendering.empty_elements {
+        value.push_str(", ");
+    }
+    for (index, element) in elements.iter().enumerate() {
+        if !value.is_empty() && !value.ends_with(", ") {
+            value.push(',');
+        }
+        value.push_str(ows(rendering, index));
+        value.push_str(element);
+        value.push_str(ows(rendering, index + 1));
+        if rendering.empty_elements {
+            value.push_str(", ,");
+        }
+        let split_here =
+            index + 1 < elements.len() && index < 32 && rendering.split_mask & (1 << index) != 0;
+        if split_here {
+            out.push(Field {
+                name,
+                value: std::mem::take(&mut value),
+            });
+        }
+    }
+    out.push(Field { name, value });
+}
+
+/// The offer's Upgrade element.
+pub fn protocol_text(offer: &ProtocolOffer) -> String {
+    let name = pick(&PROTOCOL_NAMES, offer.name);
+    match offer.version {
+        Some(version) => format!("{name}/{}", pick(&PROTOCOL_VERSIONS, version)),
+        None => name.to_string(),
+    }
+}
+
+fn value(bits: u8, quoting: Quoting) -> String {
+    match quoting {
+        Quoting::Token => bits.to_string(),
+        Quoting::Quoted => format!("\"{bits}\""),
+    }
+}
+
+/// The offer's Sec-WebSocket-Extensions element.
+pub fn extension_text(offer: &ExtensionOffer) -> String {
+    match offer {
+        ExtensionOffer::Other(index) => pick(&OTHER_EXTENSIONS, *index).to_string(),
+        ExtensionOffer::Deflate(deflate) => {
+            let mut text = String::from("permessage-deflate");
+            if deflate.server_no_context_takeover {
+                text.push_str("; server_no_context_takeover");
+            }
+            if deflate.repeated_param {
+                text.push_str("; server_no_context_takeover; server_no_context_takeover");
+            }
+            if deflate.client_no_context_takeover {
+                text.push_str("; client_no_context_takeover");
+            }
+            if let Some(bits) = deflate.server_max_window_bits {
+                text.push_str(&format!(
+                    "; server_max_window_bits={}",
+                    value(bits, deflate.quoting)
+                ));
+            }
+            match deflate.client_max_window_bits {
+                None => {}
+                Some(None) => text.push_str("; client_max_window_bits"),
+                Some(Some(bits)) => {
+                    text.push_str(&format!(
+                        "; client_max_window_bits={}",
+                        value(bits, deflate.quoting)
+                    ));
+                }
+            }
+            if deflate.unknown_param {
+                text.push_str("; mystery=1");
+            }
+            text
+        }
+    }
+}
+
+/// The Sec-WebSocket-Key value(s) the model sends.
+fn key_values(model: &Handshake) -> Vec<String> {
+    let valid = model.key_text();
+    match model.key {
+        KeyField::Valid => vec![valid],
+        KeyField::Missing => vec![],
+        KeyField::Twice => vec![valid.clone(), valid],
+        KeyField::Short => vec![crate::reference::base64(&model.nonce[..15])],
+        KeyField::BadCharacter => vec![format!("{}!{}", &valid[..3], &valid[4..])],
+        KeyField::Unpadded => vec![valid.trim_end_matches('=').to_string()],
+    }
+}
+
+/// The fields a model's request carries, in the model's own order.
+pub fn fields(model: &Handshake, rendering: &Rendering) -> Vec<Field> {
+    let mut out = Vec::new();
+    let host = pick(&HOSTS, model.host).to_string();
+    let host_count = match model.host_presence {
+        Presence::Once => 1,
+        Presence::Missing => 0,
+        Presence::Twice => 2,
+    };
+    for _ in 0..host_count {
+        out.push(Field {
+            name: "Host",
+            value: host.clone(),
+        });
+    }
+    let upgrade: Vec<String> = model.upgrade.iter().map(protocol_text).collect();
+    list_fields("Upgrade", &upgrade, rendering, &mut out);
+    let connection: Vec<String> = model
+        .connection
+        .iter()
+        .map(|&i| pick(&CONNECTION_OPTIONS, i).to_string())
+        .collect();
+    list_fields("Connection", &connection, rendering, &mut out);
+    for key in key_values(model) {
+        out.push(Field {
+            name: "Sec-WebSocket-Key",
+            value: key,
+        });
+    }
+    let version = match model.version {
+        VersionField::Thirteen => vec!["13"],
+        VersionField::Missing => vec![],
+        VersionField::Twice => vec!["13", "13"],
+        VersionField::Other(index) => vec![pick(&OTHER_VERSIONS, index)],
+    };
+    for value in version {
+        out.push(Field {
+            name: "Sec-WebSocket-Version",
+            value: value.to_string(),
+        });
+    }
+    if let Some(origin) = model.origin {
+        out.push(Field {
+            name: "Origin",
+            value: pick(&ORIGINS, origin).to_string(),
+        });
+    }
+    let subprotocols: Vec<String> = model
+        .subprotocols
+        .iter()
+        .map(|&i| pick(&SUBPROTOCOLS, i).to_string())
+        .collect();
+    list_fields("Sec-WebSocket-Protocol", &subprotocols, rendering, &mut out);
+    let extensions: Vec<String> = model.extensions.iter().map(extension_text).collect();
+    list_fields("Sec-WebSocket-Extensions", &extensions, rendering, &mut out);
+    for noise in &model.noise {
+        out.push(Field {
+            name: pick(&NOISE_NAMES, noise.name),
+            value: pick(&NOISE_VALUES, noise.value).to_string(),
+        });
+    }
+    if rendering.padding > 0 {
+        out.push(Field {
+            name: "X-Padding",
+            value: "p".repeat(usize::from(rendering.padding)),
+        });
+    }
+    out
+}
+
+/// Applies the field order and name casing.
+pub fn arrange(mut fields: Vec<Field>, rendering: &Rendering) -> Vec<(String, String)> {
+    if !rendering.order.is_empty() {
+        let keys = &rendering.order;
+        let original = fields.clone();
+        let mut keyed: Vec<(u16, usize, Field)> = fields
+            .drain(..)
+            .enumerate()
+            .map(|(i, f)| (keys[i % keys.len()], i, f))
+            .collect();
+        keyed.sort_by_key(|(key, index, _)| (*key, *index));
+        let shuffled: Vec<Field> = keyed.into_iter().map(|(_, _, f)| f).collect();
+        // RFC 9110 §5.3: fields of one name keep their relative order, so the combined
+        // list means the same; only the interleaving of different names changes.
+        let mut queues: Vec<(&'static str, std::collections::VecDeque<Field>)> = Vec::new();
+        for field in &shuffled {
+            if !queues.iter().any(|(name, _)| *name == field.name) {
+                let same: std::collections::VecDeque<Field> = original
+                    .iter()
+                    .filter(|f| f.name == field.name)
+                    .cloned()
+                    .collect();
+                queues.push((field.name, same));
+            }
+        }
+        fields = shuffled
+            .iter()
+            .map(|slot| {
+                let queue = queues
+                    .iter_mut()
+                    .find(|(name, _)| *name == slot.name)
+                    .expect("queued");
+                queue.1.pop_front().expect("one per slot")
+            })
+            .collect();
+    }
+    let mut flip = 0usize;
+    fields
+        .into_iter()
+        .map(|field| {
+            let name = field
+                .name
+                .chars()
+                .map(|c| {
+                    flip += 1;
+                    let toggle = !rendering.casing.is_empty()
+                        && rendering.casing[flip % rendering.casing.len()];
+                    match (toggle, c.is_ascii_uppercase()) {
+                        (false, _) => c,
+                        (true, true) => c.to_ascii_lowercase(),
+                        (true, false) => c.to_ascii_uppercase(),
+                    }
+                })
+                .collect();
+            (name, field.value)
+        })
+        .collect()
+}
+
+/// The request head alone.
+pub fn head(model: &Handshake, rendering: &Rendering) -> Vec<u8> {
+    head_from(model, &arrange(fields(model, rendering), rendering))
+}
+
+/// The head for already arranged fields.
+pub fn head_from(model: &Handshake, fields: &[(String, String)]) -> Vec<u8> {
+    let method = match model.method {
+        Method::Get => "GET",
+        Method::Post => "POST",
+        Method::Head => "HEAD",
+    };
+    let version = if model.http10 { "1.0" } else { "1.1" };
+    let mut out = format!("{method} {} HTTP/{version}\r\n", pick(&PATHS, model.path));
+    for (name, value) in fields {
+        out.push_str(name);
+        out.push_str(": ");
+        out.push_str(value);
+        out.push_str("\r\n");
+    }
+    out.push_str("\r\n");
+    out.into_bytes()
+}
+
+/// The head followed by the model's trailing bytes.
+pub fn request(model: &Handshake, rendering: &Rendering) -> Vec<u8> {
+    let mut bytes = head(model, rendering);
+    bytes.extend_from_slice(&model.trailing);
+    bytes
+}

@@ -1,0 +1,208 @@
+//! proptest strategies over models, policies, renderings and faults.
+
+use proptest::collection::vec;
+use proptest::option;
+use proptest::prelude::*;
+
+use crate::faults::Fault;
+use crate::model::*;
+use crate::render::Rendering;
+
+/// Any deflate offer, valid or not, values quoted or not.
+pub fn deflate_offer() -> impl Strategy<Value = DeflateOfferModel> {
+    let bits = prop_oneof![4 => 8u8..=15, 1 => any::<u8>()];
+    (
+        any::<bool>(),
+        any::<bool>(),
+        option::of(bits.clone()),
+        option::of(option::of(bits)),
+        prop::bool::weighted(0.1),
+        prop::bool::weighted(0.1),
+        prop_oneof![Just(Quoting::Token), Just(Quoting::Quoted)],
+    )
+        .prop_map(
+            |(snct, cnct, smwb, cmwb, unknown, repeated, quoting)| DeflateOfferModel {
+                server_no_context_takeover: snct,
+                client_no_context_takeover: cnct,
+                server_max_window_bits: smwb,
+                client_max_window_bits: cmwb,
+                unknown_param: unknown,
+                repeated_param: repeated,
+                quoting,
+            },
+        )
+}
+
+/// Extension offers, mostly permessage-deflate.
+pub fn extension_offer() -> impl Strategy<Value = ExtensionOffer> {
+    prop_oneof![3 => deflate_offer().prop_map(ExtensionOffer::Deflate), 1 => any::<u8>().prop_map(ExtensionOffer::Other)]
+}
+
+/// A valid WebSocket request: everything a server needs, plus optional offers and noise.
+pub fn valid_handshake() -> impl Strategy<Value = Handshake> {
+    let upgrade = (
+        vec((2u8..5, option::of(any::<u8>())), 0..3),
+        any::<bool>(),
+        option::of(any::<u8>()),
+    )
+        .prop_map(|(others, upper, version)| {
+            let mut offers: Vec<ProtocolOffer> = others
+                .into_iter()
+                .map(|(name, version)| ProtocolOffer { name, version })
+                .collect();
+            offers.push(ProtocolOffer {
+                name: u8::from(upper),
+                version,
+            });
+            offers
+        });
+    let connection = (vec(2u8..5, 0..3), 0u8..2).prop_map(|(mut others, upgrade)| {
+        others.push(upgrade);
+        others
+    });
+    (
+        any::<[u8; 16]>(),
+        any::<u8>(),
+        any::<u8>(),
+        upgrade,
+        connection,
+        option::of(any::<u8>()),
+        vec(any::<u8>(), 0..5),
+        vec(extension_offer(), 0..4),
+        vec(
+            (any::<u8>(), any::<u8>()).prop_map(|(name, value)| Noise { name, value }),
+            0..6,
+        ),
+        vec(any::<u8>(), 0..16),
+    )
+        .prop_map(
+            |(
+                nonce,
+                host,
+                path,
+                upgrade,
+                connection,
+                origin,
+                subprotocols,
+                extensions,
+                noise,
+                trailing,
+            )| Handshake {
+                nonce,
+                method: Method::Get,
+                http10: false,
+                host,
+                host_presence: Presence::Once,
+                path,
+                upgrade,
+                connection,
+                key: KeyField::Valid,
+                version: VersionField::Thirteen,
+                origin,
+                subprotocols,
+                extensions,
+                noise,
+                trailing,
+            },
+        )
+}
+
+/// A policy that takes WebSocket ahead of nothing the valid requests offer first.
+pub fn websocket_policy() -> impl Strategy<Value = Policy> {
+    (
+        vec(any::<u8>(), 0..4),
+        any::<bool>(),
+        option::of((
+            any::<bool>(),
+            any::<bool>(),
+            option::of(any::<u8>()),
+            option::of(any::<u8>()),
+        )),
+        prop::bool::weighted(0.2),
+    )
+        .prop_map(
+            |(subprotocols, server_order, deflate, require_upgrade)| Policy {
+                protocols: vec![0],
+                subprotocols,
+                server_order,
+                deflate: deflate.map(|(snct, cnct, smwb, cmwb)| DeflateWishes {
+                    server_no_context_takeover: snct,
+                    client_no_context_takeover: cnct,
+                    server_max_window_bits: smwb,
+                    client_max_window_bits: cmwb,
+                }),
+                require_upgrade,
+            },
+        )
+}
+
+/// Any policy, including ones that take other protocols.
+pub fn any_policy() -> impl Strategy<Value = Policy> {
+    (websocket_policy(), vec(0u8..4, 0..4)).prop_map(|(mut policy, protocols)| {
+        policy.protocols = protocols;
+        policy
+    })
+}
+
+/// A rendering of a given field count: a shuffled order, random casing, OWS, splits, empties.
+pub fn rendering() -> impl Strategy<Value = Rendering> {
+    (
+        Just((0u16..48).collect::<Vec<u16>>()).prop_shuffle(),
+        vec(any::<bool>(), 0..12),
+        vec(any::<u8>(), 0..8),
+        any::<u32>(),
+        any::<bool>(),
+    )
+        .prop_map(
+            |(order, casing, ows, split_mask, empty_elements)| Rendering {
+                order,
+                casing,
+                ows,
+                split_mask,
+                empty_elements,
+                padding: 0,
+            },
+        )
+}
+
+/// One fault of each kind, with a wrong version drawn from the pool.
+pub fn fault() -> impl Strategy<Value = Fault> {
+    (0..Fault::ALL.len(), any::<u8>()).prop_map(|(index, version)| match Fault::ALL[index] {
+        Fault::WrongVersion(_) => Fault::WrongVersion(version),
+        other => other,
+    })
+}
+
+/// Arbitrary models, valid or not in any number of ways.
+pub fn any_handshake() -> impl Strategy<Value = Handshake> {
+    (
+        valid_handshake(),
+        prop_oneof![Just(Method::Get), Just(Method::Post), Just(Method::Head)],
+        prop::bool::weighted(0.1),
+        prop_oneof![8 => Just(Presence::Once), 1 => Just(Presence::Missing), 1 => Just(Presence::Twice)],
+        prop_oneof![
+            8 => Just(KeyField::Valid), 1 => Just(KeyField::Missing), 1 => Just(KeyField::Twice),
+            1 => Just(KeyField::Short), 1 => Just(KeyField::BadCharacter), 1 => Just(KeyField::Unpadded)
+        ],
+        prop_oneof![
+            8 => Just(VersionField::Thirteen), 1 => Just(VersionField::Missing),
+            1 => Just(VersionField::Twice), 1 => any::<u8>().prop_map(VersionField::Other)
+        ],
+        vec((any::<u8>(), option::of(any::<u8>())), 0..4),
+        vec(any::<u8>(), 0..4),
+    )
+        .prop_map(|(mut model, method, http10, host_presence, key, version, upgrade, connection)| {
+            model.method = method;
+            model.http10 = http10;
+            model.host_presence = host_presence;
+            model.key = key;
+            model.version = version;
+            if !upgrade.is_empty() || connection.len() == 1 {
+                model.upgrade = upgrade.into_iter().map(|(name, version)| ProtocolOffer { name, version }).collect();
+            }
+            if connection.len() > 1 {
+                model.connection = connection;
+            }
+            model
+        })
+}

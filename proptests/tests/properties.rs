@@ -1,0 +1,238 @@
+//! The properties of issue #4, over the strategies in `src/`. Case counts come from
+//! `PROPTEST_CASES`; failures are saved in `proptest-regressions/properties.txt`.
+
+use http_upgrade::websocket::extensions::Extension;
+use http_upgrade::{ClientRequest, Expectation, Key, Outcome, ServerPolicy, Status, EMPTY_HEADER};
+use http_upgrade_proptests::faults::Fault;
+use http_upgrade_proptests::model::*;
+use http_upgrade_proptests::observe::observe;
+use http_upgrade_proptests::reference::{self, Expected};
+use http_upgrade_proptests::render::{self, arrange, fields, head_from, Rendering};
+use http_upgrade_proptests::strategies::*;
+use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
+
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
+            "proptest-regressions/properties.txt",
+        ))),
+        ..ProptestConfig::default()
+    }
+}
+
+/// Renders, runs the crate, and returns (head, observed, expected).
+fn run(
+    model: &Handshake,
+    policy: &Policy,
+    rendering: &Rendering,
+) -> (Vec<u8>, http_upgrade_proptests::observe::Observed, Expected) {
+    let arranged = arrange(fields(model, rendering), rendering);
+    let head = head_from(model, &arranged);
+    let mut bytes = head.clone();
+    bytes.extend_from_slice(&model.trailing);
+    let protocols = policy.protocol_entries();
+    let subprotocols = policy.subprotocol_names();
+    let observed = observe(&policy.to_core(&protocols, &subprotocols), &bytes).expect("complete");
+    let expected = reference::expected(model, policy, head.len(), arranged.len());
+    (head, observed, expected)
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// 1. Every rendering of one valid model gives the same Switch, equal to the reference
+    /// (invariance under order, case, OWS, splitting, empty elements, noise).
+    #[test]
+    fn renderings_agree(model in valid_handshake(), policy in websocket_policy(), a in rendering(), b in rendering()) {
+        let (_, first, expected) = run(&model, &policy, &a);
+        let (_, second, _) = run(&model, &policy, &b);
+        prop_assert!(matches!(expected, Expected::WebSocket { .. }), "{expected:?}");
+        prop_assert_eq!(&first.verdict, &expected);
+        prop_assert_eq!(&second.verdict, &expected);
+        prop_assert_eq!(first.response, second.response);
+    }
+
+    /// 2. The Accept equals a SHA-1/base64 computed in the test, for any key bytes.
+    #[test]
+    fn accept_matches_reference(nonce in any::<[u8; 16]>()) {
+        let key = Key::from_nonce(&nonce);
+        prop_assert_eq!(key.as_str(), reference::base64(&nonce));
+        let accept = key.accept();
+        prop_assert_eq!(accept.as_str(), reference::accept(key.as_str()));
+    }
+
+    /// 3. Each single-fault mutation gives exactly the labelled outcome and status, and the
+    /// reference model agrees with the label.
+    #[test]
+    fn single_faults_give_their_label(model in valid_handshake(), policy in websocket_policy(), mut rendering in rendering(), fault in fault()) {
+        let mut faulty = model.clone();
+        fault.apply(&mut faulty, &mut rendering);
+        let (_, observed, expected) = run(&faulty, &policy, &rendering);
+        let label = fault.label(policy.require_upgrade);
+        prop_assert_eq!(&expected, &label);
+        prop_assert_eq!(observed.verdict.status(), label.status());
+        prop_assert_eq!(&observed.verdict, &label);
+    }
+
+    /// 4. Client request → server → response → client: both sides agree on subprotocol and
+    /// extensions, for random policies and offers.
+    #[test]
+    fn client_server_client_agree(
+        nonce in any::<[u8; 16]>(),
+        offered in proptest::collection::vec(any::<u8>(), 0..4),
+        extensions in proptest::collection::vec(extension_offer(), 0..3),
+        policy in websocket_policy(),
+    ) {
+        let mut names: Vec<&str> = Vec::new();
+        for index in offered {
+            let name = pick(&SUBPROTOCOLS, index);
+            if !names.contains(&name) { names.push(name); }
+        }
+        let extension_header = extensions.iter().map(render::extension_text).collect::<Vec<_>>().join(", ");
+        let request = ClientRequest {
+            host: "example.com",
+            target: "/chat",
+            nonce,
+            origin: None,
+            subprotocols: &names,
+            extensions: (!extensions.is_empty()).then_some(extension_header.as_str()),
+        };
+        let mut buf = [0u8; 1024];
+        let len = request.write(&mut buf).expect("fits");
+        let protocols = policy.protocol_entries();
+        let supported = policy.subprotocol_names();
+        let server = policy.to_core(&protocols, &supported);
+        let observed = observe(&server, &buf[..len]).expect("complete");
+        let Expected::WebSocket { subprotocol, deflate, .. } = observed.verdict else {
+            return Err(TestCaseError::fail(format!("{:?}", observed.verdict)));
+        };
+        let mut headers = [EMPTY_HEADER; 16];
+        let established = request
+            .expectation()
+            .validate(&observed.response, &mut headers)
+            .map_err(|e| TestCaseError::fail(format!("client refuses: {e}")))?
+            .complete()
+            .expect("complete");
+        prop_assert_eq!(established.subprotocol, subprotocol);
+        prop_assert_eq!(established.deflate.map(|d| d.server_max_window_bits), deflate.map(|d| d.server_max_window_bits));
+        prop_assert_eq!(established.deflate.is_some(), deflate.is_some());
+    }
+
+    /// 5. Every proper prefix of a complete head is Partial; the whole is Complete with
+    /// `consumed` equal to the head's length, whatever trailing bytes follow.
+    #[test]
+    fn prefixes_are_partial(model in valid_handshake(), rendering in rendering()) {
+        let head = render::head(&model, &rendering);
+        let policy = ServerPolicy::websocket();
+        for end in 0..head.len() {
+            let mut headers = [EMPTY_HEADER; 64];
+            prop_assert_eq!(policy.handshake(&head[..end], &mut headers), Status::Partial, "prefix {}", end);
+        }
+        let mut bytes = head.clone();
+        bytes.extend_from_slice(&model.trailing);
+        let mut headers = [EMPTY_HEADER; 64];
+        let Status::Complete(handshake) = policy.handshake(&bytes, &mut headers) else {
+            return Err(TestCaseError::fail("partial"));
+        };
+        prop_assert_eq!(handshake.consumed, Some(head.len()));
+    }
+
+    /// 6. Arbitrary bytes never panic, and negotiating them twice gives the same outcome.
+    #[test]
+    fn arbitrary_bytes_are_deterministic(bytes in proptest::collection::vec(any::<u8>(), 0..600), selector in any::<u8>()) {
+        let policy = ServerPolicy { require_upgrade: selector & 1 != 0, ..ServerPolicy::websocket() };
+        let mut a = [EMPTY_HEADER; 32];
+        let mut b = [EMPTY_HEADER; 32];
+        prop_assert_eq!(policy.handshake(&bytes, &mut a), policy.handshake(&bytes, &mut b));
+        let expectation = Expectation::for_key(b"dGhlIHNhbXBsZSBub25jZQ==", &["chat"], None).expect("key");
+        let mut c = [EMPTY_HEADER; 32];
+        let mut d = [EMPTY_HEADER; 32];
+        prop_assert_eq!(expectation.validate(&bytes, &mut c), expectation.validate(&bytes, &mut d));
+    }
+
+    /// 6b. Any model, valid or broken in several ways at once, under any policy: the crate
+    /// does exactly what the reference model says.
+    #[test]
+    fn any_model_matches_reference(model in any_handshake(), policy in any_policy(), rendering in rendering()) {
+        let (_, observed, expected) = run(&model, &policy, &rendering);
+        prop_assert_eq!(observed.verdict, expected);
+    }
+
+    /// 7. Extension headers: parse(render(offers)) == offers, quoted-string escapes included.
+    #[test]
+    fn extensions_round_trip(offers in proptest::collection::vec(
+        ("[a-z][a-z0-9_-]{0,12}", proptest::collection::vec(("[a-z][a-z_]{0,10}", proptest::option::of("[ -~]{0,12}")), 0..4)),
+        1..4,
+    )) {
+        let mut header = String::new();
+        for (index, (name, params)) in offers.iter().enumerate() {
+            if index > 0 { header.push_str(" , "); }
+            header.push_str(name);
+            for (param, value) in params {
+                header.push_str(" ; ");
+                header.push_str(param);
+                if let Some(value) = value {
+                    header.push_str("=\"");
+                    for c in value.chars() {
+                        if c == '"' || c == '\\' { header.push('\\'); }
+                        header.push(c);
+                    }
+                    header.push('"');
+                }
+            }
+        }
+        let parsed: Vec<Extension<'_>> = http_upgrade::list::Elements::new(header.as_bytes())
+            .map(|e| Extension::parse(e.expect("element")).expect("offer"))
+            .collect();
+        prop_assert_eq!(parsed.len(), offers.len());
+        for (extension, (name, params)) in parsed.iter().zip(&offers) {
+            prop_assert_eq!(extension.name, name.as_str());
+            let got: Vec<(Vec<u8>, Option<Vec<u8>>)> = extension
+                .params
+                .map(|p| (p.name.to_vec(), p.value.map(|v| v.bytes().collect())))
+                .collect();
+            let want: Vec<(Vec<u8>, Option<Vec<u8>>)> =
+                params.iter().map(|(n, v)| (n.as_bytes().to_vec(), v.as_ref().map(|v| v.as_bytes().to_vec()))).collect();
+            prop_assert_eq!(got, want);
+        }
+    }
+
+    /// 8. Every response head the crate writes parses with httparse with the outcome's
+    /// status, and a 101 satisfies the crate's client for the request's offers.
+    #[test]
+    fn responses_parse_and_satisfy_the_client(model in any_handshake(), policy in any_policy(), rendering in rendering()) {
+        let (_, observed, _) = run(&model, &policy, &rendering);
+        if let Some(status) = observed.verdict.status() {
+            let mut headers = [EMPTY_HEADER; 16];
+            let mut response = httparse::Response::new(&mut headers);
+            prop_assert_eq!(response.parse(&observed.response), Ok(httparse::Status::Complete(observed.response.len())));
+            prop_assert_eq!(response.code, Some(status));
+        } else {
+            prop_assert!(observed.response.is_empty());
+        }
+        if let Expected::WebSocket { subprotocol, .. } = observed.verdict {
+            let offered: Vec<&str> = model.subprotocols.iter().map(|&i| pick(&SUBPROTOCOLS, i)).collect();
+            let extensions = model.extensions.iter().map(render::extension_text).collect::<Vec<_>>().join(", ");
+            let key = Key::from_nonce(&model.nonce);
+            let expectation = Expectation { key, subprotocols: &offered, extensions: Some(extensions.as_bytes()), limits: http_upgrade::Limits::DEFAULT };
+            let mut headers = [EMPTY_HEADER; 16];
+            let established = expectation.validate(&observed.response, &mut headers)
+                .map_err(|e| TestCaseError::fail(format!("client refuses: {e}")))?
+                .complete().expect("complete");
+            prop_assert_eq!(established.subprotocol, subprotocol);
+        }
+    }
+}
+
+/// Every fault has a label whose status is documented.
+#[test]
+fn every_fault_is_labelled() {
+    for fault in Fault::ALL {
+        for require in [false, true] {
+            let status = fault.label(require).status();
+            assert!(matches!(status, None | Some(400 | 426 | 431)), "{fault:?}");
+        }
+    }
+    let _ = Outcome::Decline(http_upgrade::DeclineReason::NoUpgrade);
+}

@@ -1,0 +1,147 @@
+//! `cargo xtask seed`: writes fuzz seeds built from `corpus/captures/` and crafted edge cases
+//! into `corpus/<target>/` (file names are content hashes, so re-running adds nothing twice).
+//! Minimize afterwards with `cargo xtask fuzz --merge`.
+
+use std::path::{Path, PathBuf};
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn fnv(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    })
+}
+
+fn write(target: &str, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = root().join("corpus").join(target);
+    std::fs::create_dir_all(&dir)?;
+    std::fs::write(dir.join(format!("seed-{:016x}", fnv(bytes))), bytes)
+}
+
+fn captures(responses: bool) -> std::io::Result<Vec<Vec<u8>>> {
+    let mut out = Vec::new();
+    let mut paths: Vec<_> = std::fs::read_dir(root().join("corpus/captures"))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "http"))
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("response-") == responses)
+        })
+        .collect();
+    paths.sort();
+    for path in paths {
+        out.push(std::fs::read(path)?);
+    }
+    Ok(out)
+}
+
+const GOOD: &str = "GET /chat HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+
+/// Requests that reach each rejection and decline, and the list edge cases.
+fn crafted_requests() -> Vec<String> {
+    let with = |find: &str, replace: &str| GOOD.replacen(find, replace, 1);
+    vec![
+        GOOD.to_string(),
+        "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".into(),
+        "GET / HTTP/1.1\r\nHost: h\r\n\r\n".into(),
+        with("HTTP/1.1", "HTTP/1.0"),
+        with("GET", "POST"),
+        with("Host: h\r\n", ""),
+        with("Host: h\r\n", "Host: h\r\nHost: i\r\n"),
+        with("Connection: Upgrade", "Connection: keep-alive"),
+        with("Connection: Upgrade", "Connection: , keep-alive ,, Upgrade ,"),
+        with("Connection: Upgrade", "Connection: \"x\", Upgrade"),
+        with("Upgrade: websocket", "Upgrade: h2c, example/1, websocket/13"),
+        with("Upgrade: websocket", "Upgrade: a/, websocket"),
+        with("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n", ""),
+        with("Sec-WebSocket-Version", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version"),
+        with("dGhlIHNhbXBsZSBub25jZQ==", "dGhlIHNhbXBsZSBub25jZR=="),
+        with("Sec-WebSocket-Version: 13\r\n", ""),
+        with("Version: 13", "Version: 8"),
+        with("Version: 13\r\n", "Version: 13\r\nSec-WebSocket-Version: 13\r\n"),
+        with("Host: h\r\n", "Host: h\r\nOrigin: a\r\nOrigin: b\r\n"),
+        with("Host: h\r\n", "Host: h\r\nSec-WebSocket-Protocol: chat, superchat\r\nSec-WebSocket-Protocol: a\r\n"),
+        with("Host: h\r\n", "Host: h\r\nSec-WebSocket-Protocol: chat, a b\r\n"),
+        with("Host: h\r\n", "Host: h\r\nSec-WebSocket-Extensions: permessage-deflate; client_max_window_bits; server_max_window_bits=\"10\", x-foo; a=\"q\\\"x\"\r\n"),
+        with("Host: h\r\n", "Host: h\r\nSec-WebSocket-Extensions: permessage-deflate;\r\n"),
+        with("Host: h\r\n", "Host: h\r\nSec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=16, permessage-deflate; client_no_context_takeover\r\n"),
+        format!("{}\u{81}\u{0}", GOOD),
+    ]
+}
+
+/// Writes every seed.
+pub fn run() -> i32 {
+    match seed() {
+        Ok(count) => {
+            println!("wrote {count} seeds under corpus/");
+            0
+        }
+        Err(error) => {
+            eprintln!("seed: {error}");
+            1
+        }
+    }
+}
+
+fn seed() -> std::io::Result<usize> {
+    let mut count = 0;
+    let mut put = |target: &str, bytes: &[u8]| {
+        count += 1;
+        write(target, bytes)
+    };
+    let requests = captures(false)?;
+    let responses = captures(true)?;
+    let crafted: Vec<Vec<u8>> = crafted_requests()
+        .into_iter()
+        .map(String::into_bytes)
+        .collect();
+    for request in requests.iter().chain(&crafted) {
+        put("request_head", request)?;
+        put("diff_tungstenite", request)?;
+        for selector in [0x00u8, 0x25, 0x7d, 0xe6] {
+            let mut data = vec![selector];
+            data.extend_from_slice(request);
+            put("server_negotiate", &data)?;
+        }
+    }
+    for response in &responses {
+        put("request_head", response)?;
+        for selector in [0x05u8, 0x06] {
+            let mut data = vec![selector];
+            data.extend_from_slice(b"the sample nonce");
+            data.extend_from_slice(response);
+            put("client_validate", &data)?;
+        }
+    }
+    for value in [
+        &b"permessage-deflate; client_max_window_bits"[..],
+        b"permessage-deflate; server_max_window_bits=10; client_max_window_bits=\"12\", x-foo",
+        b"a; b=\"c\\\"d, e\"; f , g",
+        b"permessage-deflate;server_no_context_takeover;client_no_context_takeover",
+    ] {
+        put("extensions", value)?;
+    }
+    for value in [
+        &b"\x00Upgrade"[..],
+        b"\x0dkeep-alive, Upgrade",
+        b"\x1a, ,a,,b ,",
+        b"\x07websocket, h2c/1, \"q,x\"",
+    ] {
+        put("header_lists", value)?;
+    }
+    for nonce in [&b"the sample nonce"[..], &[0u8; 16], &[0xffu8; 16]] {
+        put("accept_key", nonce)?;
+    }
+    for bytes in [
+        &b"\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f"[..],
+        &[0x55; 64],
+        &[0xaa; 128],
+    ] {
+        put("handshake_structured", bytes)?;
+    }
+    Ok(count)
+}
