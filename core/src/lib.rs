@@ -68,3 +68,8 @@ pub use server::{Accepted, Handshake, Outcome, ServerPolicy, WebSocketAccepted};
 pub use websocket::deflate::{DeflateOffer, DeflateParams, DeflatePolicy};
 pub use websocket::key::{Accept, Key};
 pub use websocket::subprotocol::SubprotocolOrder;
+
+/// The README's embedding example, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

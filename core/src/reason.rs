@@ -16,6 +16,9 @@ pub enum RejectReason {
     /// The request line names a version other than HTTP/1.0 or HTTP/1.1, such as the
     /// HTTP/2 connection preface `PRI * HTTP/2.0` (RFC 9113 §3.4): 505.
     UnsupportedHttpVersion,
+    /// The request target is neither origin-form nor absolute-form (RFC 9112 §3.2), the
+    /// forms a GET or an upgrade may use: 400.
+    InvalidTarget,
     /// No Host field in an HTTP/1.1 request (RFC 9112 §3.2): 400.
     MissingHost,
     /// More than one Host field (RFC 9112 §3.2): 400.
@@ -50,12 +53,13 @@ pub enum RejectReason {
 
 impl RejectReason {
     /// Every variant, for tests and tools that enumerate them.
-    pub const ALL: [RejectReason; 20] = [
+    pub const ALL: [RejectReason; 21] = [
         Self::MalformedHead,
         Self::HeadTooLarge,
         Self::TooManyHeaders,
         Self::TooManyListElements,
         Self::UnsupportedHttpVersion,
+        Self::InvalidTarget,
         Self::MissingHost,
         Self::DuplicateHost,
         Self::MalformedConnection,
@@ -83,6 +87,7 @@ impl RejectReason {
             | Self::DuplicateVersion
             | Self::UnsupportedVersion => 426,
             Self::MalformedHead
+            | Self::InvalidTarget
             | Self::MissingHost
             | Self::DuplicateHost
             | Self::MalformedConnection
@@ -113,6 +118,7 @@ impl RejectReason {
             Self::TooManyHeaders => "too_many_headers",
             Self::TooManyListElements => "too_many_list_elements",
             Self::UnsupportedHttpVersion => "unsupported_http_version",
+            Self::InvalidTarget => "invalid_target",
             Self::MissingHost => "missing_host",
             Self::DuplicateHost => "duplicate_host",
             Self::MalformedConnection => "malformed_connection",

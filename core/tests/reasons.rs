@@ -80,6 +80,16 @@ fn reject_cases() -> Vec<(RejectReason, Vec<u8>, ServerPolicy<'static>)> {
             ws,
         ),
         (
+            RejectReason::InvalidTarget,
+            with("GET /chat", "GET chat/x").into_bytes(),
+            ws,
+        ),
+        (
+            RejectReason::InvalidTarget,
+            with("GET /chat", "GET *").into_bytes(),
+            ws,
+        ),
+        (
             RejectReason::MissingHost,
             with("Host: h\r\n", "").into_bytes(),
             ws,

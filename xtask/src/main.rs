@@ -1,10 +1,13 @@
 //! `cargo xtask`: the workspace's tools (inspect, fuzz, nightly, bench-report).
 
+mod coverage;
+mod fuzz;
 mod inspect;
 mod json;
 mod seed;
 
 const USAGE: &str = "usage: cargo xtask <command>
+  fuzz          the fuzz campaign over every target (see `cargo xtask fuzz --help`)
   inspect       one input's verdict as JSON (see `cargo xtask inspect --help`)
   seed          write fuzz seeds from corpus/captures and crafted cases into corpus/<target>/";
 
@@ -13,6 +16,7 @@ fn main() {
     let code = match args.first().map(String::as_str) {
         Some("inspect") => inspect::run(&args[1..]),
         Some("seed") => seed::run(),
+        Some("fuzz") => fuzz::run(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             2

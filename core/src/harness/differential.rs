@@ -2,11 +2,13 @@
 //! Every disagreement must fall in a class written down in `fuzz/DIVERGENCES.md`.
 
 use std::io::{self, Read, Write};
+use std::string::String;
 use std::vec::Vec;
 
 use crate::head::{parse_request, Header, Limits, Status, EMPTY_HEADER};
-use crate::list::{is_token, trim_ows, Elements};
+use crate::list::{is_token, split_parameterised, trim_ows, Elements};
 use crate::server::{Outcome, ServerPolicy};
+use crate::upgrade::ProtocolOffer;
 
 /// An in-memory socket: reads the input, then blocks; keeps what is written.
 struct Memory {
@@ -80,6 +82,15 @@ pub enum Divergence {
     OverLimits,
     /// tungstenite's `http` crate refuses a field name or value httparse accepted.
     HttpCrateRefusesField,
+    /// tungstenite's `http::Uri` refuses a request target we take as origin-form or
+    /// absolute-form (RFC 9112 §3.2; we check the form, not every URI character).
+    UriParserRefusesTarget,
+    /// We refuse a target in neither origin-form nor absolute-form (RFC 9112 §3.2);
+    /// tungstenite's `http::Uri` takes e.g. `chat` as a path or authority.
+    TargetForm,
+    /// We refuse a key that is not the one canonical base64 form of 16 bytes (RFC 4648
+    /// §3.3, §3.5); tungstenite's decoder takes padding mid-string, e.g. `...WYQ=hvY=`.
+    NonCanonicalKey,
     /// tungstenite compares Sec-WebSocket-Version byte-exactly after httparse's trimming;
     /// our OWS trimming then reads `13`.
     VersionWhitespace,
@@ -99,14 +110,14 @@ fn first<'b>(headers: &[Header<'b>], name: &str) -> Option<&'b [u8]> {
         .map(|h| h.value)
 }
 
-fn list_is_malformed(headers: &[Header<'_>], name: &str, tokens: bool) -> bool {
+fn list_is_malformed(headers: &[Header<'_>], name: &str, element_ok: fn(&[u8]) -> bool) -> bool {
     let mut elements = 0;
     for header in headers.iter().filter(|h| h.name.eq_ignore_ascii_case(name)) {
         for element in Elements::new(header.value) {
             elements += 1;
             match element {
                 Err(_) => return true,
-                Ok(e) if tokens && !is_token(e) && !e.contains(&b'/') => return true,
+                Ok(e) if !element_ok(e) => return true,
                 Ok(_) => {}
             }
         }
@@ -142,18 +153,12 @@ pub fn classify(head: &[u8]) -> Vec<Divergence> {
     if !trim_ows(upgrade).eq_ignore_ascii_case(b"websocket") {
         classes.push(Divergence::UpgradeAmongOffers);
     }
-    let malformed = list_is_malformed(headers, "connection", true)
-        || list_is_malformed(headers, "upgrade", true)
-        || list_is_malformed(headers, "sec-websocket-protocol", true)
-        || list_is_malformed(headers, "sec-websocket-extensions", false)
-        || headers
-            .iter()
-            .filter(|h| h.name.eq_ignore_ascii_case("sec-websocket-extensions"))
-            .any(|h| {
-                Elements::new(h.value)
-                    .filter_map(Result::ok)
-                    .any(|e| crate::list::split_parameterised(e).is_err())
-            });
+    let malformed = list_is_malformed(headers, "connection", is_token)
+        || list_is_malformed(headers, "upgrade", |e| ProtocolOffer::parse(e).is_some())
+        || list_is_malformed(headers, "sec-websocket-protocol", is_token)
+        || list_is_malformed(headers, "sec-websocket-extensions", |e| {
+            split_parameterised(e).is_ok()
+        });
     if malformed {
         classes.push(Divergence::MalformedList);
     }
@@ -163,6 +168,33 @@ pub fn classify(head: &[u8]) -> Vec<Divergence> {
     });
     if refused {
         classes.push(Divergence::HttpCrateRefusesField);
+    }
+    let key = trim_ows(first(headers, "sec-websocket-key").unwrap_or_default());
+    let alphabet = |c: &u8| c.is_ascii_alphanumeric() || *c == b'+' || *c == b'/';
+    let canonical = key.len() == 24
+        && key[..21].iter().all(alphabet)
+        && b"AQgw".contains(&key[21])
+        && &key[22..] == b"==";
+    if !canonical {
+        classes.push(Divergence::NonCanonicalKey);
+    }
+    let target = request.path.unwrap_or_default();
+    let scheme = target
+        .split_once(':')
+        .map(|(scheme, _)| scheme)
+        .unwrap_or_default();
+    let absolute = scheme
+        .bytes()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || b"+-.".contains(&c));
+    if !target.starts_with('/') && !absolute {
+        classes.push(Divergence::TargetForm);
+    }
+    if target.parse::<tungstenite::http::Uri>().is_err() {
+        classes.push(Divergence::UriParserRefusesTarget);
     }
     let version = first(headers, "sec-websocket-version").unwrap_or_default();
     if version != b"13" && trim_ows(version) == b"13" {
@@ -210,6 +242,8 @@ pub fn diff_tungstenite(data: &[u8]) {
                         | Divergence::RepeatedSingleton
                         | Divergence::MalformedList
                         | Divergence::OverLimits
+                        | Divergence::TargetForm
+                        | Divergence::NonCanonicalKey
                         | Divergence::ListAcrossFields
                 )
             });
@@ -225,6 +259,7 @@ pub fn diff_tungstenite(data: &[u8]) {
                     Divergence::ListAcrossFields
                         | Divergence::UpgradeAmongOffers
                         | Divergence::HttpCrateRefusesField
+                        | Divergence::UriParserRefusesTarget
                         | Divergence::VersionWhitespace
                 )
             });
@@ -236,5 +271,3 @@ pub fn diff_tungstenite(data: &[u8]) {
         (None, None) => unreachable!(),
     }
 }
-
-use std::string::String;
