@@ -1,5 +1,6 @@
 //! `cargo xtask`: the workspace's tools (inspect, fuzz, nightly, bench-report).
 
+mod bench_report;
 mod coverage;
 mod fuzz;
 mod inspect;
@@ -7,6 +8,7 @@ mod json;
 mod seed;
 
 const USAGE: &str = "usage: cargo xtask <command>
+  bench-report  run the benches, write target/bench-report/report.md (see --help)
   fuzz          the fuzz campaign over every target (see `cargo xtask fuzz --help`)
   inspect       one input's verdict as JSON (see `cargo xtask inspect --help`)
   seed          write fuzz seeds from corpus/captures and crafted cases into corpus/<target>/";
@@ -17,6 +19,7 @@ fn main() {
         Some("inspect") => inspect::run(&args[1..]),
         Some("seed") => seed::run(),
         Some("fuzz") => fuzz::run(&args[1..]),
+        Some("bench-report") => bench_report::run(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             2

@@ -1,0 +1,61 @@
+//! Heap allocations per operation, for each input, counted by a global allocator.
+//! Prints a markdown table; `cargo xtask bench-report` puts it in the report.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use http_upgrade_benches::{
+    floor, full_policy, ours, plain_policy, tungstenite_accept, websocket_requests,
+};
+
+struct Counting;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn count(work: impl FnOnce()) -> usize {
+    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    work();
+    ALLOCATIONS.load(Ordering::Relaxed) - before
+}
+
+fn main() {
+    let plain = plain_policy();
+    let full = full_policy();
+    println!("| input | ours (plain) | ours (subprotocol+deflate) | floor | tungstenite |");
+    println!("| --- | ---: | ---: | ---: | ---: |");
+    let mut ours_total = 0;
+    for input in websocket_requests() {
+        let mut out = [0u8; 512];
+        let a = count(|| {
+            std::hint::black_box(ours(&plain, &input.bytes, &mut out));
+        });
+        let b = count(|| {
+            std::hint::black_box(ours(&full, &input.bytes, &mut out));
+        });
+        let f = count(|| {
+            std::hint::black_box(floor(&input.bytes, &mut out));
+        });
+        let t = count(|| {
+            std::hint::black_box(tungstenite_accept(&input.bytes));
+        });
+        ours_total += a + b;
+        println!("| {} | {a} | {b} | {f} | {t} |", input.name);
+    }
+    if ours_total != 0 {
+        eprintln!("ours allocated: {ours_total}");
+        std::process::exit(1);
+    }
+}

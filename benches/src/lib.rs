@@ -1,0 +1,193 @@
+//! Inputs and peer implementations shared by the benches and the allocation report.
+//!
+//! - [`inputs`]: the real captures in `corpus/captures/` plus a large browser head;
+//! - [`floor`]: the least our own dependencies can do for a correct-looking 101;
+//! - [`tungstenite_accept`]: tungstenite's server handshake over an in-memory socket;
+//! - [`ours`]: this crate's whole server hot path.
+
+use std::io::{self, Read, Write};
+use std::path::PathBuf;
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use http_upgrade::{Outcome, ServerPolicy, Status, EMPTY_HEADER};
+use sha1::{Digest as _, Sha1};
+
+/// One bench input.
+pub struct Input {
+    /// A short name for reports.
+    pub name: String,
+    /// The raw bytes.
+    pub bytes: Vec<u8>,
+}
+
+fn captures_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../corpus/captures")
+}
+
+fn load(prefix_response: bool) -> Vec<Input> {
+    let mut inputs: Vec<Input> = std::fs::read_dir(captures_dir())
+        .expect("corpus/captures")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "http"))
+        .map(|p| Input {
+            name: p.file_stem().expect("stem").to_string_lossy().into_owned(),
+            bytes: std::fs::read(&p).expect("read capture"),
+        })
+        .filter(|i| i.name.starts_with("response-") == prefix_response)
+        .collect();
+    inputs.sort_by(|a, b| a.name.cmp(&b.name));
+    inputs
+}
+
+/// A realistic ~4 KiB browser request: Chromium's capture plus cookies and the usual
+/// navigation headers, as a logged-in site would send.
+pub fn large_head() -> Input {
+    let chromium = std::fs::read(captures_dir().join("chromium.http")).expect("chromium capture");
+    let head = &chromium[..chromium.len() - 2];
+    let mut bytes = head.to_vec();
+    let cookie: String = (0..40)
+        .map(|i| format!("session_part_{i:02}=a8f5f167f44f4964e6c998dee827110c; "))
+        .collect();
+    bytes.extend_from_slice(format!("Cookie: {}\r\n", cookie.trim_end_matches("; ")).as_bytes());
+    for (name, value) in [
+        ("Sec-Fetch-Dest", "websocket"),
+        ("Sec-Fetch-Mode", "websocket"),
+        ("Sec-Fetch-Site", "same-origin"),
+        ("Sec-CH-UA", "\"Chromium\";v=\"156\", \"Not)A;Brand\";v=\"99\""),
+        ("Sec-CH-UA-Mobile", "?0"),
+        ("Sec-CH-UA-Platform", "\"Linux\""),
+        ("X-Request-Id", "0f8e1b2c-4d5a-6b7c-8d9e-0a1b2c3d4e5f"),
+        ("Authorization", "Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"),
+    ] {
+        bytes.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
+    }
+    bytes.extend_from_slice(b"\r\n");
+    Input {
+        name: "large-browser-4k".to_string(),
+        bytes,
+    }
+}
+
+/// The WebSocket request captures (not the h2c one), then the large head.
+pub fn websocket_requests() -> Vec<Input> {
+    let mut inputs: Vec<Input> = load(false)
+        .into_iter()
+        .filter(|i| !i.name.contains("h2c"))
+        .collect();
+    inputs.push(large_head());
+    inputs
+}
+
+/// Every request capture, the h2c one included, then the large head.
+pub fn all_requests() -> Vec<Input> {
+    let mut inputs = load(false);
+    inputs.push(large_head());
+    inputs
+}
+
+/// The real 101 responses (answers to the RFC 6455 sample key).
+pub fn responses() -> Vec<Input> {
+    load(true)
+}
+
+const GUID: &[u8] = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+const FIXED_101: &[u8] =
+    b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ";
+
+/// The floor: httparse, a case-insensitive scan for Sec-WebSocket-Key, SHA-1, base64, and
+/// a fixed 101 head with the Accept copied into `out`. No checks at all; returns the length.
+pub fn floor(bytes: &[u8], out: &mut [u8]) -> usize {
+    let mut headers = [EMPTY_HEADER; 32];
+    let mut request = httparse::Request::new(&mut headers);
+    if !matches!(request.parse(bytes), Ok(httparse::Status::Complete(_))) {
+        return 0;
+    }
+    let Some(key) = request
+        .headers
+        .iter()
+        .find(|h| h.name.eq_ignore_ascii_case("sec-websocket-key"))
+    else {
+        return 0;
+    };
+    let mut sha1 = Sha1::new();
+    sha1.update(key.value);
+    sha1.update(GUID);
+    let digest: [u8; 20] = sha1.finalize().into();
+    let mut accept = [0u8; 28];
+    let _ = STANDARD.encode_slice(digest, &mut accept);
+    let len = FIXED_101.len() + accept.len() + 4;
+    out[..FIXED_101.len()].copy_from_slice(FIXED_101);
+    out[FIXED_101.len()..FIXED_101.len() + 28].copy_from_slice(&accept);
+    out[FIXED_101.len() + 28..len].copy_from_slice(b"\r\n\r\n");
+    len
+}
+
+/// Our whole server hot path: parse, negotiate, write the response; returns its length.
+pub fn ours(policy: &ServerPolicy<'_>, bytes: &[u8], out: &mut [u8]) -> usize {
+    let mut headers = [EMPTY_HEADER; 32];
+    match policy.handshake(bytes, &mut headers) {
+        Status::Complete(handshake) => {
+            debug_assert!(matches!(
+                handshake.outcome,
+                Outcome::Switch(_) | Outcome::Decline(_)
+            ));
+            policy.write_response(&handshake.outcome, out).unwrap_or(0)
+        }
+        Status::Partial => 0,
+    }
+}
+
+/// An in-memory socket for tungstenite: reads the input, then would block; keeps output.
+struct Memory<'a> {
+    input: &'a [u8],
+    output: Vec<u8>,
+}
+
+impl Read for Memory<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.input.is_empty() {
+            return Err(io::ErrorKind::WouldBlock.into());
+        }
+        let n = self.input.len().min(buf.len());
+        buf[..n].copy_from_slice(&self.input[..n]);
+        self.input = &self.input[n..];
+        Ok(n)
+    }
+}
+
+impl Write for Memory<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.output.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// tungstenite's server `accept` over an in-memory socket; returns the response length.
+pub fn tungstenite_accept(bytes: &[u8]) -> usize {
+    let memory = Memory {
+        input: bytes,
+        output: Vec::with_capacity(256),
+    };
+    match tungstenite::accept(memory) {
+        Ok(socket) => socket.get_ref().output.len(),
+        Err(_) => 0,
+    }
+}
+
+/// The plain WebSocket policy (the same work the floor and tungstenite do).
+pub fn plain_policy() -> ServerPolicy<'static> {
+    ServerPolicy::websocket()
+}
+
+/// A policy with subprotocols and permessage-deflate, as a real chat server would run.
+pub fn full_policy() -> ServerPolicy<'static> {
+    ServerPolicy {
+        subprotocols: &["superchat", "chat"],
+        deflate: Some(http_upgrade::DeflatePolicy::default()),
+        ..ServerPolicy::websocket()
+    }
+}

@@ -1,0 +1,332 @@
+//! `cargo xtask bench-report`: runs the criterion benches and writes
+//! `target/bench-report/report.md` (medians, throughput, ratios to the floor and to
+//! tungstenite, allocations per op, and the change against an earlier baseline).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::seed::root;
+
+const USAGE: &str =
+    "usage: cargo xtask bench-report [--quick] [--save NAME] [--compare NAME] [--no-run]
+  --quick         criterion's short mode (for a smoke run)
+  --save NAME     save this run as criterion baseline NAME
+  --compare NAME  add the change against baseline NAME (worse than 5% is marked)
+  --no-run        only rebuild the report from target/criterion";
+
+struct Options {
+    quick: bool,
+    save: Option<String>,
+    compare: Option<String>,
+    run: bool,
+}
+
+fn parse(args: &[String]) -> Result<Options, String> {
+    let mut options = Options {
+        quick: false,
+        save: None,
+        compare: None,
+        run: true,
+    };
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--quick" => options.quick = true,
+            "--save" => options.save = Some(args.next().ok_or(USAGE)?.clone()),
+            "--compare" => options.compare = Some(args.next().ok_or(USAGE)?.clone()),
+            "--no-run" => options.run = false,
+            _ => return Err(USAGE.to_string()),
+        }
+    }
+    Ok(options)
+}
+
+/// One benchmark's figures.
+struct Bench {
+    median_ns: f64,
+    throughput: Option<(String, u64)>,
+    previous_ns: Option<f64>,
+}
+
+fn read_json(path: &Path) -> Option<serde_json::Value> {
+    serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()
+}
+
+fn median(dir: &Path) -> Option<f64> {
+    read_json(&dir.join("estimates.json"))?["median"]["point_estimate"].as_f64()
+}
+
+fn collect(dir: &Path, baseline: &str, compare: Option<&str>, out: &mut BTreeMap<String, Bench>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        if !path.is_dir() {
+            continue;
+        }
+        let run = path.join(baseline);
+        if let Some(meta) = read_json(&run.join("benchmark.json")) {
+            let id = meta["full_id"].as_str().unwrap_or_default().to_string();
+            let throughput = meta["throughput"].as_object().and_then(|t| {
+                let (kind, value) = t.iter().next()?;
+                Some((kind.clone(), value.as_u64()?))
+            });
+            if let Some(median_ns) = median(&run) {
+                let previous_ns = compare.and_then(|name| median(&path.join(name)));
+                out.insert(
+                    id,
+                    Bench {
+                        median_ns,
+                        throughput,
+                        previous_ns,
+                    },
+                );
+            }
+            continue;
+        }
+        collect(&path, baseline, compare, out);
+    }
+}
+
+fn human_time(ns: f64) -> String {
+    if ns >= 1_000_000.0 {
+        format!("{:.2} ms", ns / 1_000_000.0)
+    } else if ns >= 1_000.0 {
+        format!("{:.2} µs", ns / 1_000.0)
+    } else {
+        format!("{ns:.1} ns")
+    }
+}
+
+fn human_throughput(bench: &Bench) -> String {
+    match &bench.throughput {
+        Some((kind, amount)) if kind == "Bytes" => {
+            format!(
+                "{:.1} MiB/s",
+                *amount as f64 / bench.median_ns * 1e9 / (1024.0 * 1024.0)
+            )
+        }
+        Some((_, amount)) => format!("{:.2} M/s", *amount as f64 / bench.median_ns * 1e3),
+        None => String::new(),
+    }
+}
+
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|text| {
+            text.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn output(command: &mut Command) -> String {
+    command
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default()
+}
+
+/// Runs the command; the exit code.
+pub fn run(args: &[String]) -> i32 {
+    let options = match parse(args) {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("{message}");
+            return 2;
+        }
+    };
+    if options.run {
+        let mut command = Command::new("cargo");
+        command
+            .args(["bench", "-p", "http-upgrade-benches", "--"])
+            .current_dir(root());
+        if options.quick {
+            command.arg("--quick");
+        }
+        if let Some(name) = &options.save {
+            command.args(["--save-baseline", name]);
+        }
+        if !command.status().is_ok_and(|s| s.success()) {
+            eprintln!("cargo bench failed");
+            return 1;
+        }
+    }
+    let allocations = Command::new("cargo")
+        .args([
+            "run",
+            "--quiet",
+            "--release",
+            "-p",
+            "http-upgrade-benches",
+            "--bin",
+            "allocations",
+        ])
+        .current_dir(root())
+        .output();
+    let (allocation_table, allocations_ok) = match allocations {
+        Ok(out) => (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            out.status.success(),
+        ),
+        Err(error) => (format!("allocation count failed: {error}\n"), false),
+    };
+    let baseline = options.save.clone().unwrap_or_else(|| "new".to_string());
+    let mut benches = BTreeMap::new();
+    collect(
+        &root().join("target/criterion"),
+        &baseline,
+        options.compare.as_deref(),
+        &mut benches,
+    );
+    if benches.is_empty() {
+        eprintln!("no criterion results under target/criterion/*/{baseline}");
+        return 1;
+    }
+    let report = render(&options, &benches, &allocation_table, allocations_ok);
+    let path: PathBuf = root().join("target/bench-report/report.md");
+    if let Err(error) = std::fs::create_dir_all(path.parent().unwrap_or(&root()))
+        .and_then(|_| std::fs::write(&path, &report))
+    {
+        eprintln!("writing {}: {error}", path.display());
+        return 1;
+    }
+    println!("{report}");
+    println!("written to {}", path.display());
+    i32::from(!allocations_ok)
+}
+
+fn render(
+    options: &Options,
+    benches: &BTreeMap<String, Bench>,
+    allocation_table: &str,
+    allocations_ok: bool,
+) -> String {
+    let mut report = String::new();
+    let mut command = String::from("cargo xtask bench-report");
+    if options.quick {
+        command.push_str(" --quick");
+    }
+    if let Some(name) = &options.save {
+        let _ = write!(command, " --save {name}");
+    }
+    if let Some(name) = &options.compare {
+        let _ = write!(command, " --compare {name}");
+    }
+    let _ = writeln!(report, "# Bench report\n");
+    let _ = writeln!(report, "- command: `{command}`");
+    let _ = writeln!(
+        report,
+        "- date: {}",
+        output(Command::new("date").args(["-u", "+%Y-%m-%d %H:%M UTC"]))
+    );
+    let _ = writeln!(
+        report,
+        "- CPU: {} ({} cores)",
+        cpu_model(),
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(0)
+    );
+    let _ = writeln!(
+        report,
+        "- rustc: {}",
+        output(Command::new("rustc").arg("--version"))
+    );
+    let _ = writeln!(
+        report,
+        "- criterion medians; HTML under `target/criterion/`\n"
+    );
+
+    let _ = writeln!(report, "## Every bench\n");
+    if options.compare.is_some() {
+        let _ = writeln!(
+            report,
+            "| bench | median | throughput | change |\n| --- | ---: | ---: | ---: |"
+        );
+    } else {
+        let _ = writeln!(
+            report,
+            "| bench | median | throughput |\n| --- | ---: | ---: |"
+        );
+    }
+    for (id, bench) in benches {
+        let mut row = format!(
+            "| {id} | {} | {} |",
+            human_time(bench.median_ns),
+            human_throughput(bench)
+        );
+        if options.compare.is_some() {
+            let change = match bench.previous_ns {
+                Some(previous) => {
+                    let pct = (bench.median_ns - previous) / previous * 100.0;
+                    format!(" {pct:+.1}%{} |", if pct > 5.0 { " **worse**" } else { "" })
+                }
+                None => " n/a |".to_string(),
+            };
+            row.push_str(&change);
+        }
+        let _ = writeln!(report, "{row}");
+    }
+
+    let _ = writeln!(
+        report,
+        "\n## Ours against the floor and tungstenite (same bytes, same run)\n"
+    );
+    let _ = writeln!(report, "| input | floor | ours | tungstenite | ours / floor (target ≤ 1.15) | tungstenite / ours (target ≥ 8) |");
+    let _ = writeln!(report, "| --- | ---: | ---: | ---: | ---: | ---: |");
+    let mut inputs: Vec<&str> = benches
+        .keys()
+        .filter_map(|id| id.strip_prefix("peers/")?.split('/').next())
+        .collect();
+    inputs.dedup();
+    let mut misses = Vec::new();
+    for input in inputs {
+        let get = |peer: &str| {
+            benches
+                .get(&format!("peers/{input}/{peer}"))
+                .map(|b| b.median_ns)
+        };
+        let (Some(floor), Some(ours), Some(tungstenite)) =
+            (get("floor"), get("ours"), get("tungstenite"))
+        else {
+            continue;
+        };
+        let to_floor = ours / floor;
+        let speedup = tungstenite / ours;
+        if to_floor > 1.15 {
+            misses.push(format!("{input}: ours is {to_floor:.2}× the floor"));
+        }
+        if speedup < 8.0 {
+            misses.push(format!(
+                "{input}: ours is only {speedup:.1}× faster than tungstenite"
+            ));
+        }
+        let _ = writeln!(
+            report,
+            "| {input} | {} | {} | {} | {to_floor:.2} | {speedup:.1} |",
+            human_time(floor),
+            human_time(ours),
+            human_time(tungstenite)
+        );
+    }
+    let _ = writeln!(report, "\n## Heap allocations per operation\n");
+    let _ = writeln!(report, "{}", allocation_table.trim_end());
+    if !allocations_ok {
+        misses.push("ours allocated on the hot path".to_string());
+    }
+    let _ = writeln!(report, "\n## Targets\n");
+    if misses.is_empty() {
+        let _ = writeln!(report, "All met: ours ≤ 1.15× the floor and ≥ 8× faster than tungstenite on every input; 0 allocations.");
+    } else {
+        for miss in misses {
+            let _ = writeln!(report, "- MISSED: {miss}");
+        }
+    }
+    report
+}
