@@ -4,12 +4,16 @@ mod bench_report;
 mod coverage;
 mod fuzz;
 mod inspect;
+mod interop;
 mod json;
+mod nightly;
 mod seed;
 
 const USAGE: &str = "usage: cargo xtask <command>
   bench-report  run the benches, write target/bench-report/report.md (see --help)
   fuzz          the fuzz campaign over every target (see `cargo xtask fuzz --help`)
+  interop       our example server and client against real peers on 127.0.0.1
+  nightly       every property at 100,000 cases in release (see --help)
   inspect       one input's verdict as JSON (see `cargo xtask inspect --help`)
   seed          write fuzz seeds from corpus/captures and crafted cases into corpus/<target>/";
 
@@ -20,6 +24,8 @@ fn main() {
         Some("seed") => seed::run(),
         Some("fuzz") => fuzz::run(&args[1..]),
         Some("bench-report") => bench_report::run(&args[1..]),
+        Some("nightly") => nightly::run(&args[1..]),
+        Some("interop") => interop::run(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             2

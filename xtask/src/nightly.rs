@@ -1,0 +1,147 @@
+//! `cargo xtask nightly`: every property at a high case count in a release build, with
+//! cases per second per property; on failure, the shrunk case and the replay command.
+
+use std::process::Command;
+use std::time::Instant;
+
+use crate::seed::root;
+
+const USAGE: &str = "usage: cargo xtask nightly [--cases N] [--property NAME]...
+  --cases N        cases per property (default 100000)
+  --property NAME  run only this property (repeatable)";
+
+fn test_command(cases: u64) -> Command {
+    let mut command = Command::new("cargo");
+    command
+        .args([
+            "test",
+            "--release",
+            "-p",
+            "http-upgrade-proptests",
+            "--test",
+            "properties",
+            "--",
+        ])
+        .env("PROPTEST_CASES", cases.to_string())
+        .current_dir(root());
+    command
+}
+
+/// Runs the command; the exit code.
+pub fn run(args: &[String]) -> i32 {
+    let mut cases: u64 = 100_000;
+    let mut only: Vec<String> = Vec::new();
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match (arg.as_str(), iter.next()) {
+            ("--cases", Some(value)) => match value.parse() {
+                Ok(n) => cases = n,
+                Err(_) => {
+                    eprintln!("{USAGE}");
+                    return 2;
+                }
+            },
+            ("--property", Some(value)) => only.push(value.clone()),
+            _ => {
+                eprintln!("{USAGE}");
+                return 2;
+            }
+        }
+    }
+    let build = Command::new("cargo")
+        .args([
+            "test",
+            "--release",
+            "--no-run",
+            "-p",
+            "http-upgrade-proptests",
+            "--test",
+            "properties",
+        ])
+        .current_dir(root())
+        .status();
+    if !build.is_ok_and(|s| s.success()) {
+        eprintln!("build failed");
+        return 1;
+    }
+    let listing = test_command(cases)
+        .args(["--list", "--format", "terse"])
+        .output();
+    let Ok(listing) = listing else {
+        eprintln!("cannot list the properties");
+        return 1;
+    };
+    let mut names: Vec<String> = String::from_utf8_lossy(&listing.stdout)
+        .lines()
+        .filter_map(|line| line.strip_suffix(": test"))
+        .map(str::to_string)
+        .filter(|name| only.is_empty() || only.contains(name))
+        .collect();
+    names.sort();
+    let started = Instant::now();
+    let mut rows = Vec::new();
+    let mut failed = false;
+    for name in &names {
+        eprintln!("{name}: {cases} cases");
+        let begun = Instant::now();
+        let output = test_command(cases)
+            .args([name.as_str(), "--exact", "--nocapture"])
+            .output();
+        let seconds = begun.elapsed().as_secs_f64();
+        let Ok(output) = output else {
+            eprintln!("{name}: cannot run");
+            failed = true;
+            continue;
+        };
+        let ok = output.status.success();
+        rows.push((name.clone(), ok, seconds));
+        if !ok {
+            failed = true;
+            let text = format!(
+                "{}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            );
+            let shrunk: Vec<&str> = text
+                .lines()
+                .skip_while(|line| {
+                    !line.contains("minimal failing input") && !line.contains("Test failed")
+                })
+                .take(60)
+                .collect();
+            println!(
+                "FAILED {name}:\n{}",
+                if shrunk.is_empty() {
+                    text.as_str().into()
+                } else {
+                    shrunk.join("\n")
+                }
+            );
+            println!(
+                "replay: PROPTEST_CASES={cases} cargo test --release -p http-upgrade-proptests --test properties -- {name} --exact"
+            );
+            println!("(the failing seed is saved in proptests/proptest-regressions/properties.txt and runs first)");
+        }
+    }
+    println!();
+    println!("| property | cases | result | seconds | cases/s |");
+    println!("| --- | ---: | --- | ---: | ---: |");
+    for (name, ok, seconds) in &rows {
+        let per_second = if name == "every_fault_is_labelled" {
+            0.0
+        } else {
+            cases as f64 / seconds
+        };
+        println!(
+            "| {name} | {cases} | {} | {seconds:.1} | {per_second:.0} |",
+            if *ok { "ok" } else { "FAILED" }
+        );
+    }
+    println!();
+    println!(
+        "{} properties, {cases} cases each, release build, {:.0} s in all",
+        rows.len(),
+        started.elapsed().as_secs_f64()
+    );
+    i32::from(failed)
+}
