@@ -216,3 +216,141 @@ pub fn parse_response<'h, 'b>(
         _ => Err(RejectReason::MalformedHead),
     }
 }
+
+/// The fields the Upgrade and WebSocket handshakes read (RFC 9110 §7.6.1, §7.8;
+/// RFC 9112 §3.2; RFC 6455 §11.3; RFC 6454 §7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Known {
+    /// `Host`.
+    Host,
+    /// `Origin`.
+    Origin,
+    /// `Upgrade`.
+    Upgrade,
+    /// `Connection`.
+    Connection,
+    /// `Sec-WebSocket-Key`.
+    Key,
+    /// `Sec-WebSocket-Version`.
+    Version,
+    /// `Sec-WebSocket-Protocol`.
+    Protocol,
+    /// `Sec-WebSocket-Extensions`.
+    Extensions,
+}
+
+impl Known {
+    /// The field name, lowercase.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Known::Host => "host",
+            Known::Origin => "origin",
+            Known::Upgrade => "upgrade",
+            Known::Connection => "connection",
+            Known::Key => "sec-websocket-key",
+            Known::Version => "sec-websocket-version",
+            Known::Protocol => "sec-websocket-protocol",
+            Known::Extensions => "sec-websocket-extensions",
+        }
+    }
+
+    /// The known field a name is, compared case-insensitively; the names' lengths all
+    /// differ, so one comparison decides.
+    fn of(name: &str) -> Option<Known> {
+        let candidate = match name.len() {
+            4 => Known::Host,
+            6 => Known::Origin,
+            7 => Known::Upgrade,
+            10 => Known::Connection,
+            17 => Known::Key,
+            21 => Known::Version,
+            22 => Known::Protocol,
+            24 => Known::Extensions,
+            _ => return None,
+        };
+        name.eq_ignore_ascii_case(candidate.name())
+            .then_some(candidate)
+    }
+}
+
+/// How often a known field occurs, and where first.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Slot {
+    count: usize,
+    first: usize,
+}
+
+/// The known fields of a head, found in one pass over its headers, so every later lookup
+/// reads only the fields it needs.
+#[derive(Debug, Clone, Copy)]
+pub struct KnownFields<'h, 'b> {
+    headers: &'h [Header<'b>],
+    slots: [Slot; 8],
+}
+
+impl<'h, 'b> KnownFields<'h, 'b> {
+    /// Indexes `fields` in one pass.
+    pub fn index(fields: Fields<'h, 'b>) -> Self {
+        let mut slots = [Slot::default(); 8];
+        for (position, header) in fields.headers.iter().enumerate() {
+            if let Some(known) = Known::of(header.name) {
+                if let Some(slot) = slots.get_mut(known as usize) {
+                    if slot.count == 0 {
+                        slot.first = position;
+                    }
+                    slot.count += 1;
+                }
+            }
+        }
+        Self {
+            headers: fields.headers,
+            slots,
+        }
+    }
+
+    fn slot(&self, known: Known) -> Slot {
+        self.slots.get(known as usize).copied().unwrap_or_default()
+    }
+
+    /// The headers from the field's first occurrence: one header when it occurs once.
+    fn fields_of(&self, known: Known) -> &'h [Header<'b>] {
+        let slot = self.slot(known);
+        let end = if slot.count == 1 {
+            slot.first + 1
+        } else {
+            self.headers.len()
+        };
+        match slot.count {
+            0 => &[],
+            _ => self.headers.get(slot.first..end).unwrap_or_default(),
+        }
+    }
+
+    /// Whether the field occurs.
+    pub fn contains(&self, known: Known) -> bool {
+        self.slot(known).count > 0
+    }
+
+    /// A singleton field's OWS-trimmed value (RFC 9110 §5.3).
+    pub fn singleton(&self, known: Known) -> Singleton<'b> {
+        match self.slot(known).count {
+            0 => Singleton::Missing,
+            1 => self
+                .fields_of(known)
+                .first()
+                .map_or(Singleton::Missing, |header| {
+                    Singleton::One(crate::list::trim_ows(header.value))
+                }),
+            _ => Singleton::Repeated,
+        }
+    }
+
+    /// A list field's elements, all its fields combined in order (RFC 9110 §5.3, §5.6.1).
+    pub fn list(&self, known: Known) -> ListElements<'h, 'b> {
+        let fields = self.fields_of(known);
+        match self.slot(known).count {
+            1 => ListElements::new(FieldValues::all(fields)),
+            _ => ListElements::new(FieldValues::new(fields, known.name())),
+        }
+    }
+}

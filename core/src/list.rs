@@ -5,11 +5,26 @@
 
 use httparse::Header;
 
+/// `tchar` membership for every byte value (RFC 9110 §5.6.2), built at compile time.
+// A 256-entry table indexed by a `u8` cannot be indexed out of bounds.
+#[allow(clippy::indexing_slicing)]
+const TCHAR: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = matches!(byte as u8,
+            b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_'
+            | b'`' | b'|' | b'~' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z');
+        byte += 1;
+    }
+    table
+};
+
 /// Whether `byte` is a `tchar` (RFC 9110 §5.6.2).
+#[inline]
+#[allow(clippy::indexing_slicing)] // a u8 always indexes a 256-entry table
 pub const fn is_tchar(byte: u8) -> bool {
-    matches!(byte,
-        b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_'
-        | b'`' | b'|' | b'~' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z')
+    TCHAR[byte as usize]
 }
 
 /// Whether `bytes` is a non-empty `token` (RFC 9110 §5.6.2).
@@ -122,17 +137,17 @@ impl<'b> Elements<'b> {
     /// The byte length of the element at the start of `rest` (up to, not including, a comma).
     fn element_len(rest: &[u8]) -> Result<usize, MalformedList> {
         let mut index = 0;
-        while let Some(&byte) = rest.get(index) {
-            match byte {
-                b',' => return Ok(index),
-                b'"' => {
-                    let quoted = rest.get(index..).unwrap_or_default();
-                    index += quoted_string_len(quoted).ok_or(MalformedList)?;
+        loop {
+            let tail = rest.get(index..).unwrap_or_default();
+            match tail.iter().position(|&b| b == b',' || b == b'"') {
+                None => return Ok(rest.len()),
+                Some(offset) if tail.get(offset) == Some(&b',') => return Ok(index + offset),
+                Some(offset) => {
+                    let quoted = tail.get(offset..).unwrap_or_default();
+                    index += offset + quoted_string_len(quoted).ok_or(MalformedList)?;
                 }
-                _ => index += 1,
             }
         }
-        Ok(index)
     }
 }
 
@@ -160,7 +175,8 @@ impl<'b> Iterator for Elements<'b> {
 #[derive(Debug, Clone)]
 pub struct FieldValues<'h, 'b> {
     headers: core::slice::Iter<'h, Header<'b>>,
-    name: &'static str,
+    /// `None` when every header given is already known to have the name.
+    name: Option<&'static str>,
 }
 
 impl<'h, 'b> FieldValues<'h, 'b> {
@@ -168,7 +184,15 @@ impl<'h, 'b> FieldValues<'h, 'b> {
     pub fn new(headers: &'h [Header<'b>], name: &'static str) -> Self {
         Self {
             headers: headers.iter(),
-            name,
+            name: Some(name),
+        }
+    }
+
+    /// Every one of `headers`, already known to carry the wanted name.
+    pub fn all(headers: &'h [Header<'b>]) -> Self {
+        Self {
+            headers: headers.iter(),
+            name: None,
         }
     }
 }
@@ -177,10 +201,13 @@ impl<'b> Iterator for FieldValues<'_, 'b> {
     type Item = &'b [u8];
 
     fn next(&mut self) -> Option<&'b [u8]> {
-        let name = self.name;
-        self.headers
-            .find(|header| header.name.eq_ignore_ascii_case(name))
-            .map(|header| header.value)
+        match self.name {
+            None => self.headers.next(),
+            Some(name) => self
+                .headers
+                .find(|header| header.name.eq_ignore_ascii_case(name)),
+        }
+        .map(|header| header.value)
     }
 }
 

@@ -1,7 +1,9 @@
 //! The server side: a policy turns a parsed request into `Switch`, `Decline` or `Reject`
 //! (RFC 9110 §7.8, RFC 6455 §4.2), and writes the response head.
 
-use crate::head::{parse_request, Header, Limits, RequestHead, Singleton, Status};
+use crate::head::{
+    parse_request, Header, Known, KnownFields, Limits, RequestHead, Singleton, Status,
+};
 use crate::list::ListFault;
 use crate::reason::{BufferTooSmall, DeclineReason, RejectReason};
 use crate::response::{status_line, write_rejection, HeadWriter};
@@ -194,34 +196,34 @@ impl<'p> ServerPolicy<'p> {
     }
 
     fn try_negotiate<'b>(&self, head: &RequestHead<'_, 'b>) -> Result<Accepted<'b>, Verdict> {
-        let fields = &head.fields;
+        let fields = KnownFields::index(head.fields);
         let max = self.limits.max_list_elements;
-        if !fields.contains("upgrade") {
+        if !fields.contains(Known::Upgrade) {
             return Err(Verdict::Decline(DeclineReason::NoUpgrade));
         }
         if head.minor_version == 0 {
             return Err(Verdict::Decline(DeclineReason::Http10));
         }
         let connection_upgrade = fields
-            .list("connection")
+            .list(Known::Connection)
             .contains_token("upgrade", max)
             .map_err(|f| list_reject(f, RejectReason::MalformedConnection))?;
         if !connection_upgrade {
             return Err(Verdict::Decline(DeclineReason::ConnectionWithoutUpgrade));
         }
-        let protocol = upgrade::choose(fields.list("upgrade").bounded(max), self.protocols)
+        let protocol = upgrade::choose(fields.list(Known::Upgrade).bounded(max), self.protocols)
             .map_err(|f| list_reject(f, RejectReason::MalformedUpgrade))?
             .ok_or(Verdict::Decline(DeclineReason::UnsupportedProtocol))?;
         if !target_form_ok(head.target) {
             return Err(Verdict::Reject(RejectReason::InvalidTarget));
         }
-        let host = match fields.singleton("host") {
+        let host = match fields.singleton(Known::Host) {
             Singleton::One(host) => host,
             Singleton::Missing => return Err(Verdict::Reject(RejectReason::MissingHost)),
             Singleton::Repeated => return Err(Verdict::Reject(RejectReason::DuplicateHost)),
         };
         let websocket = if protocol.name.eq_ignore_ascii_case(PROTOCOL) {
-            Some(self.check_websocket(head)?)
+            Some(self.check_websocket(head, &fields)?)
         } else {
             None
         };
@@ -237,36 +239,36 @@ impl<'p> ServerPolicy<'p> {
     fn check_websocket<'b>(
         &self,
         head: &RequestHead<'_, 'b>,
+        fields: &KnownFields<'_, 'b>,
     ) -> Result<WebSocketAccepted<'b>, RejectReason> {
-        let fields = &head.fields;
         let max = self.limits.max_list_elements;
         if head.method != "GET" {
             return Err(RejectReason::MethodNotGet);
         }
-        match fields.singleton("sec-websocket-version") {
+        match fields.singleton(Known::Version) {
             Singleton::One(VERSION) => {}
             Singleton::One(_) => return Err(RejectReason::UnsupportedVersion),
             Singleton::Missing => return Err(RejectReason::MissingVersion),
             Singleton::Repeated => return Err(RejectReason::DuplicateVersion),
         }
-        let key = match fields.singleton("sec-websocket-key") {
+        let key = match fields.singleton(Known::Key) {
             Singleton::One(value) => Key::parse(value).ok_or(RejectReason::InvalidKey)?,
             Singleton::Missing => return Err(RejectReason::MissingKey),
             Singleton::Repeated => return Err(RejectReason::DuplicateKey),
         };
-        let origin = match fields.singleton("origin") {
+        let origin = match fields.singleton(Known::Origin) {
             Singleton::One(origin) => Some(origin),
             Singleton::Missing => None,
             Singleton::Repeated => return Err(RejectReason::DuplicateOrigin),
         };
         let subprotocol = subprotocol::choose(
-            fields.list("sec-websocket-protocol").bounded(max),
+            fields.list(Known::Protocol).bounded(max),
             self.subprotocols,
             self.subprotocol_order,
         )
         .map_err(|f| list_reject(f, RejectReason::MalformedSubprotocols))?;
         let mut deflate = None;
-        for offer in extensions::offers(fields.list("sec-websocket-extensions").bounded(max)) {
+        for offer in extensions::offers(fields.list(Known::Extensions).bounded(max)) {
             let offer = offer.map_err(|f| list_reject(f, RejectReason::MalformedExtensions))?;
             let Some(policy) = self.deflate.filter(|_| deflate.is_none()) else {
                 continue;

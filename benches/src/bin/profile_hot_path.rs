@@ -1,0 +1,31 @@
+//! Runs one peer on one capture in a loop, for `perf record` or `valgrind --tool=callgrind`:
+//! `cargo run --release -p http-upgrade-benches --bin profile_hot_path -- ours chromium 1000000`.
+
+use http_upgrade_benches::{floor, ours, plain_policy, tungstenite_accept, websocket_requests};
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let peer = args.next().unwrap_or_else(|| "ours".into());
+    let input = args.next().unwrap_or_else(|| "chromium".into());
+    let iterations: u64 = args
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1_000_000);
+    let inputs = websocket_requests();
+    let bytes = &inputs
+        .iter()
+        .find(|i| i.name == input)
+        .expect("input name")
+        .bytes;
+    let policy = plain_policy();
+    let mut out = [0u8; 512];
+    let mut total = 0usize;
+    for _ in 0..iterations {
+        total += match peer.as_str() {
+            "ours" => ours(&policy, std::hint::black_box(bytes), &mut out),
+            "floor" => floor(std::hint::black_box(bytes), &mut out),
+            _ => tungstenite_accept(std::hint::black_box(bytes)),
+        };
+    }
+    println!("{peer} {input}: {total} bytes written");
+}
