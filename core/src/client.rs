@@ -312,3 +312,63 @@ impl<'a> Expectation<'a> {
             .filter_map(|offer| DeflateOffer::parse(offer.params))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OK: &[u8] =
+        b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
+
+    fn expectation(extensions: Option<&'static [u8]>) -> Expectation<'static> {
+        Expectation::for_key(b"dGhlIHNhbXBsZSBub25jZQ==", &["chat"], extensions).expect("key")
+    }
+
+    #[test]
+    fn partial_then_complete_with_bytes_after_kept() {
+        let mut headers = [crate::EMPTY_HEADER; 8];
+        assert_eq!(
+            expectation(None).validate(&OK[..OK.len() - 1], &mut headers),
+            Ok(Status::Partial)
+        );
+        let mut with_frame = OK.to_vec();
+        with_frame.extend_from_slice(b"\x81\x00");
+        let mut headers = [crate::EMPTY_HEADER; 8];
+        let done = expectation(None)
+            .validate(&with_frame, &mut headers)
+            .expect("valid")
+            .complete()
+            .expect("complete");
+        assert_eq!(done.consumed, OK.len());
+    }
+
+    #[test]
+    fn invalid_key_option_is_refused() {
+        assert!(Expectation::for_key(b"short", &[], None).is_none());
+    }
+
+    #[test]
+    fn unknown_offered_extension_is_recorded() {
+        let mut response = OK[..OK.len() - 2].to_vec();
+        response.extend_from_slice(b"Sec-WebSocket-Extensions: x-foo; a=\"1\"\r\n\r\n");
+        let mut headers = [crate::EMPTY_HEADER; 8];
+        let done = expectation(Some(b"x-foo"))
+            .validate(&response, &mut headers)
+            .expect("valid")
+            .complete()
+            .expect("complete");
+        assert_eq!(done.extensions[0].map(|e| e.name), Some("x-foo"));
+        assert_eq!(done.deflate, None);
+    }
+
+    #[test]
+    fn names_and_statuses() {
+        assert_eq!(
+            ClientError::NotSwitching { status: 426 }.status(),
+            Some(426)
+        );
+        assert_eq!(ClientError::AcceptMismatch.status(), None);
+        assert_eq!(ClientError::AcceptMismatch.name(), "accept_mismatch");
+    }
+}

@@ -354,3 +354,106 @@ impl<'h, 'b> KnownFields<'h, 'b> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &[u8] = b"GET / HTTP/1.1\r\nHost: h\r\nCONNECTION: a\r\nconnection: b\r\n\r\nrest";
+
+    #[test]
+    fn complete_head_reports_its_length() {
+        let mut headers = [EMPTY_HEADER; 8];
+        let head = parse_request(HEAD, &mut headers, &Limits::DEFAULT)
+            .expect("valid")
+            .complete()
+            .expect("complete");
+        assert_eq!(head.consumed, HEAD.len() - 4);
+        assert_eq!(
+            (head.method, head.target, head.minor_version),
+            ("GET", "/", 1)
+        );
+    }
+
+    #[test]
+    fn partial_until_the_limit_then_431() {
+        let limits = Limits {
+            max_head_bytes: 32,
+            ..Limits::DEFAULT
+        };
+        let mut headers = [EMPTY_HEADER; 8];
+        assert_eq!(
+            parse_request(&HEAD[..20], &mut headers, &limits).map(|s| s.complete().is_some()),
+            Ok(false)
+        );
+        assert_eq!(
+            parse_request(&HEAD[..40], &mut headers, &limits).err(),
+            Some(RejectReason::HeadTooLarge)
+        );
+        assert_eq!(
+            parse_request(HEAD, &mut headers, &limits).err(),
+            Some(RejectReason::HeadTooLarge)
+        );
+    }
+
+    #[test]
+    fn httparse_errors_map_to_statuses() {
+        let mut one = [EMPTY_HEADER; 1];
+        assert_eq!(
+            parse_request(HEAD, &mut one, &Limits::DEFAULT).err(),
+            Some(RejectReason::TooManyHeaders)
+        );
+        let mut headers = [EMPTY_HEADER; 8];
+        let preface = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+        assert_eq!(
+            parse_request(preface, &mut headers, &Limits::DEFAULT).err(),
+            Some(RejectReason::UnsupportedHttpVersion)
+        );
+        assert_eq!(
+            parse_request(
+                b"GET / HTTP/1.1\r\n: x\r\n\r\n",
+                &mut headers,
+                &Limits::DEFAULT
+            )
+            .err(),
+            Some(RejectReason::MalformedHead)
+        );
+        assert_eq!(
+            parse_response(b"HTTP/1.1 1x1 OK\r\n\r\n", &mut headers, &Limits::DEFAULT).err(),
+            Some(RejectReason::MalformedHead)
+        );
+    }
+
+    #[test]
+    fn known_fields_find_singletons_and_combine_lists() {
+        let mut headers = [EMPTY_HEADER; 8];
+        let head = parse_request(HEAD, &mut headers, &Limits::DEFAULT)
+            .expect("valid")
+            .complete()
+            .expect("complete");
+        let known = KnownFields::index(head.fields);
+        assert_eq!(known.singleton(Known::Host), Singleton::One(b"h"));
+        assert_eq!(known.singleton(Known::Connection), Singleton::Repeated);
+        assert_eq!(known.singleton(Known::Key), Singleton::Missing);
+        let mut list = known.list(Known::Connection);
+        assert_eq!(
+            (list.next(), list.next(), list.next()),
+            (Some(Ok(&b"a"[..])), Some(Ok(&b"b"[..])), None)
+        );
+        assert!(!known.contains(Known::Upgrade));
+        for known in [
+            Known::Host,
+            Known::Origin,
+            Known::Upgrade,
+            Known::Connection,
+            Known::Key,
+            Known::Version,
+            Known::Protocol,
+            Known::Extensions,
+        ] {
+            assert_eq!(Known::of(&known.name().to_ascii_uppercase()), Some(known));
+        }
+        assert_eq!(Known::of("hosts"), None);
+        assert_eq!(Known::of("hast"), None);
+    }
+}

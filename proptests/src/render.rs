@@ -300,3 +300,40 @@ pub fn request(model: &Handshake, rendering: &Rendering) -> Vec<u8> {
     bytes.extend_from_slice(&model.trailing);
     bytes
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Promoted from the first proptest failure: shuffling the field order must keep
+    /// fields of one name in their relative order, or a split list changes meaning.
+    #[test]
+    fn arrange_keeps_same_name_fields_in_order() {
+        let fields = vec![
+            Field {
+                name: "Upgrade",
+                value: "h2c".into(),
+            },
+            Field {
+                name: "Host",
+                value: "h".into(),
+            },
+            Field {
+                name: "Upgrade",
+                value: "websocket".into(),
+            },
+        ];
+        let rendering = Rendering {
+            order: vec![9, 5, 1],
+            ..Rendering::default()
+        };
+        let arranged = arrange(fields, &rendering);
+        let upgrades: Vec<&str> = arranged
+            .iter()
+            .filter(|(n, _)| n == "Upgrade")
+            .map(|(_, v)| v.as_str())
+            .collect();
+        assert_eq!(upgrades, ["h2c", "websocket"]);
+        assert_eq!(arranged[1].0, "Host");
+    }
+}

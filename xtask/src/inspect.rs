@@ -256,3 +256,76 @@ fn client(options: &Options, bytes: &[u8]) -> Object {
     }
     json
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn capture(name: &str) -> Vec<u8> {
+        std::fs::read(crate::seed::root().join("corpus/captures").join(name)).expect("capture")
+    }
+
+    fn options(args: &[&str]) -> Options {
+        let mut args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        args.push("-".into());
+        parse(&args).expect("options")
+    }
+
+    #[test]
+    fn server_json_has_every_key_in_order() {
+        let json = server(
+            &options(&["--subprotocol", "chat", "--extension", "permessage-deflate"]),
+            &capture("chromium.http"),
+        )
+        .render();
+        assert!(json.starts_with("{\"outcome\": \"switch\", \"status\": 101, \"protocol\": \"websocket\", \"accept\": "), "{json}");
+        assert!(json.contains("\"subprotocol\": \"chat\", \"extensions\": \"permessage-deflate\", \"consumed\": 542, \"reason\": null, \"response\": \"HTTP/1.1 101"), "{json}");
+    }
+
+    #[test]
+    fn incomplete_decline_and_reject() {
+        let json = server(&options(&[]), b"GET / HTTP/1.1\r\nHo").render();
+        assert!(
+            json.starts_with("{\"outcome\": \"incomplete\", \"status\": null"),
+            "{json}"
+        );
+        let json = server(&options(&[]), &capture("curl-h2c.http")).render();
+        assert!(
+            json.contains("\"outcome\": \"decline\"")
+                && json.contains("\"reason\": \"unsupported_protocol\"")
+                && json.contains("\"response\": null"),
+            "{json}"
+        );
+        let json = server(&options(&["--require-upgrade"]), &capture("curl-h2c.http")).render();
+        assert!(
+            json.contains("\"status\": 426") && json.contains("\"reason\": \"upgrade_required\""),
+            "{json}"
+        );
+    }
+
+    #[test]
+    fn client_role() {
+        let opts = options(&[
+            "--role",
+            "client",
+            "--key",
+            "dGhlIHNhbXBsZSBub25jZQ==",
+            "--offer-subprotocol",
+            "chat",
+            "--offer-extension",
+            "permessage-deflate",
+        ]);
+        let json = client(&opts, &capture("response-node-ws.http")).render();
+        assert_eq!(json, "{\"outcome\": \"established\", \"status\": 101, \"subprotocol\": \"chat\", \"extensions\": \"permessage-deflate\", \"consumed\": 205, \"reason\": null}");
+        let json = client(
+            &options(&["--role", "client", "--key", "AAAAAAAAAAAAAAAAAAAAAA=="]),
+            &capture("response-node-ws.http"),
+        )
+        .render();
+        assert!(
+            json.contains("\"outcome\": \"failed\"")
+                && json.contains("\"reason\": \"accept_mismatch\""),
+            "{json}"
+        );
+    }
+}
