@@ -1,6 +1,7 @@
 //! Inputs and peer implementations shared by the benches and the allocation report.
 //!
-//! - [`inputs`]: the real captures in `corpus/captures/` plus a large browser head;
+//! - [`websocket_requests`], [`all_requests`], [`responses`]: the real captures in
+//!   `corpus/captures/` plus a large browser head ([`large_head`]);
 //! - [`floor`]: the least our own dependencies can do for a correct-looking 101;
 //! - [`tungstenite_accept`]: tungstenite's server handshake over an in-memory socket;
 //! - [`ours`]: this crate's whole server hot path.

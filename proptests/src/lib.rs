@@ -4,7 +4,7 @@
 //!   subprotocols, extension offers, noise, trailing bytes) and a server policy model;
 //! - [`render`]: one model, many byte-level renderings (order, case, OWS, splits, empties);
 //! - [`faults`]: single-fault mutations, each labelled with the outcome it must cause;
-//! - [`reference`]: what the server must do, written from the RFCs without the core crate;
+//! - [`reference`](mod@reference): what the server must do, written from the RFCs without the core crate;
 //! - [`strategies`]: proptest strategies over all of the above;
 //! - [`structured`]: the same model driven by `arbitrary`, for the `handshake_structured`
 //!   fuzz target.
