@@ -17,17 +17,18 @@ pub struct ProtocolOffer<'b> {
 impl<'b> ProtocolOffer<'b> {
     /// Parses one Upgrade list element; `None` if it is not `token ["/" token]`.
     pub fn parse(element: &'b [u8]) -> Option<Self> {
-        let text = core::str::from_utf8(element).ok()?;
-        let (name, version) = match text.split_once('/') {
-            Some((name, version)) => (name, Some(version)),
-            None => (text, None),
-        };
-        let well_formed =
-            is_token(name.as_bytes()) && version.is_none_or(|v| is_token(v.as_bytes()));
-        well_formed.then_some(Self {
-            text,
-            name,
-            version,
+        let (name, version) = split_version(element);
+        if !is_token(name) || version.is_some_and(|v| !is_token(v)) {
+            return None;
+        }
+        // Tokens are ASCII, so these conversions cannot fail.
+        Some(Self {
+            text: core::str::from_utf8(element).ok()?,
+            name: core::str::from_utf8(name).ok()?,
+            version: match version {
+                Some(version) => Some(core::str::from_utf8(version).ok()?),
+                None => None,
+            },
         })
     }
 
@@ -36,12 +37,20 @@ impl<'b> ProtocolOffer<'b> {
     /// Names compare case-insensitively (RFC 9110 §7.8 registers them so); an entry with
     /// a version takes only that version, one without takes any.
     pub fn matches(&self, entry: &str) -> bool {
-        let (name, version) = match entry.split_once('/') {
-            Some((name, version)) => (name, Some(version)),
-            None => (entry, None),
-        };
-        self.name.eq_ignore_ascii_case(name)
-            && version.is_none_or(|wanted| self.version == Some(wanted))
+        let (name, version) = split_version(entry.as_bytes());
+        self.name.as_bytes().eq_ignore_ascii_case(name)
+            && version.is_none_or(|wanted| self.version.map(str::as_bytes) == Some(wanted))
+    }
+}
+
+/// `name` and, after the first `/`, `version`.
+fn split_version(element: &[u8]) -> (&[u8], Option<&[u8]>) {
+    match element.iter().position(|&b| b == b'/') {
+        Some(slash) => (
+            element.get(..slash).unwrap_or_default(),
+            element.get(slash + 1..),
+        ),
+        None => (element, None),
     }
 }
 

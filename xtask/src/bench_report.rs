@@ -144,7 +144,7 @@ pub fn run(args: &[String]) -> i32 {
     if options.run {
         let mut command = Command::new("cargo");
         command
-            .args(["bench", "-p", "http-upgrade-benches", "--"])
+            .args(["bench", "-p", "http-upgrade-benches", "--benches", "--"])
             .current_dir(root());
         if options.quick {
             command.arg("--quick");

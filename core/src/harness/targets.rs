@@ -146,6 +146,19 @@ pub fn server_negotiate(data: &[u8]) {
         .write_response(&handshake.outcome, &mut buf)
         .expect("responses fit 2 KiB");
     let response = &buf[..len];
+    if len > 0 {
+        let mut small = vec![0u8; len - 1];
+        let too_small = policy
+            .write_response(&handshake.outcome, &mut small)
+            .unwrap_err();
+        assert_eq!(too_small.needed, len);
+        assert!(std::format!("{too_small}").contains(&std::format!("{len}")));
+    }
+    match handshake.outcome {
+        Outcome::Reject(reason) => check_name(reason.name(), &std::format!("{reason}")),
+        Outcome::Decline(reason) => check_name(reason.name(), &std::format!("{reason}")),
+        Outcome::Switch(_) => {}
+    }
     match handshake.outcome {
         Outcome::Decline(_) => assert_eq!(len, 0),
         Outcome::Reject(reason) => {
@@ -200,6 +213,17 @@ pub fn server_negotiate(data: &[u8]) {
     }
 }
 
+/// A reason's name is stable snake_case, and its Display starts with it.
+fn check_name(name: &str, display: &str) {
+    assert!(
+        !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    );
+    assert!(display.starts_with(name), "{display} / {name}");
+}
+
 const OFFER_SETS: [&[&str]; 4] = [&[], &["chat"], &["chat", "superchat"], &["superchat"]];
 const EXTENSION_OFFERS: [Option<&[u8]>; 4] = [
     None,
@@ -226,9 +250,19 @@ pub fn client_validate(data: &[u8]) {
         extensions: EXTENSION_OFFERS[usize::from((selector >> 2) % 4)],
         limits: Limits::DEFAULT,
     };
+    client_request_round_trip(selector, &nonce, subprotocols, expectation.extensions);
     let mut headers = [EMPTY_HEADER; 32];
-    let Ok(Status::Complete(established)) = expectation.validate(response, &mut headers) else {
-        return;
+    let established = match expectation.validate(response, &mut headers) {
+        Ok(Status::Complete(established)) => established,
+        Ok(Status::Partial) => return,
+        Err(error) => {
+            check_name(error.name(), &std::format!("{error}"));
+            if let crate::client::ClientError::NotSwitching { status } = error {
+                assert_eq!(error.status(), Some(status));
+                assert_ne!(status, 101);
+            }
+            return;
+        }
     };
     assert!(established.consumed <= response.len());
     let mut raw = [EMPTY_HEADER; 32];
@@ -253,6 +287,53 @@ pub fn client_validate(data: &[u8]) {
     if established.deflate.is_some() {
         assert!(expectation.extensions.is_some());
     }
+}
+
+/// The crate's client request for these offers is a request our own server switches,
+/// with the Accept the client will expect.
+fn client_request_round_trip(
+    selector: u8,
+    nonce: &[u8; 16],
+    subprotocols: &[&str],
+    extensions: Option<&[u8]>,
+) {
+    let extensions = extensions.map(|e| std::str::from_utf8(e).unwrap());
+    let request = crate::client::ClientRequest {
+        host: "example.com:8080",
+        target: "/chat?room=1",
+        nonce: *nonce,
+        origin: (selector & 0x80 != 0).then_some("http://example.com"),
+        subprotocols,
+        extensions,
+    };
+    let mut buf = [0u8; 1024];
+    let len = request.write(&mut buf).expect("a request fits 1 KiB");
+    let policy = ServerPolicy {
+        subprotocols: &["chat"],
+        deflate: Some(DeflatePolicy::default()),
+        ..ServerPolicy::websocket()
+    };
+    let mut headers = [EMPTY_HEADER; 32];
+    let Status::Complete(handshake) = policy.handshake(&buf[..len], &mut headers) else {
+        panic!("partial")
+    };
+    assert_eq!(handshake.consumed, Some(len));
+    let Outcome::Switch(accepted) = handshake.outcome else {
+        panic!("{:?}", handshake.outcome)
+    };
+    let websocket = accepted.websocket.unwrap();
+    assert_eq!(websocket.key, request.key());
+    assert_eq!(websocket.origin.is_some(), selector & 0x80 != 0);
+    let mut response = [0u8; 1024];
+    let response_len = accepted.write_response(&mut response).unwrap();
+    let mut client_headers = [EMPTY_HEADER; 16];
+    let established = request
+        .expectation()
+        .validate(&response[..response_len], &mut client_headers)
+        .unwrap()
+        .complete()
+        .unwrap();
+    assert_eq!(established.subprotocol, websocket.subprotocol);
 }
 
 /// Renders parsed extension offers canonically, `, `-separated.
@@ -366,4 +447,6 @@ pub fn accept_key(data: &[u8]) {
     assert_eq!(key.as_str(), reference::base64(&nonce));
     assert_eq!(key.accept().as_str(), reference::accept(key.as_str()));
     assert_eq!(Key::parse(key.as_str().as_bytes()), Some(key));
+    assert!(std::format!("{key:?}").contains(key.as_str()));
+    assert!(std::format!("{:?}", key.accept()).contains(key.accept().as_str()));
 }
