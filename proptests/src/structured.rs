@@ -4,7 +4,7 @@
 use arbitrary::{Arbitrary, Unstructured};
 
 use crate::model::{Handshake, Policy};
-use crate::observe::observe;
+use crate::observe::{observe, Observed};
 use crate::reference::{expected, Expected};
 use crate::render::{arrange, fields, head_from, Rendering};
 
@@ -18,8 +18,13 @@ pub fn handshake_structured(data: &[u8]) {
     check(&model, &policy, &rendering);
 }
 
-/// Renders the model, runs the crate, and compares with the reference model.
-pub fn check(model: &Handshake, policy: &Policy, rendering: &Rendering) {
+/// Renders the model, runs the crate on the request (head and trailing bytes), and
+/// returns the request, the crate's verdict and the reference model's.
+pub fn run(
+    model: &Handshake,
+    policy: &Policy,
+    rendering: &Rendering,
+) -> (Vec<u8>, Observed, Expected) {
     let arranged = arrange(fields(model, rendering), rendering);
     let head = head_from(model, &arranged);
     let mut bytes = head.clone();
@@ -29,6 +34,13 @@ pub fn check(model: &Handshake, policy: &Policy, rendering: &Rendering) {
     let core = policy.to_core(&protocols, &subprotocols);
     let want = expected(model, policy, head.len(), arranged.len());
     let observed = observe(&core, &bytes).expect("a complete head is never partial");
+    (head, observed, want)
+}
+
+/// Renders the model, runs the crate, and compares with the reference model.
+pub fn check(model: &Handshake, policy: &Policy, rendering: &Rendering) {
+    let (head, observed, want) = run(model, policy, rendering);
+    let bytes = [&head[..], &model.trailing].concat();
     assert_eq!(
         observed.verdict,
         want,

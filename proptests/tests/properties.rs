@@ -7,7 +7,7 @@ use http_upgrade_proptests::faults::Fault;
 use http_upgrade_proptests::model::*;
 use http_upgrade_proptests::observe::observe;
 use http_upgrade_proptests::reference::{self, Expected};
-use http_upgrade_proptests::render::{self, arrange, fields, head_from, Rendering};
+use http_upgrade_proptests::render;
 use http_upgrade_proptests::strategies::*;
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
@@ -21,22 +21,7 @@ fn config() -> ProptestConfig {
     }
 }
 
-/// Renders, runs the crate, and returns (head, observed, expected).
-fn run(
-    model: &Handshake,
-    policy: &Policy,
-    rendering: &Rendering,
-) -> (Vec<u8>, http_upgrade_proptests::observe::Observed, Expected) {
-    let arranged = arrange(fields(model, rendering), rendering);
-    let head = head_from(model, &arranged);
-    let mut bytes = head.clone();
-    bytes.extend_from_slice(&model.trailing);
-    let protocols = policy.protocol_entries();
-    let subprotocols = policy.subprotocol_names();
-    let observed = observe(&policy.to_core(&protocols, &subprotocols), &bytes).expect("complete");
-    let expected = reference::expected(model, policy, head.len(), arranged.len());
-    (head, observed, expected)
-}
+use http_upgrade_proptests::structured::run;
 
 proptest! {
     #![proptest_config(config())]
