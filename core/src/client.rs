@@ -34,8 +34,48 @@ impl<'a> ClientRequest<'a> {
         Key::from_nonce(&self.nonce)
     }
 
-    /// Writes the request head into `buf` (RFC 6455 §4.1).
-    pub fn write(&self, buf: &mut [u8]) -> Result<usize, BufferTooSmall> {
+    /// Checks every caller-supplied part before anything is written: the target is an
+    /// origin-form or absolute-form request-target without spaces or controls (RFC 9112
+    /// §3.2), Host, Origin and the extension offer are field values without CR, LF or other
+    /// controls (RFC 9110 §5.5), subprotocols are tokens (RFC 6455 §4.1 item 10). This is
+    /// what keeps untrusted input from injecting fields into the head.
+    pub fn check(&self) -> Result<(), RequestError> {
+        let target = self.target.as_bytes();
+        let target_ok = (target.first() == Some(&b'/') || target.contains(&b':'))
+            && target.iter().all(|&b| b > b' ' && b != 0x7f);
+        if !target_ok {
+            return Err(RequestError::InvalidField { field: "target" });
+        }
+        let value_ok = |value: &str| {
+            value
+                .bytes()
+                .all(|b| b == b'\t' || (b >= b' ' && b != 0x7f))
+        };
+        if self.host.is_empty() || !value_ok(self.host) || self.host.contains(' ') {
+            return Err(RequestError::InvalidField { field: "host" });
+        }
+        if self.origin.is_some_and(|origin| !value_ok(origin)) {
+            return Err(RequestError::InvalidField { field: "origin" });
+        }
+        if self.subprotocols.iter().any(|s| !is_token(s.as_bytes())) {
+            return Err(RequestError::InvalidField {
+                field: "subprotocols",
+            });
+        }
+        if self
+            .extensions
+            .is_some_and(|extensions| !value_ok(extensions))
+        {
+            return Err(RequestError::InvalidField {
+                field: "extensions",
+            });
+        }
+        Ok(())
+    }
+
+    /// Writes the request head into `buf` (RFC 6455 §4.1), after [`ClientRequest::check`].
+    pub fn write(&self, buf: &mut [u8]) -> Result<usize, RequestError> {
+        self.check()?;
         let mut out = HeadWriter::new(buf);
         out.put(b"GET ");
         out.put(self.target.as_bytes());
@@ -63,6 +103,7 @@ impl<'a> ClientRequest<'a> {
         }
         out.put(b"\r\n");
         out.finish()
+            .map_err(|BufferTooSmall { needed }| RequestError::BufferTooSmall { needed })
     }
 
     /// What the response to this request must satisfy.
@@ -72,6 +113,32 @@ impl<'a> ClientRequest<'a> {
             subprotocols: self.subprotocols,
             extensions: self.extensions.map(str::as_bytes),
             limits: Limits::DEFAULT,
+        }
+    }
+}
+
+/// Why a request head was not written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RequestError {
+    /// A caller-supplied part would break the head (see [`ClientRequest::check`]).
+    InvalidField {
+        /// Which part: `target`, `host`, `origin`, `subprotocols` or `extensions`.
+        field: &'static str,
+    },
+    /// The buffer cannot hold the head.
+    BufferTooSmall {
+        /// How many bytes the head needs.
+        needed: usize,
+    },
+}
+
+impl core::fmt::Display for RequestError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            RequestError::InvalidField { field } => write!(f, "invalid {field} for a request head"),
+            RequestError::BufferTooSmall { needed } => {
+                write!(f, "buffer too small: the head needs {needed} bytes")
+            }
         }
     }
 }
@@ -360,6 +427,78 @@ Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
             .expect("complete");
         assert_eq!(done.extensions[0].map(|e| e.name), Some("x-foo"));
         assert_eq!(done.deflate, None);
+    }
+
+    #[test]
+    fn untrusted_parts_cannot_inject_fields() {
+        let good = ClientRequest {
+            host: "example.com",
+            target: "/chat",
+            nonce: [0; 16],
+            origin: None,
+            subprotocols: &["chat"],
+            extensions: None,
+        };
+        assert_eq!(good.check(), Ok(()));
+        let cases = [
+            (
+                ClientRequest {
+                    target: "/a b",
+                    ..good
+                },
+                "target",
+            ),
+            (
+                ClientRequest {
+                    target: "chat",
+                    ..good
+                },
+                "target",
+            ),
+            (
+                ClientRequest {
+                    target: "/a\r\nX: y",
+                    ..good
+                },
+                "target",
+            ),
+            (
+                ClientRequest {
+                    host: "h\r\nX-Injected: 1",
+                    ..good
+                },
+                "host",
+            ),
+            (ClientRequest { host: "", ..good }, "host"),
+            (
+                ClientRequest {
+                    origin: Some("o\n"),
+                    ..good
+                },
+                "origin",
+            ),
+            (
+                ClientRequest {
+                    subprotocols: &["a b"],
+                    ..good
+                },
+                "subprotocols",
+            ),
+            (
+                ClientRequest {
+                    extensions: Some("x\r\n"),
+                    ..good
+                },
+                "extensions",
+            ),
+        ];
+        for (request, field) in cases {
+            let mut buf = [0u8; 256];
+            assert_eq!(
+                request.write(&mut buf),
+                Err(RequestError::InvalidField { field })
+            );
+        }
     }
 
     #[test]

@@ -59,7 +59,7 @@ pub mod websocket;
 #[cfg(any(test, fuzzing))]
 pub mod harness;
 
-pub use client::{ClientError, ClientRequest, Established, Expectation};
+pub use client::{ClientError, ClientRequest, Established, Expectation, RequestError};
 pub use head::{
     parse_request, parse_response, Header, Limits, RequestHead, ResponseHead, Status, EMPTY_HEADER,
 };

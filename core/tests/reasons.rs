@@ -478,7 +478,7 @@ fn client_request_round_trips_through_our_server() {
     let mut small = [0u8; 16];
     assert_eq!(
         request.write(&mut small),
-        Err(http_upgrade::BufferTooSmall { needed: len })
+        Err(http_upgrade::RequestError::BufferTooSmall { needed: len })
     );
 }
 
