@@ -4,6 +4,7 @@ mod bench_report;
 mod coverage;
 mod fuzz;
 mod inspect;
+mod instructions;
 mod interop;
 mod json;
 mod nightly;
@@ -14,6 +15,7 @@ const USAGE: &str = "usage: cargo xtask <command>
   fuzz          the fuzz campaign over every target (see `cargo xtask fuzz --help`)
   interop       our example server and client against real peers on 127.0.0.1
   nightly       every property at 100,000 cases in release (see --help)
+  instructions  instructions per negotiate under callgrind; --check against benches/instructions.baseline
   inspect       one input's verdict as JSON (see `cargo xtask inspect --help`)
   seed          write fuzz seeds from corpus/captures and crafted cases into corpus/<target>/";
 
@@ -25,6 +27,7 @@ fn main() {
         Some("fuzz") => fuzz::run(&args[1..]),
         Some("bench-report") => bench_report::run(&args[1..]),
         Some("nightly") => nightly::run(&args[1..]),
+        Some("instructions") => instructions::run(&args[1..]),
         Some("interop") => interop::run(&args[1..]),
         _ => {
             eprintln!("{USAGE}");

@@ -1,0 +1,167 @@
+//! `cargo xtask instructions`: instruction counts per operation under valgrind's callgrind,
+//! which repeat exactly for the same binary and input however busy the machine is, so CI can
+//! flag a hot-path regression that wall time would hide in noise.
+
+use std::fmt::Write as _;
+use std::process::Command;
+
+use crate::seed::root;
+
+const USAGE: &str = "usage: cargo xtask instructions [--check] [--update] [--tolerance PCT]
+  prints instructions per operation for floor, ours and tungstenite on every capture;
+  --check     fail if ours exceeds benches/instructions.baseline by more than the tolerance (default 3%)
+  --update    rewrite benches/instructions.baseline from this run";
+
+const INPUTS: [&str; 6] = [
+    "aiohttp",
+    "chromium",
+    "curl-websocket",
+    "node-ws",
+    "python-websockets",
+    "large-browser-4k",
+];
+const PEERS: [&str; 3] = ["floor", "ours", "tungstenite"];
+const ITERATIONS: u64 = 2000;
+
+/// Instructions per operation: the difference between two run lengths cancels start-up.
+fn count(peer: &str, input: &str) -> Result<f64, String> {
+    let binary = root().join("target/release/profile_hot_path");
+    let mut totals = Vec::new();
+    for iterations in [ITERATIONS, 2 * ITERATIONS] {
+        let out = root().join(format!(
+            "target/instructions/{peer}-{input}-{iterations}.out"
+        ));
+        let output = Command::new("valgrind")
+            .arg("--tool=callgrind")
+            .arg(format!("--callgrind-out-file={}", out.display()))
+            .arg(&binary)
+            .args([peer, input, &iterations.to_string()])
+            .output()
+            .map_err(|e| format!("valgrind: {e}"))?;
+        let log = String::from_utf8_lossy(&output.stderr);
+        let total: f64 = log
+            .lines()
+            .find_map(|l| l.split("Collected :").nth(1))
+            .and_then(|n| n.trim().parse().ok())
+            .ok_or_else(|| format!("no callgrind total for {peer} {input}:\n{log}"))?;
+        totals.push(total);
+    }
+    Ok((totals[1] - totals[0]) / ITERATIONS as f64)
+}
+
+fn baseline() -> Vec<(String, f64)> {
+    std::fs::read_to_string(root().join("benches/instructions.baseline"))
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| {
+            let (name, value) = l.split_once(' ')?;
+            Some((name.to_string(), value.trim().parse().ok()?))
+        })
+        .collect()
+}
+
+/// Runs the command; the exit code.
+pub fn run(args: &[String]) -> i32 {
+    let mut check = false;
+    let mut update = false;
+    let mut tolerance = 3.0;
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--check" => check = true,
+            "--update" => update = true,
+            "--tolerance" => match iter.next().and_then(|v| v.parse().ok()) {
+                Some(value) => tolerance = value,
+                None => {
+                    eprintln!("{USAGE}");
+                    return 2;
+                }
+            },
+            _ => {
+                eprintln!("{USAGE}");
+                return 2;
+            }
+        }
+    }
+    let built = Command::new("cargo")
+        .args([
+            "build",
+            "--quiet",
+            "--release",
+            "-p",
+            "http-upgrade-benches",
+            "--bin",
+            "profile_hot_path",
+        ])
+        .current_dir(root())
+        .status();
+    if !built.is_ok_and(|s| s.success()) {
+        eprintln!("building profile_hot_path failed");
+        return 1;
+    }
+    let _ = std::fs::create_dir_all(root().join("target/instructions"));
+    let peers: &[&str] = if check { &["ours"] } else { &PEERS };
+    let mut rows = Vec::new();
+    for input in INPUTS {
+        let mut row = Vec::new();
+        for peer in peers {
+            match count(peer, input) {
+                Ok(n) => row.push(n),
+                Err(message) => {
+                    eprintln!("{message}");
+                    return 1;
+                }
+            }
+        }
+        rows.push((input, row));
+    }
+    let mut table = format!(
+        "| input | {} |\n|---|{}\n",
+        peers.join(" | "),
+        " ---: |".repeat(peers.len())
+    );
+    for (input, row) in &rows {
+        let cells: Vec<String> = row.iter().map(|n| format!("{n:.0}")).collect();
+        let _ = writeln!(table, "| {input} | {} |", cells.join(" | "));
+    }
+    println!("instructions per operation (callgrind, difference of {ITERATIONS} and {} iterations)\n\n{table}", 2 * ITERATIONS);
+    let ours_index = peers.iter().position(|p| *p == "ours").unwrap_or(0);
+    if update {
+        let mut text = String::from(
+            "# ours: instructions per negotiate, from `cargo xtask instructions --update`\n",
+        );
+        for (input, row) in &rows {
+            let _ = writeln!(text, "{input} {:.0}", row[ours_index]);
+        }
+        if let Err(error) = std::fs::write(root().join("benches/instructions.baseline"), text) {
+            eprintln!("writing the baseline: {error}");
+            return 1;
+        }
+        println!("baseline updated");
+    }
+    if check {
+        let baseline = baseline();
+        let mut worse = false;
+        for (input, row) in &rows {
+            let Some((_, before)) = baseline.iter().find(|(name, _)| name == input) else {
+                eprintln!("{input}: not in benches/instructions.baseline");
+                worse = true;
+                continue;
+            };
+            let change = (row[ours_index] - before) / before * 100.0;
+            let verdict = if change > tolerance {
+                "REGRESSION"
+            } else {
+                "ok"
+            };
+            println!(
+                "{input}: {before:.0} -> {:.0} ({change:+.1}%) {verdict}",
+                row[ours_index]
+            );
+            worse |= change > tolerance;
+        }
+        return i32::from(worse);
+    }
+    0
+}
