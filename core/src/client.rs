@@ -1,7 +1,7 @@
 //! The client side: writing the opening request (RFC 6455 §4.1) and checking the server's
 //! response to it (RFC 6455 §4.1, items 1-6 of the response checks; RFC 7692 §7.1).
 
-use crate::head::{parse_response, Header, Limits, Singleton, Status};
+use crate::head::{parse_response, target_form_ok, Header, Limits, Singleton, Status};
 use crate::list::{is_token, ListFault};
 use crate::reason::{BufferTooSmall, RejectReason};
 use crate::response::HeadWriter;
@@ -40,9 +40,8 @@ impl<'a> ClientRequest<'a> {
     /// controls (RFC 9110 §5.5), subprotocols are tokens (RFC 6455 §4.1 item 10). This is
     /// what keeps untrusted input from injecting fields into the head.
     pub fn check(&self) -> Result<(), RequestError> {
-        let target = self.target.as_bytes();
-        let target_ok = (target.first() == Some(&b'/') || target.contains(&b':'))
-            && target.iter().all(|&b| b > b' ' && b != 0x7f);
+        let target_ok =
+            target_form_ok(self.target) && self.target.bytes().all(|b| b > b' ' && b != 0x7f);
         if !target_ok {
             return Err(RequestError::InvalidField { field: "target" });
         }

@@ -217,6 +217,20 @@ pub fn parse_response<'h, 'b>(
     }
 }
 
+/// Whether a request target is in origin-form (`/path?query`) or absolute-form
+/// (`scheme:...`), the forms RFC 9112 §3.2.1-§3.2.2 allow outside CONNECT and OPTIONS.
+pub fn target_form_ok(target: &str) -> bool {
+    if target.starts_with('/') {
+        return true;
+    }
+    let Some((scheme, _)) = target.split_once(':') else {
+        return false;
+    };
+    let mut chars = scheme.bytes();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.'))
+}
+
 /// The fields the Upgrade and WebSocket handshakes read (RFC 9110 §7.6.1, §7.8;
 /// RFC 9112 §3.2; RFC 6455 §11.3; RFC 6454 §7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -360,6 +374,22 @@ mod tests {
     use super::*;
 
     const HEAD: &[u8] = b"GET / HTTP/1.1\r\nHost: h\r\nCONNECTION: a\r\nconnection: b\r\n\r\nrest";
+
+    #[test]
+    fn target_forms() {
+        for ok in [
+            "/",
+            "/chat?x=1",
+            "ws://example.com/chat",
+            "http://h:80/",
+            "a+b-c.d:x",
+        ] {
+            assert!(target_form_ok(ok), "{ok}");
+        }
+        for bad in ["*", "chat", "1a:b", ":x", "", "a b:c"] {
+            assert!(!target_form_ok(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn complete_head_reports_its_length() {

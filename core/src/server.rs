@@ -2,7 +2,8 @@
 //! (RFC 9110 §7.8, RFC 6455 §4.2), and writes the response head.
 
 use crate::head::{
-    parse_request, Header, Known, KnownFields, Limits, RequestHead, Singleton, Status,
+    parse_request, target_form_ok, Header, Known, KnownFields, Limits, RequestHead, Singleton,
+    Status,
 };
 use crate::list::ListFault;
 use crate::reason::{BufferTooSmall, DeclineReason, RejectReason};
@@ -287,20 +288,6 @@ impl<'p> ServerPolicy<'p> {
     }
 }
 
-/// Whether a request target is in origin-form (`/path?query`) or absolute-form
-/// (`scheme:...`), the forms RFC 9112 §3.2.1-§3.2.2 allow outside CONNECT and OPTIONS.
-fn target_form_ok(target: &str) -> bool {
-    if target.starts_with('/') {
-        return true;
-    }
-    let Some((scheme, _)) = target.split_once(':') else {
-        return false;
-    };
-    let mut chars = scheme.bytes();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.'))
-}
-
 /// Internal: a decline can still become a 426 under `require_upgrade`.
 enum Verdict {
     Decline(DeclineReason),
@@ -310,26 +297,5 @@ enum Verdict {
 impl From<RejectReason> for Verdict {
     fn from(reason: RejectReason) -> Self {
         Verdict::Reject(reason)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::target_form_ok;
-
-    #[test]
-    fn target_forms() {
-        for ok in [
-            "/",
-            "/chat?x=1",
-            "ws://example.com/chat",
-            "http://h:80/",
-            "a+b-c.d:x",
-        ] {
-            assert!(target_form_ok(ok), "{ok}");
-        }
-        for bad in ["*", "chat", "1a:b", ":x", "", "a b:c"] {
-            assert!(!target_form_ok(bad), "{bad}");
-        }
     }
 }
