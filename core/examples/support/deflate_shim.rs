@@ -134,7 +134,7 @@ impl<S> DeflateShim<S> {
     /// Moves every complete frame in `raw` to `ready`, inflating compressed messages.
     fn process(&mut self) -> io::Result<()> {
         while let Some(frame) = parse_frame(&self.raw) {
-            self.raw.drain(..frame.len);
+            let raw: Vec<u8> = self.raw.drain(..frame.len).collect();
             let compressed_start =
                 self.inflate && frame.rsv1 && frame.opcode != 0 && frame.opcode < 8;
             if compressed_start || (frame.opcode == 0 && self.message.is_some()) {
@@ -148,12 +148,8 @@ impl<S> DeflateShim<S> {
                     self.message = Some((opcode, payload));
                 }
             } else {
-                let mut copy = Vec::new();
-                let b0 =
-                    (u8::from(frame.fin) << 7) | frame.opcode | if frame.rsv1 { 0x40 } else { 0 };
-                write_frame(&mut copy, frame.opcode, frame.masked, &frame.payload);
-                copy[0] = b0;
-                self.ready.extend_from_slice(&copy);
+                // Not part of a compressed message: tungstenite gets the frame as it arrived.
+                self.ready.extend_from_slice(&raw);
             }
         }
         Ok(())
