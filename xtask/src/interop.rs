@@ -171,6 +171,20 @@ struct Row {
     detail: String,
 }
 
+impl Row {
+    /// Our client never got to talk to the peer's server.
+    fn failed(peer: &'static str, detail: String) -> Row {
+        Row {
+            peer,
+            role: "our client → their server",
+            passed: false,
+            subprotocol: "-".into(),
+            extensions: "-".into(),
+            detail,
+        }
+    }
+}
+
 fn example(name: &str) -> PathBuf {
     root().join("target/debug/examples").join(name)
 }
@@ -235,26 +249,10 @@ fn client_pair(peer: &'static str, server_kind: &str, script: &Path, node: bool)
     };
     let server = match Process::start(&mut command) {
         Ok(server) => server,
-        Err(error) => {
-            return Row {
-                peer,
-                role: "our client → their server",
-                passed: false,
-                subprotocol: "-".into(),
-                extensions: "-".into(),
-                detail: error,
-            }
-        }
+        Err(error) => return Row::failed(peer, error),
     };
     if server.wait_for("ready", Duration::from_secs(20)).is_none() {
-        return Row {
-            peer,
-            role: "our client → their server",
-            passed: false,
-            subprotocol: "-".into(),
-            extensions: "-".into(),
-            detail: "server never ready".into(),
-        };
+        return Row::failed(peer, "server never ready".into());
     }
     let (ok, out) = run_peer(
         Command::new(example("client")).args([
