@@ -158,6 +158,21 @@ pub struct Expectation<'a> {
 /// The most extensions a response may accept that this crate records.
 pub const MAX_ACCEPTED_EXTENSIONS: usize = 4;
 
+/// The most 1xx interim responses skipped before the 101 (RFC 9110 §15.2); one more fails
+/// the handshake, so a server cannot keep a client reading forever.
+pub const MAX_INTERIM_RESPONSES: usize = 8;
+
+/// Whether `bytes` start an HTTP/1.1 status line with a 1xx code other than 101: an interim
+/// response to skip (RFC 9110 §15.2). A malformed or HTTP/1.0 head is left to the parser.
+fn is_interim(bytes: &[u8]) -> bool {
+    match bytes {
+        [b'H', b'T', b'T', b'P', b'/', b'1', b'.', b'1', b' ', b'1', tens, ones, ..] => {
+            tens.is_ascii_digit() && ones.is_ascii_digit() && (*tens, *ones) != (b'0', b'1')
+        }
+        _ => false,
+    }
+}
+
 /// A successful opening handshake, as the client sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Established<'b> {
@@ -167,7 +182,8 @@ pub struct Established<'b> {
     pub deflate: Option<DeflateParams>,
     /// Every extension the server accepted, in its order, with its parameters as written.
     pub extensions: [Option<Extension<'b>>; MAX_ACCEPTED_EXTENSIONS],
-    /// The head's length; the bytes after it are the server's first frames.
+    /// The length of the 101 head and any interim responses before it; the bytes after it
+    /// are the server's first frames.
     pub consumed: usize,
 }
 
@@ -202,6 +218,8 @@ pub enum ClientError {
     UnexpectedExtension,
     /// permessage-deflate parameters that are invalid or do not answer the client's offer.
     InvalidDeflateParams,
+    /// More than [`MAX_INTERIM_RESPONSES`] 1xx responses before the 101 (RFC 9110 §15.2).
+    TooManyInterimResponses,
 }
 
 impl ClientError {
@@ -228,6 +246,7 @@ impl ClientError {
             ClientError::MalformedExtensions => "malformed_extensions",
             ClientError::UnexpectedExtension => "unexpected_extension",
             ClientError::InvalidDeflateParams => "invalid_deflate_params",
+            ClientError::TooManyInterimResponses => "too_many_interim_responses",
         }
     }
 }
@@ -264,7 +283,25 @@ impl<'a> Expectation<'a> {
         bytes: &'b [u8],
         headers: &mut [Header<'b>],
     ) -> Result<Status<Established<'b>>, ClientError> {
-        let head = match parse_response(bytes, headers, &self.limits) {
+        // RFC 9110 §15.2: skip 1xx interim responses (100 Continue, 103 Early Hints) before
+        // the 101; they are part of what the handshake consumed.
+        let mut offset = 0;
+        for _ in 0..MAX_INTERIM_RESPONSES {
+            let rest = bytes.get(offset..).unwrap_or_default();
+            if !is_interim(rest) {
+                break;
+            }
+            match parse_response(rest, headers, &self.limits) {
+                Err(reason) => return Err(ClientError::MalformedHead(reason)),
+                Ok(Status::Partial) => return Ok(Status::Partial),
+                Ok(Status::Complete(interim)) => offset += interim.consumed,
+            }
+        }
+        let rest = bytes.get(offset..).unwrap_or_default();
+        if is_interim(rest) {
+            return Err(ClientError::TooManyInterimResponses);
+        }
+        let head = match parse_response(rest, headers, &self.limits) {
             Err(reason) => return Err(ClientError::MalformedHead(reason)),
             Ok(Status::Partial) => return Ok(Status::Partial),
             Ok(Status::Complete(head)) => head,
@@ -304,7 +341,7 @@ impl<'a> Expectation<'a> {
             subprotocol,
             deflate,
             extensions,
-            consumed: head.consumed,
+            consumed: offset + head.consumed,
         }))
     }
 
@@ -407,6 +444,76 @@ Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
             .complete()
             .expect("complete");
         assert_eq!(done.consumed, OK.len());
+    }
+
+    #[test]
+    fn interim_responses_are_skipped_and_consumed() {
+        let mut response =
+            b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n".to_vec();
+        let interim_len = response.len();
+        response.extend_from_slice(OK);
+        response.extend_from_slice(b"\x81\x00");
+        let mut headers = [crate::EMPTY_HEADER; 8];
+        let done = expectation(None)
+            .validate(&response, &mut headers)
+            .expect("valid")
+            .complete()
+            .expect("complete");
+        assert_eq!(done.consumed, interim_len + OK.len());
+        let mut headers = [crate::EMPTY_HEADER; 8];
+        assert_eq!(
+            expectation(None).validate(&response[..interim_len + 5], &mut headers),
+            Ok(Status::Partial)
+        );
+        let mut headers = [crate::EMPTY_HEADER; 8];
+        assert_eq!(
+            expectation(None).validate(&response[..10], &mut headers),
+            Ok(Status::Partial)
+        );
+        let final_200 = b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n\r\n";
+        let mut headers = [crate::EMPTY_HEADER; 8];
+        assert_eq!(
+            expectation(None).validate(final_200, &mut headers),
+            Err(ClientError::NotSwitching { status: 200 })
+        );
+    }
+
+    #[test]
+    fn interim_responses_are_bounded() {
+        let interim = b"HTTP/1.1 100 Continue\r\n\r\n";
+        for count in [MAX_INTERIM_RESPONSES, MAX_INTERIM_RESPONSES + 1] {
+            let mut response = interim.repeat(count);
+            response.extend_from_slice(OK);
+            let mut headers = [crate::EMPTY_HEADER; 8];
+            let verdict = expectation(None).validate(&response, &mut headers);
+            if count == MAX_INTERIM_RESPONSES {
+                assert!(matches!(verdict, Ok(Status::Complete(_))), "{verdict:?}");
+            } else {
+                assert_eq!(verdict, Err(ClientError::TooManyInterimResponses));
+            }
+        }
+    }
+
+    #[test]
+    fn obs_fold_reads_as_space() {
+        let folded = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade:\r\n websocket\r\nConnection: keep-alive,\r\n\tUpgrade\r\n\
+Sec-WebSocket-Accept:\r\n s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nSec-WebSocket-Protocol: chat\r\n \r\n\r\n";
+        let mut headers = [crate::EMPTY_HEADER; 8];
+        let done = expectation(None)
+            .validate(folded, &mut headers)
+            .expect("valid")
+            .complete()
+            .expect("complete");
+        assert_eq!(done.subprotocol, Some("chat"));
+        assert_eq!(done.consumed, folded.len());
+        let broken =
+            b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+Sec-WebSocket-Accept: s3pPLMBiTxaQ9k\r\n YGzzhZRbK+xOo=\r\n\r\n";
+        let mut headers = [crate::EMPTY_HEADER; 8];
+        assert_eq!(
+            expectation(None).validate(broken, &mut headers),
+            Err(ClientError::AcceptMismatch)
+        );
     }
 
     #[test]

@@ -192,7 +192,8 @@ pub fn parse_request<'h, 'b>(
     }
 }
 
-/// Parses a response head from the start of `bytes` (RFC 9112 §4).
+/// Parses a response head from the start of `bytes` (RFC 9112 §4), obs-fold allowed
+/// (RFC 9112 §5.2).
 ///
 /// Bytes after the head belong to the next protocol and are never read.
 pub fn parse_response<'h, 'b>(
@@ -201,7 +202,13 @@ pub fn parse_response<'h, 'b>(
     limits: &Limits,
 ) -> Result<Status<ResponseHead<'h, 'b>>, RejectReason> {
     let mut response = httparse::Response::new(headers);
-    let status = bounded(response.parse(bytes), bytes.len(), limits)?;
+    // RFC 9112 §5.2: a user agent replaces an obs-fold with SP before interpreting the
+    // value; httparse leaves the fold's CR LF in the value, which the list grammar reads as
+    // whitespace (`list::is_ows`).
+    let parsed = httparse::ParserConfig::default()
+        .allow_obsolete_multiline_headers_in_responses(true)
+        .parse_response(&mut response, bytes);
+    let status = bounded(parsed, bytes.len(), limits)?;
     let Status::Complete(consumed) = status else {
         return Ok(Status::Partial);
     };
@@ -231,8 +238,8 @@ pub fn target_form_ok(target: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.'))
 }
 
-/// The fields the Upgrade and WebSocket handshakes read (RFC 9110 §7.6.1, §7.8;
-/// RFC 9112 §3.2; RFC 6455 §11.3; RFC 6454 §7).
+/// The fields the Upgrade and WebSocket handshakes read (RFC 9110 §7.6.1, §7.8, §8.6,
+/// §10.1.1; RFC 9112 §3.2, §6.1; RFC 6455 §11.3; RFC 6454 §7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Known {
     /// `Host`.
@@ -251,7 +258,16 @@ pub enum Known {
     Protocol,
     /// `Sec-WebSocket-Extensions`.
     Extensions,
+    /// `Content-Length`.
+    ContentLength,
+    /// `Transfer-Encoding`.
+    TransferEncoding,
+    /// `Expect`.
+    Expect,
 }
+
+/// How many [`Known`] fields there are.
+const KNOWN_COUNT: usize = 11;
 
 impl Known {
     /// The field name, lowercase.
@@ -265,21 +281,28 @@ impl Known {
             Known::Version => "sec-websocket-version",
             Known::Protocol => "sec-websocket-protocol",
             Known::Extensions => "sec-websocket-extensions",
+            Known::ContentLength => "content-length",
+            Known::TransferEncoding => "transfer-encoding",
+            Known::Expect => "expect",
         }
     }
 
-    /// The known field a name is, compared case-insensitively; the names' lengths all
-    /// differ, so one comparison decides.
+    /// The known field a name is, compared case-insensitively; the length and, where two
+    /// names share one, the first byte pick the only candidate, so one comparison decides.
     fn of(name: &str) -> Option<Known> {
-        let candidate = match name.len() {
-            4 => Known::Host,
-            6 => Known::Origin,
-            7 => Known::Upgrade,
-            10 => Known::Connection,
-            17 => Known::Key,
-            21 => Known::Version,
-            22 => Known::Protocol,
-            24 => Known::Extensions,
+        let first = name.as_bytes().first().map(u8::to_ascii_lowercase);
+        let candidate = match (name.len(), first) {
+            (4, _) => Known::Host,
+            (6, Some(b'e')) => Known::Expect,
+            (6, _) => Known::Origin,
+            (7, _) => Known::Upgrade,
+            (10, _) => Known::Connection,
+            (14, _) => Known::ContentLength,
+            (17, Some(b't')) => Known::TransferEncoding,
+            (17, _) => Known::Key,
+            (21, _) => Known::Version,
+            (22, _) => Known::Protocol,
+            (24, _) => Known::Extensions,
             _ => return None,
         };
         name.eq_ignore_ascii_case(candidate.name())
@@ -299,13 +322,13 @@ struct Slot {
 #[derive(Debug, Clone, Copy)]
 pub struct KnownFields<'h, 'b> {
     headers: &'h [Header<'b>],
-    slots: [Slot; 8],
+    slots: [Slot; KNOWN_COUNT],
 }
 
 impl<'h, 'b> KnownFields<'h, 'b> {
     /// Indexes `fields` in one pass.
     pub fn index(fields: Fields<'h, 'b>) -> Self {
-        let mut slots = [Slot::default(); 8];
+        let mut slots = [Slot::default(); KNOWN_COUNT];
         for (position, header) in fields.headers.iter().enumerate() {
             if let Some(known) = Known::of(header.name) {
                 if let Some(slot) = slots.get_mut(known as usize) {
@@ -480,9 +503,21 @@ mod tests {
             Known::Version,
             Known::Protocol,
             Known::Extensions,
+            Known::ContentLength,
+            Known::TransferEncoding,
+            Known::Expect,
         ] {
             assert_eq!(Known::of(&known.name().to_ascii_uppercase()), Some(known));
+            assert_eq!(Known::of(known.name()), Some(known));
         }
+        assert_eq!(Known::of("expecT"), Some(Known::Expect));
+        assert_eq!(Known::of("origiN"), Some(Known::Origin));
+        assert_eq!(Known::of("exigin"), None);
+        assert_eq!(
+            Known::of("transfer-encodinG"),
+            Some(Known::TransferEncoding)
+        );
+        assert_eq!(Known::of("sec-websocket-kez"), None);
         assert_eq!(Known::of("hosts"), None);
         assert_eq!(Known::of("hast"), None);
     }

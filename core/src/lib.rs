@@ -44,27 +44,30 @@
 )]
 #![warn(missing_docs)]
 
-#[cfg(any(test, fuzzing))]
+#[cfg(test)]
 extern crate std;
 
+pub mod authority;
 pub mod client;
+pub mod framing;
 pub mod head;
 pub mod list;
+pub mod origin;
 pub mod reason;
 pub mod response;
 pub mod server;
 pub mod upgrade;
 pub mod websocket;
 
-#[cfg(any(test, fuzzing))]
-pub mod harness;
-
+pub use authority::Authority;
 pub use client::{ClientError, ClientRequest, Established, Expectation, RequestError};
+pub use framing::Body;
 pub use head::{
     parse_request, parse_response, Header, Limits, RequestHead, ResponseHead, Status, EMPTY_HEADER,
 };
+pub use origin::OriginPolicy;
 pub use reason::{BufferTooSmall, DeclineReason, RejectReason};
-pub use server::{Accepted, Handshake, Outcome, ServerPolicy, WebSocketAccepted};
+pub use server::{Accepted, AuthoritySource, Handshake, Outcome, ServerPolicy, WebSocketAccepted};
 pub use websocket::deflate::{DeflateOffer, DeflateParams, DeflatePolicy};
 pub use websocket::key::{Accept, Key};
 pub use websocket::subprotocol::SubprotocolOrder;

@@ -32,9 +32,11 @@ pub fn is_token(bytes: &[u8]) -> bool {
     !bytes.is_empty() && bytes.iter().all(|&byte| is_tchar(byte))
 }
 
-/// Whether `byte` is optional whitespace, SP or HTAB (RFC 9110 §5.6.3).
+/// Whether `byte` is optional whitespace, SP or HTAB (RFC 9110 §5.6.3), or the CR and LF
+/// of an obs-fold, which a response value may keep and a user agent reads as SP (RFC 9112
+/// §5.2). Request values never hold CR or LF: httparse refuses them there.
 pub const fn is_ows(byte: u8) -> bool {
-    byte == b' ' || byte == b'\t'
+    matches!(byte, b' ' | b'\t' | b'\r' | b'\n')
 }
 
 /// `bytes` without leading and trailing OWS (RFC 9110 §5.6.3).
@@ -50,9 +52,10 @@ pub fn trim_ows(bytes: &[u8]) -> &[u8] {
     bytes.get(start..end).unwrap_or_default()
 }
 
-/// Whether `byte` may stand unescaped inside a quoted-string: `qdtext` (RFC 9110 §5.6.4).
+/// Whether `byte` may stand unescaped inside a quoted-string: `qdtext` (RFC 9110 §5.6.4),
+/// or an obs-fold's CR LF read as SP (see [`is_ows`]).
 const fn is_qdtext(byte: u8) -> bool {
-    matches!(byte, b'\t' | b' ' | 0x21 | 0x23..=0x5B | 0x5D..=0x7E | 0x80..=0xFF)
+    matches!(byte, b'\t' | b' ' | b'\r' | b'\n' | 0x21 | 0x23..=0x5B | 0x5D..=0x7E | 0x80..=0xFF)
 }
 
 /// Whether `byte` may follow a backslash in a `quoted-pair` (RFC 9110 §5.6.4).

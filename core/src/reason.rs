@@ -47,13 +47,39 @@ pub enum RejectReason {
     DuplicateOrigin,
     /// Sec-WebSocket-Protocol is not a list of tokens (RFC 6455 §4.1, §11.3.4): 400.
     MalformedSubprotocols,
-    /// Sec-WebSocket-Extensions does not follow its grammar (RFC 6455 §9.1): 400.
+    /// Sec-WebSocket-Extensions does not follow its grammar (RFC 6455 §9.1), a quoted
+    /// parameter value included: 400.
     MalformedExtensions,
+    /// Content-Length is not `1*DIGIT`, overflows, or repeats with different values
+    /// (RFC 9110 §8.6, RFC 9112 §6.3 item 5): 400.
+    InvalidContentLength,
+    /// Transfer-Encoding is not a list of codings ending in one `chunked` (RFC 9112 §6.1,
+    /// §6.3 item 4): 400.
+    InvalidTransferEncoding,
+    /// Transfer-Encoding in an HTTP/1.0 request: its framing is faulty (RFC 9112 §6.1): 400.
+    TransferEncodingInHttp10,
+    /// A transfer coding this server does not know (RFC 9112 §6.1, §7): 501.
+    UnsupportedTransferCoding,
+    /// Both Content-Length and Transfer-Encoding: a request-smuggling signature
+    /// (RFC 9112 §6.1, §6.3 item 3, §11.2): 400.
+    ConflictingFraming,
+    /// A body on an upgrade that takes none: a WebSocket handshake (RFC 9110 §9.3.1,
+    /// RFC 6455 §4.2.1) or a policy that does not allow bodies: 400.
+    RequestBody,
+    /// An Expect other than `100-continue` (RFC 9110 §10.1.1): 417.
+    ExpectationFailed,
+    /// The Host value, or the authority of an absolute-form target, is not
+    /// `uri-host [ ":" port ]` (RFC 9112 §3.2, RFC 3986 §3.2.2-§3.2.3): 400.
+    InvalidHost,
+    /// The Origin is not one the policy allows (RFC 6455 §4.2.2 item 4, §10.2): 403.
+    OriginNotAllowed,
+    /// The policy requires an Origin and the request has none (RFC 6455 §4.2.2 item 4): 403.
+    MissingOrigin,
 }
 
 impl RejectReason {
     /// Every variant, for tests and tools that enumerate them.
-    pub const ALL: [RejectReason; 21] = [
+    pub const ALL: [RejectReason; 31] = [
         Self::MalformedHead,
         Self::HeadTooLarge,
         Self::TooManyHeaders,
@@ -75,6 +101,16 @@ impl RejectReason {
         Self::DuplicateOrigin,
         Self::MalformedSubprotocols,
         Self::MalformedExtensions,
+        Self::InvalidContentLength,
+        Self::InvalidTransferEncoding,
+        Self::TransferEncodingInHttp10,
+        Self::UnsupportedTransferCoding,
+        Self::ConflictingFraming,
+        Self::RequestBody,
+        Self::ExpectationFailed,
+        Self::InvalidHost,
+        Self::OriginNotAllowed,
+        Self::MissingOrigin,
     ];
 
     /// The HTTP status code of the response this rejection gets.
@@ -82,6 +118,9 @@ impl RejectReason {
         match self {
             Self::HeadTooLarge | Self::TooManyHeaders | Self::TooManyListElements => 431,
             Self::UnsupportedHttpVersion => 505,
+            Self::UnsupportedTransferCoding => 501,
+            Self::ExpectationFailed => 417,
+            Self::OriginNotAllowed | Self::MissingOrigin => 403,
             Self::UpgradeRequired
             | Self::MissingVersion
             | Self::DuplicateVersion
@@ -98,7 +137,13 @@ impl RejectReason {
             | Self::InvalidKey
             | Self::DuplicateOrigin
             | Self::MalformedSubprotocols
-            | Self::MalformedExtensions => 400,
+            | Self::MalformedExtensions
+            | Self::InvalidContentLength
+            | Self::InvalidTransferEncoding
+            | Self::TransferEncodingInHttp10
+            | Self::ConflictingFraming
+            | Self::RequestBody
+            | Self::InvalidHost => 400,
         }
     }
 
@@ -134,6 +179,16 @@ impl RejectReason {
             Self::DuplicateOrigin => "duplicate_origin",
             Self::MalformedSubprotocols => "malformed_subprotocols",
             Self::MalformedExtensions => "malformed_extensions",
+            Self::InvalidContentLength => "invalid_content_length",
+            Self::InvalidTransferEncoding => "invalid_transfer_encoding",
+            Self::TransferEncodingInHttp10 => "transfer_encoding_in_http_1_0",
+            Self::UnsupportedTransferCoding => "unsupported_transfer_coding",
+            Self::ConflictingFraming => "conflicting_framing",
+            Self::RequestBody => "request_body",
+            Self::ExpectationFailed => "expectation_failed",
+            Self::InvalidHost => "invalid_host",
+            Self::OriginNotAllowed => "origin_not_allowed",
+            Self::MissingOrigin => "missing_origin",
         }
     }
 }

@@ -69,10 +69,14 @@ impl<'o> HeadWriter<'o> {
 /// The reason phrase for a status this crate writes (RFC 9110 §15).
 pub const fn reason_phrase(status: u16) -> &'static str {
     match status {
+        100 => "Continue",
         101 => "Switching Protocols",
         400 => "Bad Request",
+        403 => "Forbidden",
+        417 => "Expectation Failed",
         426 => "Upgrade Required",
         431 => "Request Header Fields Too Large",
+        501 => "Not Implemented",
         505 => "HTTP Version Not Supported",
         _ => "",
     }

@@ -1,11 +1,17 @@
 //! The server side: a policy turns a parsed request into `Switch`, `Decline` or `Reject`
 //! (RFC 9110 §7.8, RFC 6455 §4.2), and writes the response head.
+//!
+//! The request is judged whole: its framing (RFC 9112 §6), Host (RFC 9112 §3.2), Expect
+//! (RFC 9110 §10.1.1) and Origin (RFC 6455 §10.2) decide as much as its upgrade fields.
 
+use crate::authority::{self, Authority};
+use crate::framing::{self, Body};
 use crate::head::{
     parse_request, target_form_ok, Header, Known, KnownFields, Limits, RequestHead, Singleton,
     Status,
 };
 use crate::list::ListFault;
+use crate::origin::OriginPolicy;
 use crate::reason::{BufferTooSmall, DeclineReason, RejectReason};
 use crate::response::{status_line, write_rejection, HeadWriter};
 use crate::upgrade::{self, ProtocolOffer};
@@ -29,6 +35,15 @@ pub struct ServerPolicy<'p> {
     pub deflate: Option<DeflatePolicy>,
     /// Answer requests that do not upgrade with 426 instead of declining (RFC 9110 §15.5.22).
     pub require_upgrade: bool,
+    /// Which Origins a WebSocket handshake may carry (RFC 6455 §10.2); default: any.
+    pub origins: OriginPolicy<'p>,
+    /// Refuse WebSocket handshakes without an Origin with 403 (RFC 6455 §4.2.2 item 4);
+    /// default: off, since non-browser clients send none.
+    pub require_origin: bool,
+    /// Let an upgrade to a protocol other than WebSocket carry a request body, which the
+    /// caller reads before writing the 101 (RFC 9110 §7.8, RFC 7540 §3.2); default: off,
+    /// and a WebSocket handshake never takes one.
+    pub allow_body: bool,
     /// Size bounds on the request.
     pub limits: Limits,
 }
@@ -42,6 +57,9 @@ impl ServerPolicy<'static> {
             subprotocol_order: SubprotocolOrder::Client,
             deflate: None,
             require_upgrade: false,
+            origins: OriginPolicy::Any,
+            require_origin: false,
+            allow_body: false,
             limits: Limits::DEFAULT,
         }
     }
@@ -54,6 +72,9 @@ impl Default for ServerPolicy<'static> {
 }
 
 /// What the server does with a complete request head.
+// No heap here (no_std, no alloc), so the switch is not boxed: an outcome is built once per
+// request and moved, not copied in a loop.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome<'b> {
     /// Answer 101 and switch (RFC 9110 §15.2.2).
@@ -76,15 +97,62 @@ impl Outcome<'_> {
     }
 }
 
+/// Where the effective authority of a request comes from (RFC 9112 §3.2.2, §3.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AuthoritySource {
+    /// The Host field (origin-form target).
+    Host,
+    /// The absolute-form target, whose authority a server uses instead of Host.
+    Target,
+}
+
 /// A switch the server agreed to.
+///
+/// `Handshake::consumed` is the head's length, never more: when [`Accepted::body`] is
+/// present, the body's bytes follow the head and belong to the request, and the caller reads
+/// them (length or chunked) before writing the 101 with [`Accepted::write_switch`]. With
+/// `Expect: 100-continue` the 100 goes first ([`Accepted::write_interim`]), since the client
+/// waits for it before sending the body:
+///
+/// ```
+/// use http_upgrade::{Body, Outcome, ServerPolicy, Status, EMPTY_HEADER};
+///
+/// let request = b"POST /rpc HTTP/1.1\r\nHost: h\r\nUpgrade: example/1\r\n\
+/// Connection: upgrade\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\nhello";
+/// let policy = ServerPolicy { protocols: &["example/1"], allow_body: true, ..ServerPolicy::websocket() };
+/// let mut headers = [EMPTY_HEADER; 16];
+/// let Status::Complete(handshake) = policy.handshake(request, &mut headers) else { return };
+/// let Outcome::Switch(accepted) = handshake.outcome else { panic!("a switch") };
+/// let mut out = [0u8; 256];
+/// // 1. the 100, so the client sends its body
+/// let len = accepted.write_interim(&mut out).unwrap();
+/// assert_eq!(&out[..len], b"HTTP/1.1 100 Continue\r\n\r\n");
+/// // 2. the body: exactly Content-Length bytes after the head
+/// let head_len = handshake.consumed.unwrap();
+/// assert_eq!(accepted.body, Body::Length(5));
+/// assert_eq!(&request[head_len..head_len + 5], b"hello");
+/// // 3. the 101; bytes after the body are the new protocol's
+/// let len = accepted.write_switch(&mut out).unwrap();
+/// assert!(out[..len].starts_with(b"HTTP/1.1 101 Switching Protocols\r\n"));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Accepted<'b> {
     /// The client's offer the server chose, as the client wrote it.
     pub protocol: ProtocolOffer<'b>,
     /// The request target.
     pub target: &'b str,
-    /// The Host field value (RFC 9112 §3.2).
+    /// The Host field value (RFC 9112 §3.2), checked to be `uri-host [ ":" port ]`.
     pub host: &'b [u8],
+    /// The effective authority: the absolute-form target's, else the Host field's
+    /// (RFC 9112 §3.2.2).
+    pub authority: Authority<'b>,
+    /// Which of the two [`Accepted::authority`] is.
+    pub authority_source: AuthoritySource,
+    /// How the request body after the head is framed; only [`Body::None`] or a zero
+    /// length unless [`ServerPolicy::allow_body`] (RFC 9112 §6.3).
+    pub body: Body,
+    /// The request had `Expect: 100-continue`: a 100 precedes the 101 (RFC 9110 §7.8).
+    pub expect_continue: bool,
     /// The WebSocket details, when the protocol is `websocket`.
     pub websocket: Option<WebSocketAccepted<'b>>,
 }
@@ -105,10 +173,40 @@ pub struct WebSocketAccepted<'b> {
 }
 
 impl Accepted<'_> {
-    /// Writes the 101 response head into `buf` (RFC 9110 §15.2.2, RFC 6455 §4.2.2 item 5).
+    /// Writes every head the switch calls for into `buf`: `100 Continue` when the request
+    /// expected it, then the 101 (RFC 9110 §7.8, §15.2.2; RFC 6455 §4.2.2 item 5). For a
+    /// request with a body, write the two apart, with the body read between them (see
+    /// [`Accepted`]).
     pub fn write_response(&self, buf: &mut [u8]) -> Result<usize, BufferTooSmall> {
         let mut out = HeadWriter::new(buf);
-        status_line(&mut out, 101);
+        self.interim(&mut out);
+        self.switch(&mut out);
+        out.finish()
+    }
+
+    /// Writes `100 Continue` when the request expected it, else nothing (RFC 9110 §10.1.1).
+    pub fn write_interim(&self, buf: &mut [u8]) -> Result<usize, BufferTooSmall> {
+        let mut out = HeadWriter::new(buf);
+        self.interim(&mut out);
+        out.finish()
+    }
+
+    /// Writes the 101 head alone (RFC 9110 §15.2.2, RFC 6455 §4.2.2 item 5).
+    pub fn write_switch(&self, buf: &mut [u8]) -> Result<usize, BufferTooSmall> {
+        let mut out = HeadWriter::new(buf);
+        self.switch(&mut out);
+        out.finish()
+    }
+
+    fn interim(&self, out: &mut HeadWriter<'_>) {
+        if self.expect_continue {
+            status_line(out, 100);
+            out.put(b"\r\n");
+        }
+    }
+
+    fn switch(&self, out: &mut HeadWriter<'_>) {
+        status_line(out, 101);
         match &self.websocket {
             Some(websocket) => {
                 out.field("Upgrade", PROTOCOL.as_bytes());
@@ -119,7 +217,7 @@ impl Accepted<'_> {
                 }
                 if let Some(deflate) = &websocket.deflate {
                     out.put(b"Sec-WebSocket-Extensions: ");
-                    deflate.write(&mut out);
+                    deflate.write(out);
                     out.put(b"\r\n");
                 }
             }
@@ -129,7 +227,6 @@ impl Accepted<'_> {
             }
         }
         out.put(b"\r\n");
-        out.finish()
     }
 }
 
@@ -202,6 +299,8 @@ impl<'p> ServerPolicy<'p> {
         if !fields.contains(Known::Upgrade) {
             return Err(Verdict::Decline(DeclineReason::NoUpgrade));
         }
+        // Framing first: a declined request with broken framing is still a rejection.
+        let body = framing::judge(&fields, head.minor_version, max)?;
         if head.minor_version == 0 {
             return Err(Verdict::Decline(DeclineReason::Http10));
         }
@@ -218,13 +317,28 @@ impl<'p> ServerPolicy<'p> {
         if !target_form_ok(head.target) {
             return Err(Verdict::Reject(RejectReason::InvalidTarget));
         }
+        let target_authority = match authority::of_absolute_target(head.target.as_bytes()) {
+            None => None,
+            Some(None) => return Err(Verdict::Reject(RejectReason::InvalidTarget)),
+            Some(Some(authority)) => Some(authority),
+        };
         let host = match fields.singleton(Known::Host) {
             Singleton::One(host) => host,
             Singleton::Missing => return Err(Verdict::Reject(RejectReason::MissingHost)),
             Singleton::Repeated => return Err(Verdict::Reject(RejectReason::DuplicateHost)),
         };
-        let websocket = if protocol.name.eq_ignore_ascii_case(PROTOCOL) {
-            Some(self.check_websocket(head, &fields)?)
+        let host_authority = Authority::parse(host).ok_or(RejectReason::InvalidHost)?;
+        let (authority, authority_source) = match target_authority {
+            Some(authority) => (authority, AuthoritySource::Target),
+            None => (host_authority, AuthoritySource::Host),
+        };
+        let expect_continue = expect_continue(&fields, max)?;
+        let is_websocket = protocol.name.eq_ignore_ascii_case(PROTOCOL);
+        if body.is_present() && (is_websocket || !self.allow_body) {
+            return Err(Verdict::Reject(RejectReason::RequestBody));
+        }
+        let websocket = if is_websocket {
+            Some(self.check_websocket(head, &fields, &authority)?)
         } else {
             None
         };
@@ -232,6 +346,10 @@ impl<'p> ServerPolicy<'p> {
             protocol,
             target: head.target,
             host,
+            authority,
+            authority_source,
+            body,
+            expect_continue,
             websocket,
         })
     }
@@ -241,6 +359,7 @@ impl<'p> ServerPolicy<'p> {
         &self,
         head: &RequestHead<'_, 'b>,
         fields: &KnownFields<'_, 'b>,
+        authority: &Authority<'_>,
     ) -> Result<WebSocketAccepted<'b>, RejectReason> {
         let max = self.limits.max_list_elements;
         if head.method != "GET" {
@@ -262,6 +381,7 @@ impl<'p> ServerPolicy<'p> {
             Singleton::Missing => None,
             Singleton::Repeated => return Err(RejectReason::DuplicateOrigin),
         };
+        self.origins.check(origin, authority, self.require_origin)?;
         let subprotocol = subprotocol::choose(
             fields.list(Known::Protocol).bounded(max),
             self.subprotocols,
@@ -286,6 +406,20 @@ impl<'p> ServerPolicy<'p> {
             origin,
         })
     }
+}
+
+/// Whether `Expect` asks for `100-continue`, the only expectation defined (RFC 9110
+/// §10.1.1); any other member, or a malformed list, is a 417.
+fn expect_continue(fields: &KnownFields<'_, '_>, max: usize) -> Result<bool, RejectReason> {
+    let mut expected = false;
+    for element in fields.list(Known::Expect).bounded(max) {
+        match element {
+            Ok(member) if member.eq_ignore_ascii_case(b"100-continue") => expected = true,
+            Err(ListFault::TooMany) => return Err(RejectReason::TooManyListElements),
+            _ => return Err(RejectReason::ExpectationFailed),
+        }
+    }
+    Ok(expected)
 }
 
 /// Internal: a decline can still become a 426 under `require_upgrade`.

@@ -48,7 +48,136 @@ fn reject_cases() -> Vec<(RejectReason, Vec<u8>, ServerPolicy<'static>)> {
         ..ws
     };
     let many_headers: String = (0..20).map(|i| format!("X-{i}: v\r\n")).collect();
+    let allow: &'static [&'static str] = &["https://example.com"];
+    let allow_list = ServerPolicy {
+        origins: http_upgrade::OriginPolicy::AllowList(allow),
+        ..ws
+    };
+    let same_host = ServerPolicy {
+        origins: http_upgrade::OriginPolicy::SameHost,
+        ..ws
+    };
+    let origin_required = ServerPolicy {
+        require_origin: true,
+        ..ws
+    };
+    let bodies = ServerPolicy {
+        protocols: &["example/1", "websocket"],
+        allow_body: true,
+        ..ws
+    };
+    let field = |name_value: &str| {
+        with("Host: h\r\n", &format!("Host: h\r\n{name_value}\r\n")).into_bytes()
+    };
     vec![
+        (
+            RejectReason::InvalidContentLength,
+            field("Content-Length: 1, 2"),
+            ws,
+        ),
+        (
+            RejectReason::InvalidContentLength,
+            field("Content-Length: +0"),
+            ws,
+        ),
+        (
+            RejectReason::InvalidTransferEncoding,
+            field("Transfer-Encoding: chunked, gzip"),
+            ws,
+        ),
+        (
+            RejectReason::TransferEncodingInHttp10,
+            with("HTTP/1.1", "HTTP/1.0")
+                .replacen(
+                    "Host: h\r\n",
+                    "Host: h\r\nTransfer-Encoding: chunked\r\n",
+                    1,
+                )
+                .into_bytes(),
+            ws,
+        ),
+        (
+            RejectReason::UnsupportedTransferCoding,
+            field("Transfer-Encoding: br, chunked"),
+            ws,
+        ),
+        (
+            RejectReason::ConflictingFraming,
+            field("Content-Length: 0\r\nTransfer-Encoding: chunked"),
+            ws,
+        ),
+        (RejectReason::RequestBody, field("Content-Length: 1"), ws),
+        (
+            RejectReason::RequestBody,
+            field("Transfer-Encoding: chunked"),
+            bodies,
+        ),
+        (
+            RejectReason::RequestBody,
+            with("Upgrade: websocket", "Upgrade: example/1")
+                .replacen("Host: h\r\n", "Host: h\r\nContent-Length: 1\r\n", 1)
+                .into_bytes(),
+            ServerPolicy {
+                protocols: &["example/1"],
+                ..ws
+            },
+        ),
+        (RejectReason::ExpectationFailed, field("Expect: 200-ok"), ws),
+        (
+            RejectReason::ExpectationFailed,
+            field("Expect: 100-continue, x"),
+            ws,
+        ),
+        (
+            RejectReason::InvalidHost,
+            with("Host: h", "Host: h, evil").into_bytes(),
+            ws,
+        ),
+        (
+            RejectReason::InvalidHost,
+            with("Host: h", "Host: user@h").into_bytes(),
+            ws,
+        ),
+        (
+            RejectReason::InvalidHost,
+            with("Host: h", "Host: h:65536").into_bytes(),
+            ws,
+        ),
+        (
+            RejectReason::InvalidHost,
+            with("Host: h", "Host: ").into_bytes(),
+            ws,
+        ),
+        (
+            RejectReason::InvalidTarget,
+            with("GET /chat", "GET ws://u@h/chat").into_bytes(),
+            ws,
+        ),
+        (
+            RejectReason::OriginNotAllowed,
+            field("Origin: https://evil.test"),
+            allow_list,
+        ),
+        (
+            RejectReason::OriginNotAllowed,
+            field("Origin: https://example.com/"),
+            allow_list,
+        ),
+        (
+            RejectReason::OriginNotAllowed,
+            field("Origin: http://evil.test"),
+            same_host,
+        ),
+        (
+            RejectReason::MissingOrigin,
+            GOOD.as_bytes().to_vec(),
+            origin_required,
+        ),
+        (
+            RejectReason::MalformedExtensions,
+            field("Sec-WebSocket-Extensions: x-foo; a=\"b c\""),
+            ws,
+        ),
         (
             RejectReason::MalformedHead,
             b"GET / HTTP/1.1\r\nBad Name: x\r\n\r\n".to_vec(),
@@ -492,4 +621,166 @@ fn head_limit_never_waits_forever() {
         outcome_of(&policy, &input),
         Outcome::Reject(RejectReason::HeadTooLarge)
     );
+}
+
+/// The request is judged whole (RFC 9112 §3.2, §6; RFC 9110 §7.8, §10.1.1; RFC 6455 §10.2):
+/// the positive side of each rule the rejections above break.
+#[test]
+fn whole_request_rules() {
+    let ws = ServerPolicy::websocket();
+    // Framing is judged before the upgrade decision, but only on requests that carry Upgrade.
+    let declined_but_broken = with("Connection: Upgrade", "Connection: keep-alive").replacen(
+        "Host: h\r\n",
+        "Host: h\r\nContent-Length: 1, 2\r\n",
+        1,
+    );
+    assert_eq!(
+        outcome(&declined_but_broken),
+        Outcome::Reject(RejectReason::InvalidContentLength)
+    );
+    let http10_chunked = with("HTTP/1.1", "HTTP/1.0").replacen(
+        "Host: h\r\n",
+        "Host: h\r\nTransfer-Encoding: chunked\r\n",
+        1,
+    );
+    assert_eq!(
+        outcome(&http10_chunked),
+        Outcome::Reject(RejectReason::TransferEncodingInHttp10)
+    );
+    let not_an_upgrade = "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: x\r\n\r\n";
+    assert_eq!(
+        outcome(not_an_upgrade),
+        Outcome::Decline(DeclineReason::NoUpgrade)
+    );
+    // Content-Length: 0 is no body.
+    let empty_body = with("Host: h\r\n", "Host: h\r\nContent-Length: 0\r\n");
+    assert!(matches!(outcome(&empty_body), Outcome::Switch(_)));
+
+    // Expect: 100-continue: the 100 comes before the 101 (RFC 9110 §7.8).
+    let expect = with("Host: h\r\n", "Host: h\r\nExpect: 100-Continue\r\n");
+    let Outcome::Switch(accepted) = outcome(&expect) else {
+        panic!("switch")
+    };
+    assert!(accepted.expect_continue);
+    let mut buf = [0u8; 512];
+    let len = ws
+        .write_response(&Outcome::Switch(accepted), &mut buf)
+        .unwrap();
+    assert!(buf[..len]
+        .starts_with(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 101 Switching Protocols\r\n"));
+    let interim = accepted.write_interim(&mut buf).unwrap();
+    let switch = accepted.write_switch(&mut buf[interim..]).unwrap();
+    assert_eq!(interim + switch, len);
+    let mut headers = [EMPTY_HEADER; 8];
+    let expectation = Expectation::for_key(b"dGhlIHNhbXBsZSBub25jZQ==", &[], None).unwrap();
+    let established = expectation.validate(&buf[..len], &mut headers).unwrap();
+    assert_eq!(established.complete().map(|e| e.consumed), Some(len));
+
+    // A body on another protocol, when allowed: consumed stops at the head.
+    let bodies = ServerPolicy {
+        protocols: &["example/1"],
+        allow_body: true,
+        ..ws
+    };
+    for (framing, body, expected) in [
+        (
+            "Content-Length: 5",
+            &b"hello"[..],
+            http_upgrade::Body::Length(5),
+        ),
+        (
+            "Transfer-Encoding: gzip, chunked",
+            b"5\r\nhello\r\n0\r\n\r\n",
+            http_upgrade::Body::Chunked,
+        ),
+    ] {
+        let request = format!(
+            "POST /rpc HTTP/1.1\r\nHost: h\r\nUpgrade: example/1\r\nConnection: upgrade\r\n{framing}\r\n\r\n"
+        );
+        let mut bytes = request.clone().into_bytes();
+        bytes.extend_from_slice(body);
+        let mut headers = [EMPTY_HEADER; 16];
+        let Status::Complete(handshake) = bodies.handshake(&bytes, &mut headers) else {
+            panic!("complete")
+        };
+        let Outcome::Switch(accepted) = handshake.outcome else {
+            panic!("{:?}", handshake.outcome)
+        };
+        assert_eq!(accepted.body, expected);
+        assert_eq!(handshake.consumed, Some(request.len()));
+    }
+
+    // Host: RFC 3986 forms; an absolute-form target's authority wins (RFC 9112 §3.2.2).
+    for host in [
+        "[::1]:8080",
+        "127.0.0.1",
+        "xn--bcher-kva.example:443",
+        "a.b-c_d~e",
+    ] {
+        let request = with("Host: h", &format!("Host: {host}"));
+        let Outcome::Switch(accepted) = outcome(&request) else {
+            panic!("{host}")
+        };
+        assert_eq!(accepted.authority.text, host.as_bytes());
+        assert_eq!(
+            accepted.authority_source,
+            http_upgrade::AuthoritySource::Host
+        );
+    }
+    let absolute = with("GET /chat", "GET ws://Example.com:81/chat");
+    let Outcome::Switch(accepted) = outcome(&absolute) else {
+        panic!("absolute")
+    };
+    assert_eq!(accepted.authority.text, b"Example.com:81");
+    assert_eq!(
+        accepted.authority_source,
+        http_upgrade::AuthoritySource::Target
+    );
+    assert_eq!(accepted.host, b"h");
+
+    // Origin: same host as the effective authority; an allow-list; none passes unless required.
+    let same_host = ServerPolicy {
+        origins: http_upgrade::OriginPolicy::SameHost,
+        ..ws
+    };
+    let from_absolute = absolute.replacen(
+        "Host: h\r\n",
+        "Host: h\r\nOrigin: https://example.COM:81\r\n",
+        1,
+    );
+    assert!(matches!(
+        outcome_of(&same_host, from_absolute.as_bytes()),
+        Outcome::Switch(_)
+    ));
+    let from_host = with("Host: h\r\n", "Host: h\r\nOrigin: http://H\r\n");
+    assert!(matches!(
+        outcome_of(&same_host, from_host.as_bytes()),
+        Outcome::Switch(_)
+    ));
+    assert!(matches!(
+        outcome_of(&same_host, GOOD.as_bytes()),
+        Outcome::Switch(_)
+    ));
+    let allow = ServerPolicy {
+        origins: http_upgrade::OriginPolicy::AllowList(&["null", "https://a.test"]),
+        ..ws
+    };
+    for origin in ["null", "HTTPS://A.TEST"] {
+        let request = with("Host: h\r\n", &format!("Host: h\r\nOrigin: {origin}\r\n"));
+        assert!(
+            matches!(outcome_of(&allow, request.as_bytes()), Outcome::Switch(_)),
+            "{origin}"
+        );
+    }
+    // Origin policy is a WebSocket rule: another protocol is not judged by it.
+    let h2c = ServerPolicy {
+        protocols: &["h2c"],
+        require_origin: true,
+        ..allow
+    };
+    let other = with("Upgrade: websocket", "Upgrade: h2c");
+    assert!(matches!(
+        outcome_of(&h2c, other.as_bytes()),
+        Outcome::Switch(_)
+    ));
 }

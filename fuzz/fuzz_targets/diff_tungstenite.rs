@@ -1,3 +1,3 @@
 #![no_main]
-//! See `http_upgrade::harness::diff_tungstenite` for the properties this target checks.
-libfuzzer_sys::fuzz_target!(|data: &[u8]| http_upgrade::harness::diff_tungstenite(data));
+//! See `http_upgrade_proptests::oracles::diff_tungstenite` for the properties this target checks.
+libfuzzer_sys::fuzz_target!(|data: &[u8]| http_upgrade_proptests::oracles::diff_tungstenite(data));

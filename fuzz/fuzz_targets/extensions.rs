@@ -1,3 +1,3 @@
 #![no_main]
-//! See `http_upgrade::harness::extensions` for the properties this target checks.
-libfuzzer_sys::fuzz_target!(|data: &[u8]| http_upgrade::harness::extensions(data));
+//! See `http_upgrade_proptests::oracles::extensions` for the properties this target checks.
+libfuzzer_sys::fuzz_target!(|data: &[u8]| http_upgrade_proptests::oracles::extensions(data));

@@ -1,3 +1,3 @@
 #![no_main]
-//! See `http_upgrade::harness::server_negotiate` for the properties this target checks.
-libfuzzer_sys::fuzz_target!(|data: &[u8]| http_upgrade::harness::server_negotiate(data));
+//! See `http_upgrade_proptests::oracles::server_negotiate` for the properties this target checks.
+libfuzzer_sys::fuzz_target!(|data: &[u8]| http_upgrade_proptests::oracles::server_negotiate(data));

@@ -7,12 +7,18 @@
 //! - [`reference`](mod@reference): what the server must do, written from the RFCs without the core crate;
 //! - [`strategies`]: proptest strategies over all of the above;
 //! - [`structured`]: the same model driven by `arbitrary`, for the `handshake_structured`
-//!   fuzz target.
+//!   fuzz target;
+//! - [`oracles`]: the property behind every other fuzz target, and the tungstenite
+//!   differential, so the product crate carries no fuzz code;
+//! - [`rfc`]: the one independent SHA-1 (FIPS 180-4), base64 (RFC 4648) and accept key
+//!   (RFC 6455 §1.3) every oracle uses.
 
 pub mod faults;
 pub mod model;
 pub mod observe;
+pub mod oracles;
 pub mod reference;
 pub mod render;
+pub mod rfc;
 pub mod strategies;
 pub mod structured;

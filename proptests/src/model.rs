@@ -3,10 +3,61 @@
 
 use arbitrary::Arbitrary;
 
-/// Host values.
-pub const HOSTS: [&str; 4] = ["example.com", "127.0.0.1:8080", "[::1]:9001", "h"];
-/// Request targets.
-pub const PATHS: [&str; 4] = ["/", "/chat", "/a/b?c=d&e", "/ws?token=abc%20x"];
+/// A Host value and, written by hand from RFC 3986 §3.2.2-§3.2.3 (and the README's choices:
+/// no comma, port 1-5 digits up to 65535, not empty), its host lowercased and its port, or
+/// `None` when the value is invalid.
+pub type HostEntry = (&'static str, Option<(&'static str, Option<&'static str>)>);
+
+/// Valid Host values (the first [`VALID_HOSTS`] of [`HOSTS`]).
+pub const VALID_HOSTS: u8 = 8;
+/// Host values: valid ones first, then near misses.
+pub const HOSTS: [HostEntry; 20] = [
+    ("example.com", Some(("example.com", None))),
+    ("127.0.0.1:8080", Some(("127.0.0.1", Some("8080")))),
+    ("[::1]:9001", Some(("[::1]", Some("9001")))),
+    ("h", Some(("h", None))),
+    ("EXAMPLE.com:8080", Some(("example.com", Some("8080")))),
+    ("[2001:db8::7]", Some(("[2001:db8::7]", None))),
+    ("a.test:65535", Some(("a.test", Some("65535")))),
+    (
+        "xn--bcher-kva.example:0",
+        Some(("xn--bcher-kva.example", Some("0"))),
+    ),
+    ("example.com, evil.test", None),
+    ("user@example.com", None),
+    ("example.com/chat", None),
+    ("[::1", None),
+    ("::1", None),
+    ("example.com:65536", None),
+    ("example.com:", None),
+    ("[1::2::3]", None),
+    ("[::1]x", None),
+    ("a%zz", None),
+    ("example.com:8o", None),
+    ("[1:2:3:4:5:6:7:8:9]", None),
+];
+/// A request target and, for an absolute-form one, its authority as a [`HostEntry`]
+/// label (`Some(None)`: absolute-form without a valid authority).
+pub type PathEntry = (
+    &'static str,
+    Option<Option<(&'static str, Option<&'static str>)>>,
+);
+/// Origin-form targets (the first [`ORIGIN_FORM_PATHS`] of [`PATHS`]).
+pub const ORIGIN_FORM_PATHS: u8 = 4;
+/// Request targets: origin-form first, then absolute-form (RFC 9112 §3.2.1-§3.2.2).
+pub const PATHS: [PathEntry; 8] = [
+    ("/", None),
+    ("/chat", None),
+    ("/a/b?c=d&e", None),
+    ("/ws?token=abc%20x", None),
+    (
+        "ws://Example.com:8080/chat",
+        Some(Some(("example.com", Some("8080")))),
+    ),
+    ("http://a.test/x?y", Some(Some(("a.test", None)))),
+    ("ws://user@example.com/chat", Some(None)),
+    ("ws:///chat", Some(None)),
+];
 /// Upgrade protocol names (the first two are WebSocket in two casings).
 pub const PROTOCOL_NAMES: [&str; 5] = ["websocket", "WebSocket", "h2c", "example", "foo"];
 /// Upgrade protocol versions.
@@ -21,16 +72,90 @@ pub const CONNECTION_OPTIONS: [&str; 5] = [
 ];
 /// Subprotocol names (names compare exactly, so `Chat` is not `chat`).
 pub const SUBPROTOCOLS: [&str; 5] = ["chat", "superchat", "mqtt", "v2.json", "Chat"];
-/// Extensions other than permessage-deflate, written as a client would.
-pub const OTHER_EXTENSIONS: [&str; 3] = [
-    "x-webkit-deflate-frame",
-    "x-foo; a=\"b, c\"",
-    "x-bar; q=1; r",
+/// Extensions other than permessage-deflate, written as a client would, each with whether
+/// it follows RFC 6455 §9.1 (a quoted value must be a token once unquoted).
+pub const OTHER_EXTENSIONS: [(&str, bool); 6] = [
+    ("x-webkit-deflate-frame", true),
+    ("x-foo; a=\"b\"", true),
+    ("x-bar; q=1; r", true),
+    ("x-foo; a=\"b, c\"", false),
+    ("x-foo; a=\"\"", false),
+    ("x-foo; a=\"b c\"", false),
 ];
 /// Unversioned Sec-WebSocket-Version values other than 13.
 pub const OTHER_VERSIONS: [&str; 4] = ["8", "12", "14", "0"];
+/// An Origin value and, written by hand from RFC 6454 §6.2 and §7.1, its serialized parts
+/// (scheme and host lowercased, port as written), or `None` when it is not one
+/// serialized origin (`null`, a list, a path, userinfo).
+pub type OriginEntry = (
+    &'static str,
+    Option<(&'static str, &'static str, Option<&'static str>)>,
+);
 /// Origins.
-pub const ORIGINS: [&str; 3] = ["http://example.com", "https://a.test:8443", "null"];
+pub const ORIGINS: [OriginEntry; 10] = [
+    ("http://example.com", Some(("http", "example.com", None))),
+    (
+        "https://a.test:8443",
+        Some(("https", "a.test", Some("8443"))),
+    ),
+    ("null", None),
+    ("HTTP://EXAMPLE.com", Some(("http", "example.com", None))),
+    (
+        "http://example.com:8080",
+        Some(("http", "example.com", Some("8080"))),
+    ),
+    ("http://example.com/", None),
+    ("http://example.com http://a.test", None),
+    ("http://user@example.com", None),
+    (
+        "https://a.test:08443",
+        Some(("https", "a.test", Some("08443"))),
+    ),
+    ("http://[::1]:9001", Some(("http", "[::1]", Some("9001")))),
+];
+/// Serialized origins a server may allow (the allow-list pool), with their parts as above.
+pub const ALLOWED_ORIGINS: [OriginEntry; 4] = [
+    ("http://example.com", Some(("http", "example.com", None))),
+    (
+        "https://A.test:8443",
+        Some(("https", "a.test", Some("8443"))),
+    ),
+    ("null", None),
+    ("http://[::1]:9001", Some(("http", "[::1]", Some("9001")))),
+];
+/// Expect values, each with what RFC 9110 §10.1.1 makes of it: `Some(true)` expects
+/// 100-continue, `Some(false)` expects nothing, `None` is an expectation a server cannot meet.
+pub const EXPECTS: [(&str, Option<bool>); 7] = [
+    ("100-continue", Some(true)),
+    ("100-Continue", Some(true)),
+    ("100-continue, 100-continue", Some(true)),
+    (", ", Some(false)),
+    ("200-ok", None),
+    ("100-continue, foo", None),
+    ("\"100-continue\"", None),
+];
+/// A hand-written judgement: `Ok(())`, or the rejection's name and status.
+pub type Judgement = Result<(), (&'static str, u16)>;
+
+/// Transfer-Encoding values, each with its RFC 9112 §6.1/§7 judgement written by hand:
+/// `Ok(())` a chunked body, `Err(status)` the rejection.
+pub const TRANSFER_ENCODINGS: [(&str, Judgement); 12] = [
+    ("chunked", Ok(())),
+    ("CHUNKED", Ok(())),
+    ("gzip, chunked", Ok(())),
+    ("x-gzip;q=\"1\" ,chunked", Ok(())),
+    ("gzip", Err(("invalid_transfer_encoding", 400))),
+    ("chunked, gzip", Err(("invalid_transfer_encoding", 400))),
+    ("chunked, chunked", Err(("invalid_transfer_encoding", 400))),
+    ("chunked;a=1", Err(("invalid_transfer_encoding", 400))),
+    ("gzip;q, chunked", Err(("invalid_transfer_encoding", 400))),
+    ("chunked\"", Err(("invalid_transfer_encoding", 400))),
+    ("foo, chunked", Err(("unsupported_transfer_coding", 501))),
+    (
+        "identity, chunked",
+        Err(("unsupported_transfer_coding", 501)),
+    ),
+];
 /// Unrelated header names and values.
 pub const NOISE_NAMES: [&str; 6] = [
     "User-Agent",
@@ -129,6 +254,60 @@ pub enum ExtensionOffer {
     Other(u8),
 }
 
+/// How the request frames a body (RFC 9112 §6), and the body bytes that follow the head.
+#[derive(Arbitrary, Debug, Clone, PartialEq, Eq)]
+pub enum Framing {
+    /// Neither Content-Length nor Transfer-Encoding.
+    None,
+    /// `Content-Length: n`, with `n` body bytes.
+    Length(u8),
+    /// `Content-Length: n` and `Content-Length: n, n`, with `n` body bytes.
+    LengthRepeated(u8),
+    /// A Content-Length near miss: the digits of `digits`, then one edit (see
+    /// [`length_near_miss`]).
+    LengthNearMiss {
+        digits: u16,
+        edit: u8,
+        at: u8,
+        byte: u8,
+    },
+    /// An index into [`TRANSFER_ENCODINGS`], with a chunked body.
+    TransferEncoding(u8),
+    /// `Content-Length: 5` and `Transfer-Encoding: chunked`.
+    Both,
+}
+
+/// The bytes a near-miss edit puts in: signs, spaces, a comma, a letter, a quote, a digit.
+pub const NEAR_MISS_BYTES: [u8; 8] = [b'+', b'-', b' ', b',', b'x', b'"', b'0', b'9'];
+
+/// `digits` in decimal with one edit: 0 insert `byte` at `at`, 1 delete at `at`, 2 replace
+/// at `at`, 3 append `, ` and the same digits, 4 append `, ` and other digits, 5 the value
+/// 2^64 (one past `u64`), 6 empty.
+pub fn length_near_miss(digits: u16, edit: u8, at: u8, byte: u8) -> String {
+    let text = digits.to_string();
+    let at = usize::from(at) % (text.len() + 1);
+    let byte = char::from(pick(&NEAR_MISS_BYTES, byte));
+    let mut out = text.clone();
+    match edit % 7 {
+        0 => out.insert(at, byte),
+        1 => {
+            if at < text.len() {
+                out.remove(at);
+            }
+        }
+        2 => {
+            if at < text.len() {
+                out.replace_range(at..at + 1, &byte.to_string());
+            }
+        }
+        3 => out = format!("{text}, {text}"),
+        4 => out = format!("{text}, {}", u32::from(digits) + 1),
+        5 => out = "18446744073709551616".to_string(),
+        _ => out.clear(),
+    }
+    out
+}
+
 /// An unrelated header: indices into [`NOISE_NAMES`] and [`NOISE_VALUES`].
 #[derive(Arbitrary, Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Noise {
@@ -153,6 +332,10 @@ pub struct Handshake {
     pub version: VersionField,
     /// An index into [`ORIGINS`].
     pub origin: Option<u8>,
+    /// Body framing and the body after the head.
+    pub framing: Framing,
+    /// An index into [`EXPECTS`].
+    pub expect: Option<u8>,
     /// Indices into [`SUBPROTOCOLS`].
     pub subprotocols: Vec<u8>,
     pub extensions: Vec<ExtensionOffer>,
@@ -172,6 +355,15 @@ pub struct DeflateWishes {
     pub client_max_window_bits: Option<u8>,
 }
 
+/// Which Origins the server takes.
+#[derive(Arbitrary, Debug, Clone, PartialEq, Eq)]
+pub enum OriginRule {
+    Any,
+    /// Indices into [`ALLOWED_ORIGINS`].
+    AllowList(Vec<u8>),
+    SameHost,
+}
+
 /// A server policy: indices into [`POLICY_PROTOCOLS`] and [`SUBPROTOCOLS`].
 #[derive(Arbitrary, Debug, Clone, PartialEq, Eq)]
 pub struct Policy {
@@ -180,6 +372,9 @@ pub struct Policy {
     pub server_order: bool,
     pub deflate: Option<DeflateWishes>,
     pub require_upgrade: bool,
+    pub origins: OriginRule,
+    pub require_origin: bool,
+    pub allow_body: bool,
 }
 
 /// `pool[index % len]`: every index picks something.
@@ -195,7 +390,7 @@ pub fn window(bits: u8) -> u8 {
 impl Handshake {
     /// The key text the model's client sends when the key is valid.
     pub fn key_text(&self) -> String {
-        crate::reference::base64(&self.nonce)
+        crate::rfc::base64(&self.nonce)
     }
 
     /// A well-formed WebSocket request with the given nonce and nothing optional.
@@ -215,6 +410,8 @@ impl Handshake {
             key: KeyField::Valid,
             version: VersionField::Thirteen,
             origin: None,
+            framing: Framing::None,
+            expect: None,
             subprotocols: vec![],
             extensions: vec![],
             noise: vec![],
@@ -250,11 +447,22 @@ impl Policy {
         names
     }
 
+    /// The allow-list's origins, when the rule is one.
+    pub fn allowed_origins(&self) -> Vec<&'static str> {
+        match &self.origins {
+            OriginRule::AllowList(list) => {
+                list.iter().map(|&i| pick(&ALLOWED_ORIGINS, i).0).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
     /// The core crate's policy for this model, borrowing the given name lists.
     pub fn to_core<'p>(
         &self,
         protocols: &'p [&'p str],
         subprotocols: &'p [&'p str],
+        allowed_origins: &'p [&'p str],
     ) -> http_upgrade::ServerPolicy<'p> {
         http_upgrade::ServerPolicy {
             protocols,
@@ -271,6 +479,13 @@ impl Policy {
                 client_max_window_bits: wishes.client_max_window_bits.map(window),
             }),
             require_upgrade: self.require_upgrade,
+            origins: match self.origins {
+                OriginRule::Any => http_upgrade::OriginPolicy::Any,
+                OriginRule::AllowList(_) => http_upgrade::OriginPolicy::AllowList(allowed_origins),
+                OriginRule::SameHost => http_upgrade::OriginPolicy::SameHost,
+            },
+            require_origin: self.require_origin,
+            allow_body: self.allow_body,
             limits: http_upgrade::Limits::DEFAULT,
         }
     }

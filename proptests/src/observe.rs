@@ -2,7 +2,11 @@
 
 use http_upgrade::{Outcome, ServerPolicy, Status, EMPTY_HEADER};
 
-use crate::reference::{DeflateAnswer, Expected};
+use crate::reference::{BodyAnswer, DeflateAnswer, Expected};
+
+/// The interim response a server writes before the 101 when the client expects it
+/// (RFC 9110 §7.8, §15.2.1).
+pub const CONTINUE: &[u8] = b"HTTP/1.1 100 Continue\r\n\r\n";
 
 /// What the core crate did with a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,12 +30,20 @@ pub fn observe(policy: &ServerPolicy<'_>, bytes: &[u8]) -> Option<Observed> {
         .write_response(&handshake.outcome, &mut buf)
         .expect("a response fits 4 KiB");
     buf.truncate(len);
+    // Read from the bytes written, not from the outcome, so the writer is checked too.
+    let expect_continue = buf.starts_with(CONTINUE);
     let verdict = match handshake.outcome {
         Outcome::Decline(reason) => Expected::Decline(reason.name()),
         Outcome::Reject(reason) => Expected::Reject(reason.name(), reason.status()),
         Outcome::Switch(accepted) => match accepted.websocket {
             None => Expected::Other {
                 protocol: accepted.protocol.text.to_string(),
+                body: match accepted.body {
+                    http_upgrade::Body::None => BodyAnswer::None,
+                    http_upgrade::Body::Length(n) => BodyAnswer::Length(n),
+                    http_upgrade::Body::Chunked => BodyAnswer::Chunked,
+                },
+                expect_continue,
             },
             Some(websocket) => Expected::WebSocket {
                 accept: websocket.accept.as_str().to_string(),
@@ -48,6 +60,7 @@ pub fn observe(policy: &ServerPolicy<'_>, bytes: &[u8]) -> Option<Observed> {
                     server_max_window_bits: d.server_max_window_bits,
                     client_max_window_bits: d.client_max_window_bits,
                 }),
+                expect_continue,
             },
         },
     };

@@ -1,43 +1,9 @@
 //! The reference model: what a server must do with a model's request, written from the
 //! RFCs without calling the core crate (RFC 9110 §7.8, RFC 9112 §3.2, RFC 6455 §4.2,
-//! RFC 7692 §7). Its SHA-1 is `sha1_smol`, its base64 is below.
+//! RFC 7692 §7). Its SHA-1 and base64 are [`crate::rfc`]'s.
 
 use crate::model::*;
-
-/// Standard base64 with padding (RFC 4648 §4).
-pub fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let sextets = [
-            b[0] >> 2,
-            (b[0] & 3) << 4 | b[1] >> 4,
-            (b[1] & 15) << 2 | b[2] >> 6,
-            b[2] & 63,
-        ];
-        for (i, sextet) in sextets.iter().enumerate() {
-            out.push(if i <= chunk.len() {
-                ALPHABET[usize::from(*sextet)] as char
-            } else {
-                '='
-            });
-        }
-    }
-    out
-}
-
-/// Sec-WebSocket-Accept for a key text (RFC 6455 §1.3, §4.2.2 item 5.4).
-pub fn accept(key: &str) -> String {
-    let mut sha1 = sha1_smol::Sha1::new();
-    sha1.update(key.as_bytes());
-    sha1.update(b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11");
-    base64(&sha1.digest().bytes())
-}
+use crate::rfc::accept;
 
 /// The permessage-deflate parameters a server answers with (RFC 7692 §7.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,17 +14,31 @@ pub struct DeflateAnswer {
     pub client_max_window_bits: Option<u8>,
 }
 
+/// How the body after the head is framed (RFC 9112 §6.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyAnswer {
+    None,
+    Length(u64),
+    Chunked,
+}
+
 /// What the server must do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Expected {
-    /// 101 to `websocket`.
+    /// 101 to `websocket`, after a 100 when `expect_continue`.
     WebSocket {
         accept: String,
         subprotocol: Option<&'static str>,
         deflate: Option<DeflateAnswer>,
+        expect_continue: bool,
     },
-    /// 101 to another protocol, named as the client wrote it.
-    Other { protocol: String },
+    /// 101 to another protocol, named as the client wrote it, after a 100 when
+    /// `expect_continue`; the body, if allowed, comes first.
+    Other {
+        protocol: String,
+        body: BodyAnswer,
+        expect_continue: bool,
+    },
     /// Serve normally; the reason's snake_case name.
     Decline(&'static str),
     /// Refuse; the reason's name and status.
@@ -115,6 +95,86 @@ fn answer(offer: &DeflateOfferModel, wishes: &DeflateWishes) -> DeflateAnswer {
     }
 }
 
+/// RFC 9110 §8.6: `Content-Length = 1*DIGIT`; a list or repeated field is taken only when
+/// every member is the same; `None` when invalid.
+fn content_length(values: &[String]) -> Option<u64> {
+    let members: Vec<&str> = values
+        .iter()
+        .flat_map(|value| value.split(','))
+        .map(|member| member.trim_matches([' ', '\t']))
+        .filter(|member| !member.is_empty())
+        .collect();
+    let first = *members.first()?;
+    if members.iter().any(|member| *member != first) {
+        return None;
+    }
+    if !first.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    first.parse::<u64>().ok()
+}
+
+/// RFC 9112 §6.1-§6.3, RFC 9110 §8.6: how the body is framed, or the rejection.
+fn framing(model: &Handshake) -> Result<BodyAnswer, Expected> {
+    let reject = |(name, status)| Err(Expected::Reject(name, status));
+    let chunked = matches!(model.framing, Framing::TransferEncoding(_) | Framing::Both);
+    if chunked && model.http10 {
+        return reject(("transfer_encoding_in_http_1_0", 400));
+    }
+    match model.framing {
+        Framing::None => Ok(BodyAnswer::None),
+        Framing::Both => reject(("conflicting_framing", 400)),
+        Framing::TransferEncoding(index) => match pick(&TRANSFER_ENCODINGS, index).1 {
+            Ok(()) => Ok(BodyAnswer::Chunked),
+            Err(rejection) => reject(rejection),
+        },
+        _ => {
+            let values: Vec<String> = crate::render::framing_fields(&model.framing)
+                .into_iter()
+                .map(|(_, value)| value)
+                .collect();
+            match content_length(&values) {
+                Some(length) => Ok(BodyAnswer::Length(length)),
+                None => reject(("invalid_content_length", 400)),
+            }
+        }
+    }
+}
+
+/// RFC 6454 §5-§6.2 / RFC 6455 §10.2: whether the policy takes the model's Origin, for a
+/// request whose effective authority is `authority` (host lowercased, port as written).
+fn origin_allowed(
+    origin: Option<u8>,
+    policy: &Policy,
+    authority: (&str, Option<&str>),
+) -> Result<(), Expected> {
+    let Some(index) = origin else {
+        return if policy.require_origin {
+            Err(Expected::Reject("missing_origin", 403))
+        } else {
+            Ok(())
+        };
+    };
+    let (text, parts) = pick(&ORIGINS, index);
+    let allowed = match &policy.origins {
+        OriginRule::Any => true,
+        OriginRule::AllowList(list) => list.iter().any(|&i| {
+            let (entry_text, entry_parts) = pick(&ALLOWED_ORIGINS, i);
+            match (parts, entry_parts) {
+                (Some(origin), Some(entry)) => origin == entry,
+                (None, None) => text == "null" && entry_text == "null",
+                _ => false,
+            }
+        }),
+        OriginRule::SameHost => parts.is_some_and(|(_, host, port)| (host, port) == authority),
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(Expected::Reject("origin_not_allowed", 403))
+    }
+}
+
 /// The largest head the server reads (the core crate's documented default).
 pub const MAX_HEAD: usize = 8 * 1024;
 
@@ -151,6 +211,11 @@ pub fn expected(
     if model.upgrade.is_empty() {
         return decline("no_upgrade");
     }
+    // RFC 9112 §6: framing is judged before the upgrade decision.
+    let body = match framing(model) {
+        Ok(body) => body,
+        Err(rejection) => return rejection,
+    };
     if model.http10 {
         return decline("http_1_0");
     }
@@ -181,15 +246,40 @@ pub fn expected(
     let Some(chosen) = model.upgrade.iter().find(|offer| takes(offer)) else {
         return decline("unsupported_protocol");
     };
-    // RFC 9112 §3.2: exactly one Host.
+    // RFC 9112 §3.2.2: an absolute-form target needs a valid authority, which then wins.
+    let target_authority = match pick(&PATHS, model.path).1 {
+        None => None,
+        Some(None) => return Expected::Reject("invalid_target", 400),
+        Some(Some(authority)) => Some(authority),
+    };
+    // RFC 9112 §3.2: exactly one Host, with a valid value.
     match model.host_presence {
         Presence::Missing => return Expected::Reject("missing_host", 400),
         Presence::Twice => return Expected::Reject("duplicate_host", 400),
         Presence::Once => {}
     }
-    if !pick(&PROTOCOL_NAMES, chosen.name).eq_ignore_ascii_case("websocket") {
+    let Some(host_authority) = pick(&HOSTS, model.host).1 else {
+        return Expected::Reject("invalid_host", 400);
+    };
+    let authority = target_authority.unwrap_or(host_authority);
+    // RFC 9110 §10.1.1: 100-continue is the only expectation.
+    let expect_continue = match model.expect.map(|i| pick(&EXPECTS, i).1) {
+        None => false,
+        Some(Some(continues)) => continues,
+        Some(None) => return Expected::Reject("expectation_failed", 417),
+    };
+    // RFC 6455 §4.2.1 leaves a GET no body; other protocols take one only when allowed.
+    let is_websocket = pick(&PROTOCOL_NAMES, chosen.name).eq_ignore_ascii_case("websocket");
+    let has_body =
+        matches!(body, BodyAnswer::Chunked) || matches!(body, BodyAnswer::Length(n) if n > 0);
+    if has_body && (is_websocket || !policy.allow_body) {
+        return Expected::Reject("request_body", 400);
+    }
+    if !is_websocket {
         return Expected::Other {
             protocol: crate::render::protocol_text(chosen),
+            body,
+            expect_continue,
         };
     }
     // RFC 6455 §4.2.1.
@@ -210,8 +300,22 @@ pub fn expected(
             return Expected::Reject("invalid_key", 400);
         }
     }
-    if model.subprotocols.len() > MAX_LIST_ELEMENTS || model.extensions.len() > MAX_LIST_ELEMENTS {
+    if let Err(rejection) = origin_allowed(model.origin, policy, authority) {
+        return rejection;
+    }
+    if model.subprotocols.len() > MAX_LIST_ELEMENTS {
         return too_many;
+    }
+    // RFC 6455 §9.1: an offer that breaks the grammar fails the field, in list order.
+    let malformed = model.extensions.iter().position(
+        |offer| matches!(offer, ExtensionOffer::Other(i) if !pick(&OTHER_EXTENSIONS, *i).1),
+    );
+    match malformed {
+        Some(index) if index < MAX_LIST_ELEMENTS => {
+            return Expected::Reject("malformed_extensions", 400)
+        }
+        _ if model.extensions.len() > MAX_LIST_ELEMENTS => return too_many,
+        _ => {}
     }
     // RFC 6455 §4.2.2 item 5.5: at most one of the client's offers.
     let offered: Vec<&'static str> = model
@@ -238,20 +342,6 @@ pub fn expected(
         accept: accept(&model.key_text()),
         subprotocol,
         deflate,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rfc_sample() {
-        assert_eq!(base64(b"the sample nonce"), "dGhlIHNhbXBsZSBub25jZQ==");
-        assert_eq!(
-            accept("dGhlIHNhbXBsZSBub25jZQ=="),
-            "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
-        );
-        assert_eq!(base64(b"ab"), "YWI=");
+        expect_continue,
     }
 }

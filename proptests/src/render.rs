@@ -92,7 +92,7 @@ fn value(bits: u8, quoting: Quoting) -> String {
 /// The offer's Sec-WebSocket-Extensions element.
 pub fn extension_text(offer: &ExtensionOffer) -> String {
     match offer {
-        ExtensionOffer::Other(index) => pick(&OTHER_EXTENSIONS, *index).to_string(),
+        ExtensionOffer::Other(index) => pick(&OTHER_EXTENSIONS, *index).0.to_string(),
         ExtensionOffer::Deflate(deflate) => {
             let mut text = String::from("permessage-deflate");
             if deflate.server_no_context_takeover {
@@ -135,7 +135,7 @@ fn key_values(model: &Handshake) -> Vec<String> {
         KeyField::Valid => vec![valid],
         KeyField::Missing => vec![],
         KeyField::Twice => vec![valid.clone(), valid],
-        KeyField::Short => vec![crate::reference::base64(&model.nonce[..15])],
+        KeyField::Short => vec![crate::rfc::base64(&model.nonce[..15])],
         KeyField::BadCharacter => vec![format!("{}!{}", &valid[..3], &valid[4..])],
         KeyField::Unpadded => vec![valid.trim_end_matches('=').to_string()],
     }
@@ -144,7 +144,7 @@ fn key_values(model: &Handshake) -> Vec<String> {
 /// The fields a model's request carries, in the model's own order.
 pub fn fields(model: &Handshake, rendering: &Rendering) -> Vec<Field> {
     let mut out = Vec::new();
-    let host = pick(&HOSTS, model.host).to_string();
+    let host = pick(&HOSTS, model.host).0.to_string();
     let host_count = match model.host_presence {
         Presence::Once => 1,
         Presence::Missing => 0,
@@ -185,7 +185,16 @@ pub fn fields(model: &Handshake, rendering: &Rendering) -> Vec<Field> {
     if let Some(origin) = model.origin {
         out.push(Field {
             name: "Origin",
-            value: pick(&ORIGINS, origin).to_string(),
+            value: pick(&ORIGINS, origin).0.to_string(),
+        });
+    }
+    for (name, value) in framing_fields(&model.framing) {
+        out.push(Field { name, value });
+    }
+    if let Some(expect) = model.expect {
+        out.push(Field {
+            name: "Expect",
+            value: pick(&EXPECTS, expect).0.to_string(),
         });
     }
     let subprotocols: Vec<String> = model
@@ -283,7 +292,7 @@ pub fn head_from(model: &Handshake, fields: &[(String, String)]) -> Vec<u8> {
         Method::Head => "HEAD",
     };
     let version = if model.http10 { "1.0" } else { "1.1" };
-    let mut out = format!("{method} {} HTTP/{version}\r\n", pick(&PATHS, model.path));
+    let mut out = format!("{method} {} HTTP/{version}\r\n", pick(&PATHS, model.path).0);
     for (name, value) in fields {
         out.push_str(name);
         out.push_str(": ");
@@ -294,9 +303,48 @@ pub fn head_from(model: &Handshake, fields: &[(String, String)]) -> Vec<u8> {
     out.into_bytes()
 }
 
-/// The head followed by the model's trailing bytes.
+/// The Content-Length and Transfer-Encoding fields a framing writes.
+pub fn framing_fields(framing: &Framing) -> Vec<(&'static str, String)> {
+    match *framing {
+        Framing::None => vec![],
+        Framing::Length(n) => vec![("Content-Length", n.to_string())],
+        Framing::LengthRepeated(n) => vec![
+            ("Content-Length", n.to_string()),
+            ("Content-Length", format!("{n}, {n}")),
+        ],
+        Framing::LengthNearMiss {
+            digits,
+            edit,
+            at,
+            byte,
+        } => vec![("Content-Length", length_near_miss(digits, edit, at, byte))],
+        Framing::TransferEncoding(index) => {
+            vec![(
+                "Transfer-Encoding",
+                pick(&TRANSFER_ENCODINGS, index).0.to_string(),
+            )]
+        }
+        Framing::Both => vec![
+            ("Content-Length", "5".to_string()),
+            ("Transfer-Encoding", "chunked".to_string()),
+        ],
+    }
+}
+
+/// The body bytes that follow the head: as many as a Content-Length says, or one chunk
+/// and the last chunk for a chunked body (RFC 9112 §7.1).
+pub fn body(model: &Handshake) -> Vec<u8> {
+    match model.framing {
+        Framing::Length(n) | Framing::LengthRepeated(n) => vec![b'b'; usize::from(n)],
+        Framing::TransferEncoding(_) | Framing::Both => b"5\r\nhello\r\n0\r\n\r\n".to_vec(),
+        Framing::None | Framing::LengthNearMiss { .. } => vec![],
+    }
+}
+
+/// The head, the body, then the model's trailing bytes.
 pub fn request(model: &Handshake, rendering: &Rendering) -> Vec<u8> {
     let mut bytes = head(model, rendering);
+    bytes.extend_from_slice(&body(model));
     bytes.extend_from_slice(&model.trailing);
     bytes
 }

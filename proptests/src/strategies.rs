@@ -33,9 +33,37 @@ pub fn deflate_offer() -> impl Strategy<Value = DeflateOfferModel> {
         )
 }
 
-/// Extension offers, mostly permessage-deflate.
+/// Extension offers that follow RFC 6455 §9.1, mostly permessage-deflate.
 pub fn extension_offer() -> impl Strategy<Value = ExtensionOffer> {
+    let valid_others = OTHER_EXTENSIONS.iter().filter(|(_, valid)| *valid).count() as u8;
+    prop_oneof![3 => deflate_offer().prop_map(ExtensionOffer::Deflate), 1 => (0..valid_others).prop_map(ExtensionOffer::Other)]
+}
+
+/// Extension offers, near misses of the grammar included.
+pub fn any_extension_offer() -> impl Strategy<Value = ExtensionOffer> {
     prop_oneof![3 => deflate_offer().prop_map(ExtensionOffer::Deflate), 1 => any::<u8>().prop_map(ExtensionOffer::Other)]
+}
+
+/// Body framing: mostly none, then every kind, near misses of Content-Length included.
+pub fn framing() -> impl Strategy<Value = Framing> {
+    prop_oneof![
+        6 => Just(Framing::None),
+        1 => any::<u8>().prop_map(|n| Framing::Length(n % 8)),
+        1 => any::<u8>().prop_map(|n| Framing::LengthRepeated(n % 8)),
+        2 => (any::<u16>(), any::<u8>(), any::<u8>(), any::<u8>())
+            .prop_map(|(digits, edit, at, byte)| Framing::LengthNearMiss { digits, edit, at, byte }),
+        2 => any::<u8>().prop_map(Framing::TransferEncoding),
+        1 => Just(Framing::Both),
+    ]
+}
+
+/// Origin rules a server may have.
+pub fn origin_rule() -> impl Strategy<Value = OriginRule> {
+    prop_oneof![
+        2 => Just(OriginRule::Any),
+        2 => vec(any::<u8>(), 0..3).prop_map(OriginRule::AllowList),
+        1 => Just(OriginRule::SameHost),
+    ]
 }
 
 /// A valid WebSocket request: everything a server needs, plus optional offers and noise.
@@ -62,8 +90,8 @@ pub fn valid_handshake() -> impl Strategy<Value = Handshake> {
     });
     (
         any::<[u8; 16]>(),
-        any::<u8>(),
-        any::<u8>(),
+        0..VALID_HOSTS,
+        0u8..6,
         upgrade,
         connection,
         option::of(any::<u8>()),
@@ -73,7 +101,7 @@ pub fn valid_handshake() -> impl Strategy<Value = Handshake> {
             (any::<u8>(), any::<u8>()).prop_map(|(name, value)| Noise { name, value }),
             0..6,
         ),
-        vec(any::<u8>(), 0..16),
+        (vec(any::<u8>(), 0..16), option::of(0u8..4)),
     )
         .prop_map(
             |(
@@ -86,7 +114,7 @@ pub fn valid_handshake() -> impl Strategy<Value = Handshake> {
                 subprotocols,
                 extensions,
                 noise,
-                trailing,
+                (trailing, expect),
             )| Handshake {
                 nonce,
                 method: Method::Get,
@@ -99,6 +127,8 @@ pub fn valid_handshake() -> impl Strategy<Value = Handshake> {
                 key: KeyField::Valid,
                 version: VersionField::Thirteen,
                 origin,
+                framing: Framing::None,
+                expect,
                 subprotocols,
                 extensions,
                 noise,
@@ -132,16 +162,31 @@ pub fn websocket_policy() -> impl Strategy<Value = Policy> {
                     client_max_window_bits: cmwb,
                 }),
                 require_upgrade,
+                origins: OriginRule::Any,
+                require_origin: false,
+                allow_body: false,
             },
         )
 }
 
-/// Any policy, including ones that take other protocols.
+/// Any policy, including ones that take other protocols, check Origins or allow bodies.
 pub fn any_policy() -> impl Strategy<Value = Policy> {
-    (websocket_policy(), vec(0u8..4, 0..4)).prop_map(|(mut policy, protocols)| {
-        policy.protocols = protocols;
-        policy
-    })
+    (
+        websocket_policy(),
+        vec(0u8..4, 0..4),
+        origin_rule(),
+        prop::bool::weighted(0.2),
+        any::<bool>(),
+    )
+        .prop_map(
+            |(mut policy, protocols, origins, require_origin, allow_body)| {
+                policy.protocols = protocols;
+                policy.origins = origins;
+                policy.require_origin = require_origin;
+                policy.allow_body = allow_body;
+                policy
+            },
+        )
 }
 
 /// A rendering of a given field count: a shuffled order, random casing, OWS, splits, empties.
@@ -190,8 +235,20 @@ pub fn any_handshake() -> impl Strategy<Value = Handshake> {
         ],
         vec((any::<u8>(), option::of(any::<u8>())), 0..4),
         vec(any::<u8>(), 0..4),
+        (
+            prop_oneof![3 => 0..VALID_HOSTS, 1 => any::<u8>()],
+            any::<u8>(),
+            framing(),
+            option::of(any::<u8>()),
+            vec(any_extension_offer(), 0..4),
+        ),
     )
-        .prop_map(|(mut model, method, http10, host_presence, key, version, upgrade, connection)| {
+        .prop_map(|(mut model, method, http10, host_presence, key, version, upgrade, connection, (host, path, framing, expect, extensions))| {
+            model.host = host;
+            model.path = path;
+            model.framing = framing;
+            model.expect = expect;
+            model.extensions = extensions;
             model.method = method;
             model.http10 = http10;
             model.host_presence = host_presence;

@@ -6,7 +6,7 @@ use arbitrary::{Arbitrary, Unstructured};
 use crate::model::{Handshake, Policy};
 use crate::observe::{observe, Observed};
 use crate::reference::{expected, Expected};
-use crate::render::{arrange, fields, head_from, Rendering};
+use crate::render::{arrange, body, fields, head_from, Rendering};
 
 /// Checks one fuzz input; panics on a disagreement.
 pub fn handshake_structured(data: &[u8]) {
@@ -28,10 +28,12 @@ pub fn run(
     let arranged = arrange(fields(model, rendering), rendering);
     let head = head_from(model, &arranged);
     let mut bytes = head.clone();
+    bytes.extend_from_slice(&body(model));
     bytes.extend_from_slice(&model.trailing);
     let protocols = policy.protocol_entries();
     let subprotocols = policy.subprotocol_names();
-    let core = policy.to_core(&protocols, &subprotocols);
+    let origins = policy.allowed_origins();
+    let core = policy.to_core(&protocols, &subprotocols, &origins);
     let want = expected(model, policy, head.len(), arranged.len());
     let observed = observe(&core, &bytes).expect("a complete head is never partial");
     (head, observed, want)
@@ -40,7 +42,7 @@ pub fn run(
 /// Renders the model, runs the crate, and compares with the reference model.
 pub fn check(model: &Handshake, policy: &Policy, rendering: &Rendering) {
     let (head, observed, want) = run(model, policy, rendering);
-    let bytes = [&head[..], &model.trailing].concat();
+    let bytes = [&head[..], &body(model), &model.trailing].concat();
     assert_eq!(
         observed.verdict,
         want,

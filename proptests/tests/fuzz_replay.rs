@@ -1,9 +1,24 @@
-//! Replays the `handshake_structured` fuzz seeds and crash reproducers on stable, through
-//! the same function the fuzz target calls.
+//! Replays every committed fuzz seed and every crash reproducer on stable, through the same
+//! functions the fuzz targets call.
 
 use std::path::PathBuf;
 
+use http_upgrade_proptests::oracles;
 use http_upgrade_proptests::structured::handshake_structured;
+
+type Oracle = fn(&[u8]);
+
+/// Every fuzz target and its oracle.
+const TARGETS: [(&str, Oracle); 8] = [
+    ("request_head", oracles::request_head),
+    ("server_negotiate", oracles::server_negotiate),
+    ("client_validate", oracles::client_validate),
+    ("extensions", oracles::extensions),
+    ("header_lists", oracles::header_lists),
+    ("accept_key", oracles::accept_key),
+    ("diff_tungstenite", oracles::diff_tungstenite),
+    ("handshake_structured", handshake_structured),
+];
 
 fn files(dir: PathBuf) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(&dir) else {
@@ -18,19 +33,26 @@ fn files(dir: PathBuf) -> Vec<PathBuf> {
 }
 
 #[test]
-fn handshake_structured_corpus_and_regressions_replay() {
+fn corpus_and_regressions_replay() {
     let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../corpus");
-    let seeds = files(corpus.join("handshake_structured"));
-    assert!(
-        !seeds.is_empty(),
-        "corpus/handshake_structured/ has no seeds"
-    );
-    for path in seeds
-        .iter()
-        .chain(&files(corpus.join("regressions/handshake_structured")))
-    {
-        let data = std::fs::read(path).expect("read");
-        let outcome = std::panic::catch_unwind(|| handshake_structured(&data));
-        assert!(outcome.is_ok(), "{} fails", path.display());
+    let mut failures = Vec::new();
+    for (target, oracle) in TARGETS {
+        let seeds = files(corpus.join(target));
+        assert!(!seeds.is_empty(), "corpus/{target}/ has no seeds");
+        for path in seeds
+            .iter()
+            .chain(&files(corpus.join("regressions").join(target)))
+        {
+            let data = std::fs::read(path).expect("read");
+            if std::panic::catch_unwind(|| oracle(&data)).is_err() {
+                failures.push(format!("{target}: {}", path.display()));
+            }
+        }
     }
+    assert!(
+        failures.is_empty(),
+        "{} files fail (replay with `cargo xtask fuzz --replay`):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

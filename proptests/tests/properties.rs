@@ -5,9 +5,10 @@ use http_upgrade::websocket::extensions::Extension;
 use http_upgrade::{ClientRequest, Expectation, Key, Outcome, ServerPolicy, Status, EMPTY_HEADER};
 use http_upgrade_proptests::faults::Fault;
 use http_upgrade_proptests::model::*;
-use http_upgrade_proptests::observe::observe;
-use http_upgrade_proptests::reference::{self, Expected};
+use http_upgrade_proptests::observe::{observe, CONTINUE};
+use http_upgrade_proptests::reference::Expected;
 use http_upgrade_proptests::render;
+use http_upgrade_proptests::rfc;
 use http_upgrade_proptests::strategies::*;
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
@@ -42,9 +43,9 @@ proptest! {
     #[test]
     fn accept_matches_reference(nonce in any::<[u8; 16]>()) {
         let key = Key::from_nonce(&nonce);
-        prop_assert_eq!(key.as_str(), reference::base64(&nonce));
+        prop_assert_eq!(key.as_str(), rfc::base64(&nonce));
         let accept = key.accept();
-        prop_assert_eq!(accept.as_str(), reference::accept(key.as_str()));
+        prop_assert_eq!(accept.as_str(), rfc::accept(key.as_str()));
     }
 
     /// 3. Each single-fault mutation gives exactly the labelled outcome and status, and the
@@ -87,7 +88,7 @@ proptest! {
         let len = request.write(&mut buf).expect("fits");
         let protocols = policy.protocol_entries();
         let supported = policy.subprotocol_names();
-        let server = policy.to_core(&protocols, &supported);
+        let server = policy.to_core(&protocols, &supported, &[]);
         let observed = observe(&server, &buf[..len]).expect("complete");
         let Expected::WebSocket { subprotocol, deflate, .. } = observed.verdict else {
             return Err(TestCaseError::fail(format!("{:?}", observed.verdict)));
@@ -144,10 +145,11 @@ proptest! {
         prop_assert_eq!(observed.verdict, expected);
     }
 
-    /// 7. Extension headers: parse(render(offers)) == offers, quoted-string escapes included.
+    /// 7. Extension headers: parse(render(offers)) == offers, values quoted or not, quoted-pair
+    /// escapes included (RFC 6455 §9.1: a quoted value is a token once unquoted).
     #[test]
     fn extensions_round_trip(offers in proptest::collection::vec(
-        ("[a-z][a-z0-9_-]{0,12}", proptest::collection::vec(("[a-z][a-z_]{0,10}", proptest::option::of("[ -~]{0,12}")), 0..4)),
+        ("[a-z][a-z0-9_-]{0,12}", proptest::collection::vec(("[a-z][a-z_]{0,10}", proptest::option::of(("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,12}", any::<bool>(), any::<bool>()))), 0..4)),
         1..4,
     )) {
         let mut header = String::new();
@@ -157,13 +159,14 @@ proptest! {
             for (param, value) in params {
                 header.push_str(" ; ");
                 header.push_str(param);
-                if let Some(value) = value {
-                    header.push_str("=\"");
+                if let Some((value, quoted, escaped)) = value {
+                    header.push('=');
+                    if *quoted { header.push('"'); }
                     for c in value.chars() {
-                        if c == '"' || c == '\\' { header.push('\\'); }
+                        if *quoted && *escaped { header.push('\\'); }
                         header.push(c);
                     }
-                    header.push('"');
+                    if *quoted { header.push('"'); }
                 }
             }
         }
@@ -178,9 +181,22 @@ proptest! {
                 .map(|p| (p.name.to_vec(), p.value.map(|v| v.bytes().collect())))
                 .collect();
             let want: Vec<(Vec<u8>, Option<Vec<u8>>)> =
-                params.iter().map(|(n, v)| (n.as_bytes().to_vec(), v.as_ref().map(|v| v.as_bytes().to_vec()))).collect();
+                params.iter().map(|(n, v)| (n.as_bytes().to_vec(), v.as_ref().map(|(v, _, _)| v.as_bytes().to_vec()))).collect();
             prop_assert_eq!(got, want);
         }
+    }
+
+    /// 7b. A quoted value holding any byte outside tchar, escaped or not, fails the offer
+    /// (RFC 6455 §9.1), though it is a well-formed quoted-string (RFC 9110 §5.6.4).
+    #[test]
+    fn quoted_non_token_values_fail(prefix in "[a-z0-9]{0,4}", bad in "[ \"(),/:;<=>?@\\[\\]{}\t]", suffix in "[a-z0-9]{0,4}", escaped in any::<bool>()) {
+        let inner: String = format!("{prefix}{bad}{suffix}").chars().map(|c| {
+            if escaped || c == '"' || c == '\\' { format!("\\{c}") } else { c.to_string() }
+        }).collect();
+        let offer = format!("x-ext; p=\"{inner}\"");
+        let quoted = format!("\"{inner}\"");
+        prop_assert!(http_upgrade::list::quoted_string_len(quoted.as_bytes()).is_some());
+        prop_assert!(Extension::parse(offer.as_bytes()).is_none(), "{}", offer);
     }
 
     /// 8. Every response head the crate writes parses with httparse with the outcome's
@@ -191,7 +207,9 @@ proptest! {
         if let Some(status) = observed.verdict.status() {
             let mut headers = [EMPTY_HEADER; 16];
             let mut response = httparse::Response::new(&mut headers);
-            prop_assert_eq!(response.parse(&observed.response), Ok(httparse::Status::Complete(observed.response.len())));
+            // After a 100 Continue, the final head (RFC 9110 §7.8).
+            let final_head = observed.response.strip_prefix(CONTINUE).unwrap_or(&observed.response);
+            prop_assert_eq!(response.parse(final_head), Ok(httparse::Status::Complete(final_head.len())));
             prop_assert_eq!(response.code, Some(status));
         } else {
             prop_assert!(observed.response.is_empty());

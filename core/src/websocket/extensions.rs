@@ -14,9 +14,15 @@ pub struct Extension<'b> {
 }
 
 impl<'b> Extension<'b> {
-    /// Parses one list element; `None` if it breaks the RFC 6455 §9.1 grammar.
+    /// Parses one list element; `None` if it breaks the RFC 6455 §9.1 grammar, including
+    /// a quoted parameter value that is not a token once unquoted ("the value after
+    /// quoted-string unescaping MUST conform to the 'token' ABNF").
     pub fn parse(element: &'b [u8]) -> Option<Self> {
         let (name, params) = split_parameterised(element).ok()?;
+        let mut check = params;
+        if !check.all(|param| param.value.is_none_or(|v| is_token_value(&v))) {
+            return None;
+        }
         let name = core::str::from_utf8(name).ok()?;
         Some(Self { name, params })
     }
@@ -52,10 +58,14 @@ impl<'b> Extension<'b> {
     }
 }
 
-/// Writes a parameter value as a token when every byte is a tchar, else quoted.
+/// Whether a value, unquoted, is a token (RFC 6455 §9.1, RFC 9110 §5.6.2).
+fn is_token_value(value: &ParamValue<'_>) -> bool {
+    value.bytes().next().is_some() && value.bytes().all(crate::list::is_tchar)
+}
+
+/// Writes a parameter value as a token when it is one, else quoted.
 fn write_value(value: &ParamValue<'_>, out: &mut HeadWriter<'_>) {
-    let is_token = value.bytes().next().is_some() && value.bytes().all(crate::list::is_tchar);
-    if is_token {
+    if is_token_value(value) {
         for byte in value.bytes() {
             out.put(&[byte]);
         }
@@ -108,13 +118,31 @@ mod tests {
     }
 
     #[test]
+    fn quoted_values_must_be_tokens_once_unquoted() {
+        assert!(Extension::parse(br#"e; a="x\y""#).is_some());
+        for bad in [
+            &br#"e; a="b, c""#[..],
+            br#"e; a="""#,
+            br#"e; a="x y""#,
+            br#"e; a="x"y""#,
+            br#"e; a="x/y""#,
+        ] {
+            assert!(
+                Extension::parse(bad).is_none(),
+                "{:?}",
+                core::str::from_utf8(bad)
+            );
+        }
+    }
+
+    #[test]
     fn renders_canonically() {
         let mut buf = [0u8; 64];
         let mut out = HeadWriter::new(&mut buf);
-        Extension::parse(br#"e ;a ; b="x\"y" ;c="10""#)
+        Extension::parse(br#"e ;a ; b="x\yz" ;c="10""#)
             .expect("valid")
             .write(&mut out);
         let len = out.finish().expect("fits");
-        assert_eq!(&buf[..len], br#"e; a; b="x\"y"; c=10"#);
+        assert_eq!(&buf[..len], br#"e; a; b=xyz; c=10"#);
     }
 }

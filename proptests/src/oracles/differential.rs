@@ -5,10 +5,10 @@ use std::io::{self, Read, Write};
 use std::string::String;
 use std::vec::Vec;
 
-use crate::head::{parse_request, Header, Limits, Status, EMPTY_HEADER};
-use crate::list::{is_token, split_parameterised, trim_ows, Elements};
-use crate::server::{Outcome, ServerPolicy};
-use crate::upgrade::ProtocolOffer;
+use http_upgrade::head::{parse_request, Header, Limits, Status, EMPTY_HEADER};
+use http_upgrade::list::{is_token, split_parameterised, trim_ows, Elements};
+use http_upgrade::server::{Outcome, ServerPolicy};
+use http_upgrade::upgrade::ProtocolOffer;
 
 /// An in-memory socket: reads the input, then blocks; keeps what is written.
 struct Memory {
@@ -94,6 +94,62 @@ pub enum Divergence {
     /// tungstenite compares Sec-WebSocket-Version byte-exactly after httparse's trimming;
     /// our OWS trimming then reads `13`.
     VersionWhitespace,
+    /// We reject a Host value that is not `uri-host [ ":" port ]` (RFC 9112 §3.2,
+    /// RFC 3986 §3.2.2); tungstenite ignores Host.
+    InvalidHostValue,
+    /// We reject an absolute-form target without a valid authority (RFC 9112 §3.2.2,
+    /// RFC 9110 §4.2.1, §4.2.4); tungstenite takes any `http::Uri`.
+    AbsoluteTargetAuthority,
+    /// We judge Content-Length and Transfer-Encoding and refuse a body on a WebSocket
+    /// handshake (RFC 9112 §6, RFC 6455 §4.2.1); tungstenite ignores both fields.
+    RequestFraming,
+    /// We refuse an expectation other than 100-continue (RFC 9110 §10.1.1); tungstenite
+    /// ignores Expect.
+    Expectation,
+}
+
+/// An approximation of `uri-host [ ":" port ]` written apart from the product: reg-name
+/// characters (no comma) with well-formed percent escapes, or a bracketed address that
+/// std's own IPv6 parser takes (or an IPvFuture), then a port of 1-5 digits up to 65535.
+fn host_value_ok(value: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(value) else {
+        return false;
+    };
+    let (host, port) = if let Some(rest) = text.strip_prefix('[') {
+        let Some((inside, after)) = rest.split_once(']') else {
+            return false;
+        };
+        let future = inside.starts_with(['v', 'V']);
+        if !future && inside.parse::<std::net::Ipv6Addr>().is_err() {
+            return false;
+        }
+        if inside.contains('%') {
+            return false;
+        }
+        match after {
+            "" => return true,
+            _ => ("[]", after.strip_prefix(':')),
+        }
+    } else {
+        match text.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (text, None),
+        }
+    };
+    let reg_name = !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~%!$&'()*+;=[]".contains(&b))
+        && host.split('%').skip(1).all(|escape| {
+            escape.len() >= 2 && escape.bytes().take(2).all(|b| b.is_ascii_hexdigit())
+        });
+    let port_ok = port.is_none_or(|port| {
+        !port.is_empty()
+            && port.len() <= 5
+            && port.bytes().all(|b| b.is_ascii_digit())
+            && port.parse::<u32>().is_ok_and(|p| p <= 65535)
+    });
+    reg_name && port_ok
 }
 
 fn count(headers: &[Header<'_>], name: &str) -> usize {
@@ -157,7 +213,15 @@ pub fn classify(head: &[u8]) -> Vec<Divergence> {
         || list_is_malformed(headers, "upgrade", |e| ProtocolOffer::parse(e).is_some())
         || list_is_malformed(headers, "sec-websocket-protocol", is_token)
         || list_is_malformed(headers, "sec-websocket-extensions", |e| {
-            split_parameterised(e).is_ok()
+            // RFC 6455 §9.1: quoted values must be tokens once unquoted.
+            split_parameterised(e).is_ok_and(|(_, params)| {
+                params.into_iter().all(|p| {
+                    p.value.is_none_or(|v| {
+                        let bytes: Vec<u8> = v.bytes().collect();
+                        is_token(&bytes)
+                    })
+                })
+            })
         });
     if malformed {
         classes.push(Divergence::MalformedList);
@@ -195,6 +259,25 @@ pub fn classify(head: &[u8]) -> Vec<Divergence> {
     }
     if target.parse::<tungstenite::http::Uri>().is_err() {
         classes.push(Divergence::UriParserRefusesTarget);
+    }
+    if count(headers, "host") == 1
+        && !host_value_ok(trim_ows(first(headers, "host").unwrap_or_default()))
+    {
+        classes.push(Divergence::InvalidHostValue);
+    }
+    if absolute && !target.starts_with('/') {
+        let authority = target
+            .split_once("://")
+            .map(|(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or_default());
+        if authority.is_none_or(|a| a.contains('@') || !host_value_ok(a.as_bytes())) {
+            classes.push(Divergence::AbsoluteTargetAuthority);
+        }
+    }
+    if count(headers, "content-length") + count(headers, "transfer-encoding") > 0 {
+        classes.push(Divergence::RequestFraming);
+    }
+    if count(headers, "expect") > 0 {
+        classes.push(Divergence::Expectation);
     }
     let version = first(headers, "sec-websocket-version").unwrap_or_default();
     if version != b"13" && trim_ows(version) == b"13" {
@@ -245,6 +328,10 @@ pub fn diff_tungstenite(data: &[u8]) {
                         | Divergence::TargetForm
                         | Divergence::NonCanonicalKey
                         | Divergence::ListAcrossFields
+                        | Divergence::InvalidHostValue
+                        | Divergence::AbsoluteTargetAuthority
+                        | Divergence::RequestFraming
+                        | Divergence::Expectation
                 )
             });
             assert!(

@@ -4,20 +4,20 @@ use std::string::String;
 use std::vec;
 use std::vec::Vec;
 
-use crate::client::Expectation;
-use crate::head::{parse_request, parse_response, Limits, Status, EMPTY_HEADER};
-use crate::list::{Elements, ListElements};
-use crate::response::HeadWriter;
-use crate::server::{Outcome, ServerPolicy};
-use crate::websocket::deflate::DeflatePolicy;
-use crate::websocket::extensions::Extension;
-use crate::websocket::key::Key;
-use crate::websocket::subprotocol::SubprotocolOrder;
+use http_upgrade::client::Expectation;
+use http_upgrade::head::{parse_request, parse_response, Limits, Status, EMPTY_HEADER};
+use http_upgrade::list::{Elements, ListElements};
+use http_upgrade::response::HeadWriter;
+use http_upgrade::server::{Outcome, ServerPolicy};
+use http_upgrade::websocket::deflate::DeflatePolicy;
+use http_upgrade::websocket::extensions::Extension;
+use http_upgrade::websocket::key::Key;
+use http_upgrade::websocket::subprotocol::SubprotocolOrder;
 
-use super::reference;
+use crate::rfc as reference;
 
 /// Statuses a rejection may carry (documented on `RejectReason`).
-pub const REJECT_STATUSES: [u16; 4] = [400, 426, 431, 505];
+pub const REJECT_STATUSES: [u16; 7] = [400, 403, 417, 426, 431, 501, 505];
 
 /// Prefix lengths to re-check for a head of `len` bytes: every one for short heads,
 /// else a spread that always includes the last few.
@@ -87,7 +87,12 @@ const PROTOCOL_SETS: [&[&str]; 3] = [
     &["example/1", "websocket", "foo"],
 ];
 
-/// A server policy chosen by one byte: protocols, subprotocols, order, deflate, require-upgrade.
+/// Allow-lists the origin rule of [`policy_from`] may pick.
+const ORIGIN_LISTS: [&[&str]; 2] = [&["http://example.com", "null"], &["https://a.test:8443"]];
+
+/// A server policy chosen by one byte: protocols, subprotocols, order, deflate,
+/// require-upgrade, origin rule and bodies (the later ones reuse bits, which the fuzzer
+/// explores in every combination anyway).
 pub fn policy_from(selector: u8) -> ServerPolicy<'static> {
     ServerPolicy {
         protocols: PROTOCOL_SETS[usize::from(selector % 3)],
@@ -103,6 +108,13 @@ pub fn policy_from(selector: u8) -> ServerPolicy<'static> {
             ..DeflatePolicy::default()
         }),
         require_upgrade: selector & 0x40 != 0,
+        origins: match (selector >> 3) % 4 {
+            0 | 1 => http_upgrade::OriginPolicy::Any,
+            2 => http_upgrade::OriginPolicy::AllowList(ORIGIN_LISTS[usize::from(selector & 1)]),
+            _ => http_upgrade::OriginPolicy::SameHost,
+        },
+        require_origin: selector & 0x48 == 0x48,
+        allow_body: selector & 0x80 != 0,
         limits: Limits::DEFAULT,
     }
 }
@@ -189,7 +201,7 @@ pub fn server_negotiate(data: &[u8]) {
                 .collect();
             let offered: Vec<&str> = offered.iter().map(String::as_str).collect();
             let extensions = joined(head.fields.list("sec-websocket-extensions"));
-            let key_text = std::str::from_utf8(crate::list::trim_ows(
+            let key_text = std::str::from_utf8(http_upgrade::list::trim_ows(
                 head.fields.values("sec-websocket-key").next().unwrap(),
             ))
             .unwrap();
@@ -257,7 +269,7 @@ pub fn client_validate(data: &[u8]) {
         Ok(Status::Partial) => return,
         Err(error) => {
             check_name(error.name(), &std::format!("{error}"));
-            if let crate::client::ClientError::NotSwitching { status } = error {
+            if let http_upgrade::client::ClientError::NotSwitching { status } = error {
                 assert_eq!(error.status(), Some(status));
                 assert_ne!(status, 101);
             }
@@ -280,7 +292,10 @@ pub fn client_validate(data: &[u8]) {
         .collect();
     assert_eq!(accepts.len(), 1);
     let expected = reference::accept(&reference::base64(&nonce));
-    assert_eq!(crate::list::trim_ows(accepts[0]), expected.as_bytes());
+    assert_eq!(
+        http_upgrade::list::trim_ows(accepts[0]),
+        expected.as_bytes()
+    );
     if let Some(subprotocol) = established.subprotocol {
         assert!(subprotocols.contains(&subprotocol));
     }
@@ -298,7 +313,7 @@ fn client_request_round_trip(
     extensions: Option<&[u8]>,
 ) {
     let extensions = extensions.map(|e| std::str::from_utf8(e).unwrap());
-    let request = crate::client::ClientRequest {
+    let request = http_upgrade::client::ClientRequest {
         host: "example.com:8080",
         target: "/chat?room=1",
         nonce: *nonce,
@@ -417,7 +432,7 @@ pub fn header_lists(data: &[u8]) {
             value: &second,
         },
     ];
-    let combined: Vec<&[u8]> = crate::head::Fields::new(&fields)
+    let combined: Vec<&[u8]> = http_upgrade::head::Fields::new(&fields)
         .list("connection")
         .collect::<Result<_, _>>()
         .expect("split parses");
@@ -428,10 +443,10 @@ pub fn header_lists(data: &[u8]) {
     }];
     let max = usize::MAX;
     assert_eq!(
-        crate::head::Fields::new(&fields)
+        http_upgrade::head::Fields::new(&fields)
             .list("connection")
             .contains_token("upgrade", max),
-        crate::head::Fields::new(&whole)
+        http_upgrade::head::Fields::new(&whole)
             .list("connection")
             .contains_token("upgrade", max),
     );

@@ -95,6 +95,8 @@ mod tests {
 
     #[test]
     fn known_answers() {
+        assert_eq!(base64(b"the sample nonce"), "dGhlIHNhbXBsZSBub25jZQ==");
+        assert_eq!(base64(b"ab"), "YWI=");
         assert_eq!(base64(&sha1(b"abc")), "qZk+NkcGgWq6PiVxeFDCbJzQ2J0=");
         assert_eq!(base64(&sha1(b"")), "2jmj7l5rSw0yVb/vlWAYkK/YBwk=");
         assert_eq!(base64(b"f"), "Zg==");

@@ -1,0 +1,10 @@
+//! Fuzz oracles: each fuzz target is one call into a function here, so the stable
+//! `cargo test` replays every corpus and regression file through the same logic
+//! (`tests/fuzz_replay.rs`). Every function checks properties with `assert!`; a failed
+//! assertion is a finding.
+
+mod differential;
+mod targets;
+
+pub use differential::{classify, diff_tungstenite, tungstenite_accept, Divergence};
+pub use targets::*;
