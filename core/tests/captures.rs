@@ -30,6 +30,7 @@ const CLIENTS: &[(&str, Option<&str>, bool)] = &[
     ("aiohttp", Some("chat"), true),
     ("node-ws", Some("chat"), true),
     ("curl-websocket", None, false),
+    ("curl-websocket-expect", None, false),
 ];
 
 #[test]
@@ -170,4 +171,69 @@ fn every_proper_prefix_of_a_capture_is_partial() {
             );
         }
     }
+}
+
+#[test]
+fn curl_expect_gets_100_before_101() {
+    let bytes = capture("curl-websocket-expect");
+    let mut headers = [EMPTY_HEADER; 32];
+    let policy = ServerPolicy::websocket();
+    let handshake = policy
+        .handshake(&bytes, &mut headers)
+        .complete()
+        .expect("complete");
+    let Outcome::Switch(accepted) = handshake.outcome else {
+        panic!("{:?}", handshake.outcome);
+    };
+    assert!(accepted.expect_continue);
+    let mut response = [0u8; 512];
+    let len = policy
+        .write_response(&handshake.outcome, &mut response)
+        .expect("fits");
+    assert!(response[..len].starts_with(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 101 "));
+}
+
+#[test]
+fn h2c_with_a_body_is_refused_unless_bodies_are_allowed_and_then_framed() {
+    let bytes = capture("curl-h2c-body");
+    let head_len = bytes.len() - b"hello".len();
+    assert!(bytes.ends_with(b"\r\n\r\nhello"));
+    let refuse = ServerPolicy {
+        protocols: &["h2c"],
+        ..ServerPolicy::websocket()
+    };
+    let mut headers = [EMPTY_HEADER; 32];
+    let handshake = refuse
+        .handshake(&bytes, &mut headers)
+        .complete()
+        .expect("complete");
+    assert_eq!(
+        handshake.outcome,
+        Outcome::Reject(http_upgrade::RejectReason::RequestBody)
+    );
+    assert_eq!(handshake.consumed, Some(head_len));
+    let allow = ServerPolicy {
+        allow_body: true,
+        ..refuse
+    };
+    let mut headers = [EMPTY_HEADER; 32];
+    let handshake = allow
+        .handshake(&bytes, &mut headers)
+        .complete()
+        .expect("complete");
+    let Outcome::Switch(accepted) = handshake.outcome else {
+        panic!("{:?}", handshake.outcome);
+    };
+    assert_eq!(accepted.body, http_upgrade::Body::Length(5));
+    assert_eq!(handshake.consumed, Some(head_len));
+    // Declined by a WebSocket-only server: not ours, framing left to the caller's HTTP server.
+    let mut headers = [EMPTY_HEADER; 32];
+    let declined = ServerPolicy::websocket()
+        .handshake(&bytes, &mut headers)
+        .complete()
+        .expect("complete");
+    assert_eq!(
+        declined.outcome,
+        Outcome::Decline(DeclineReason::UnsupportedProtocol)
+    );
 }

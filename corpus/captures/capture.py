@@ -32,8 +32,23 @@ def accept_for(key):
     return base64.b64encode(hashlib.sha1(key.encode() + GUID).digest()).decode()
 
 
-def capture_request(name, run_client, answer=True):
-    """Listen once, run the client, save what it sent."""
+def read_body(conn, head):
+    """The head plus the Content-Length body bytes after it (bounded by DEADLINE)."""
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":", 1)[1].strip())
+    end = head.index(b"\r\n\r\n") + 4
+    while len(head) < end + length:
+        chunk = conn.recv(4096)
+        if not chunk:
+            break
+        head += chunk
+    return head[: end + length]
+
+
+def capture_request(name, run_client, answer=True, with_body=False):
+    """Listen once, run the client, save what it sent (the head, and its body if asked)."""
     listener = socket.socket()
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))
@@ -49,6 +64,8 @@ def capture_request(name, run_client, answer=True):
             return
         with conn:
             head = read_head(conn)
+            if with_body:
+                head = read_body(conn, head)
             result["head"] = head
             if not answer:
                 return
@@ -135,6 +152,19 @@ def curl_h2c(port):
     run(["curl", "-sS", "--http2", "--max-time", "3", "-o", "/dev/null", f"http://127.0.0.1:{port}/"])
 
 
+def curl_h2c_body(port):
+    # An h2c upgrade on a POST with a 5-byte body (RFC 7540 §3.2: the body precedes HTTP/2).
+    run(["curl", "-sS", "--http2", "--max-time", "3", "-o", "/dev/null", "-d", "hello",
+         f"http://127.0.0.1:{port}/upload"])
+
+
+def curl_websocket_expect(port):
+    run(["curl", "-sS", "--http1.1", "--max-time", "3", "-o", "/dev/null",
+         "-H", "Connection: Upgrade", "-H", "Upgrade: websocket", "-H", "Sec-WebSocket-Version: 13",
+         "-H", "Sec-WebSocket-Key: " + SAMPLE_KEY, "-H", "Expect: 100-continue",
+         f"http://127.0.0.1:{port}/chat"])
+
+
 def chromium(port):
     page = f"""<!doctype html><title>ws</title><script>
 const ws = new WebSocket("ws://127.0.0.1:{port}/chat", ["chat", "superchat"]);
@@ -213,6 +243,12 @@ setTimeout(() => process.exit(0), 30000);
 
 def main():
     os.makedirs(OUT, exist_ok=True)
+    only = os.environ.get("CAPTURE_ONLY")
+    if only:  # e.g. CAPTURE_ONLY=curl-h2c-body,curl-websocket-expect: just those requests
+        clients = {"curl-h2c-body": (curl_h2c_body, dict(answer=False, with_body=True)),
+                   "curl-websocket-expect": (curl_websocket_expect, {})}
+        ok = all(capture_request(name, clients[name][0], **clients[name][1]) for name in only.split(","))
+        sys.exit(0 if ok else 1)
     ok = True
     print("requests:")
     ok &= capture_request("chromium", chromium)
@@ -221,6 +257,8 @@ def main():
     ok &= capture_request("node-ws", node_ws)
     ok &= capture_request("curl-websocket", curl_websocket)
     ok &= capture_request("curl-h2c", curl_h2c)
+    ok &= capture_request("curl-h2c-body", curl_h2c_body, answer=False, with_body=True)
+    ok &= capture_request("curl-websocket-expect", curl_websocket_expect)
     print("responses:")
     ok &= capture_response("response-python-websockets",
                            lambda port: subprocess.Popen([sys.executable, "-c", PY_SERVER, str(port)]))
