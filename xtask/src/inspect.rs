@@ -5,7 +5,8 @@ use std::io::Read as _;
 use http_upgrade::websocket::deflate::DeflateParams;
 use http_upgrade::websocket::extensions::Extension;
 use http_upgrade::{
-    DeflatePolicy, Expectation, Outcome, ServerPolicy, Status, SubprotocolOrder, EMPTY_HEADER,
+    AuthoritySource, Body, DeflatePolicy, Expectation, OriginPolicy, Outcome, ServerPolicy, Status,
+    SubprotocolOrder, EMPTY_HEADER,
 };
 
 use crate::json::Object;
@@ -13,6 +14,7 @@ use crate::json::Object;
 const USAGE: &str = "usage: cargo xtask inspect [--role server|client] [options] FILE|-
 server: [--protocol NAME]... [--subprotocol NAME]... [--server-preference]
         [--extension permessage-deflate] [--require-upgrade]
+        [--origin ORIGIN]... | [--same-origin] [--require-origin] [--allow-body]
 client: --key KEY [--offer-subprotocol NAME]... [--offer-extension permessage-deflate]";
 
 /// What browsers offer; `--offer-extension permessage-deflate` stands for it.
@@ -26,6 +28,10 @@ struct Options {
     server_preference: bool,
     deflate: bool,
     require_upgrade: bool,
+    origins: Vec<String>,
+    same_origin: bool,
+    require_origin: bool,
+    allow_body: bool,
     key: Option<String>,
     offer_subprotocols: Vec<String>,
     offer_deflate: bool,
@@ -58,6 +64,10 @@ fn parse(args: &[String]) -> Result<Options, String> {
                 }
             }
             "--require-upgrade" => options.require_upgrade = true,
+            "--origin" => options.origins.push(value(arg)?),
+            "--same-origin" => options.same_origin = true,
+            "--require-origin" => options.require_origin = true,
+            "--allow-body" => options.allow_body = true,
             "--key" => options.key = Some(value(arg)?),
             "--offer-subprotocol" => options.offer_subprotocols.push(value(arg)?),
             "-h" | "--help" => return Err(USAGE.to_string()),
@@ -75,6 +85,11 @@ fn parse(args: &[String]) -> Result<Options, String> {
     }
     if options.protocols.is_empty() {
         options.protocols.push("websocket".to_string());
+    }
+    if options.same_origin && !options.origins.is_empty() {
+        return Err(format!(
+            "--origin and --same-origin exclude each other\n{USAGE}"
+        ));
     }
     Ok(options)
 }
@@ -141,6 +156,7 @@ fn extensions_text(extensions: &[Option<Extension<'_>>]) -> Option<String> {
 fn server(options: &Options, bytes: &[u8]) -> Object {
     let protocols: Vec<&str> = options.protocols.iter().map(String::as_str).collect();
     let subprotocols: Vec<&str> = options.subprotocols.iter().map(String::as_str).collect();
+    let origins: Vec<&str> = options.origins.iter().map(String::as_str).collect();
     let policy = ServerPolicy {
         protocols: &protocols,
         subprotocols: &subprotocols,
@@ -151,6 +167,13 @@ fn server(options: &Options, bytes: &[u8]) -> Object {
         },
         deflate: options.deflate.then(DeflatePolicy::default),
         require_upgrade: options.require_upgrade,
+        origins: match (options.same_origin, origins.is_empty()) {
+            (true, _) => OriginPolicy::SameHost,
+            (false, false) => OriginPolicy::AllowList(&origins),
+            (false, true) => OriginPolicy::Any,
+        },
+        require_origin: options.require_origin,
+        allow_body: options.allow_body,
         limits: http_upgrade::Limits::DEFAULT,
     };
     let mut json = Object::default();
@@ -164,6 +187,8 @@ fn server(options: &Options, bytes: &[u8]) -> Object {
         "consumed",
         "reason",
         "response",
+        "body",
+        "authority",
     ] {
         json.set(key, None::<&str>);
     }
@@ -178,6 +203,18 @@ fn server(options: &Options, bytes: &[u8]) -> Object {
         Outcome::Switch(accepted) => {
             json.set("outcome", "switch");
             json.set("protocol", accepted.protocol.text);
+            let body = match accepted.body {
+                Body::None => "none".to_string(),
+                Body::Length(n) => format!("length {n}"),
+                Body::Chunked => "chunked".to_string(),
+            };
+            json.set("body", body.as_str());
+            let authority = String::from_utf8_lossy(accepted.authority.text);
+            let source = match accepted.authority_source {
+                AuthoritySource::Host => "host",
+                AuthoritySource::Target => "target",
+            };
+            json.set("authority", format!("{authority} (from {source})").as_str());
             if let Some(websocket) = &accepted.websocket {
                 json.set("protocol", "websocket");
                 json.set("accept", websocket.accept.as_str());
