@@ -71,6 +71,29 @@ fn crafted_requests() -> Vec<String> {
         with("Host: h\r\n", "Host: h\r\nSec-WebSocket-Extensions: permessage-deflate;\r\n"),
         with("Host: h\r\n", "Host: h\r\nSec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=16, permessage-deflate; client_no_context_takeover\r\n"),
         format!("{}\u{81}\u{0}", GOOD),
+        // Whole-request rules: framing, Host, Expect, Origin, quoted extension values.
+        with("Host: h\r\n", "Host: h\r\nContent-Length: 5\r\n") + "hello",
+        with("Host: h\r\n", "Host: h\r\nContent-Length: 0\r\nContent-Length: 0, 0\r\n"),
+        with("Host: h\r\n", "Host: h\r\nContent-Length: 1, 2\r\n"),
+        with("Host: h\r\n", "Host: h\r\nContent-Length: +1\r\n"),
+        with("Host: h\r\n", "Host: h\r\nTransfer-Encoding: gzip, chunked\r\n") + "5\r\nhello\r\n0\r\n\r\n",
+        with("Host: h\r\n", "Host: h\r\nTransfer-Encoding: chunked, gzip\r\n"),
+        with("Host: h\r\n", "Host: h\r\nTransfer-Encoding: br, chunked\r\n"),
+        with("Host: h\r\n", "Host: h\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n"),
+        with("HTTP/1.1", "HTTP/1.0").replacen("Host: h\r\n", "Host: h\r\nTransfer-Encoding: chunked\r\n", 1),
+        with("Upgrade: websocket", "Upgrade: example/1").replacen("Host: h\r\n", "Host: h\r\nContent-Length: 5\r\n", 1) + "hello",
+        with("Host: h\r\n", "Host: h\r\nExpect: 100-continue\r\n"),
+        with("Host: h\r\n", "Host: h\r\nExpect: 200-ok\r\n"),
+        with("Host: h", "Host: [::1]:8080"),
+        with("Host: h", "Host: a, b"),
+        with("Host: h", "Host: user@h"),
+        with("Host: h", "Host: h:65536"),
+        with("GET /chat", "GET ws://example.com:81/chat"),
+        with("GET /chat", "GET ws://user@h/chat"),
+        with("Host: h\r\n", "Host: h\r\nOrigin: http://example.com\r\n"),
+        with("Host: h\r\n", "Host: h\r\nOrigin: null\r\n"),
+        with("Host: h\r\n", "Host: h\r\nOrigin: http://h\r\n"),
+        with("Host: h\r\n", "Host: h\r\nSec-WebSocket-Extensions: x-foo; a=\"b c\"\r\n"),
     ]
 }
 
@@ -109,7 +132,16 @@ fn seed() -> std::io::Result<usize> {
             put("server_negotiate", &data)?;
         }
     }
-    for response in &responses {
+    let interim = b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n";
+    let folded: Vec<Vec<u8>> = responses
+        .iter()
+        .map(|r| [&interim[..], r].concat())
+        .chain(responses.iter().map(|r| {
+            let text = String::from_utf8_lossy(r).replacen("Upgrade: ", "Upgrade:\r\n ", 1);
+            text.into_bytes()
+        }))
+        .collect();
+    for response in responses.iter().chain(&folded) {
         put("request_head", response)?;
         for selector in [0x05u8, 0x06] {
             let mut data = vec![selector];
