@@ -26,11 +26,29 @@ pub enum Fault {
     Http10,
     /// A head over the 8 KiB limit.
     OverLimit,
+    /// `Content-Length: 5` and a body on a WebSocket handshake.
+    BodyOnWebSocket,
+    /// Content-Length and Transfer-Encoding together.
+    ConflictingFraming,
+    /// `Content-Length: 1, 2`.
+    DifferingLengths,
+    /// `Transfer-Encoding: chunked, gzip`.
+    ChunkedNotLast,
+    /// `Transfer-Encoding: foo, chunked`.
+    UnknownCoding,
+    /// `Host: example.com, evil.test`.
+    CommaHost,
+    /// `GET ws://user@example.com/chat`.
+    UserinfoTarget,
+    /// `Expect: 200-ok`.
+    UnmetExpectation,
+    /// An extension offer with a quoted value that is not a token.
+    QuotedNonToken,
 }
 
 impl Fault {
     /// Every fault, one of each.
-    pub const ALL: [Fault; 14] = [
+    pub const ALL: [Fault; 23] = [
         Fault::ShortKey,
         Fault::BadBase64,
         Fault::UnpaddedKey,
@@ -45,6 +63,15 @@ impl Fault {
         Fault::WrongMethod,
         Fault::Http10,
         Fault::OverLimit,
+        Fault::BodyOnWebSocket,
+        Fault::ConflictingFraming,
+        Fault::DifferingLengths,
+        Fault::ChunkedNotLast,
+        Fault::UnknownCoding,
+        Fault::CommaHost,
+        Fault::UserinfoTarget,
+        Fault::UnmetExpectation,
+        Fault::QuotedNonToken,
     ];
 
     /// Puts the fault into a model and its rendering.
@@ -68,6 +95,23 @@ impl Fault {
             Fault::WrongMethod => model.method = Method::Post,
             Fault::Http10 => model.http10 = true,
             Fault::OverLimit => rendering.padding = 8300,
+            Fault::BodyOnWebSocket => model.framing = Framing::Length(5),
+            Fault::ConflictingFraming => model.framing = Framing::Both,
+            Fault::DifferingLengths => {
+                // "1" with edit 4: "1, 2".
+                model.framing = Framing::LengthNearMiss {
+                    digits: 1,
+                    edit: 4,
+                    at: 0,
+                    byte: 0,
+                };
+            }
+            Fault::ChunkedNotLast => model.framing = Framing::TransferEncoding(5),
+            Fault::UnknownCoding => model.framing = Framing::TransferEncoding(10),
+            Fault::CommaHost => model.host = 8,
+            Fault::UserinfoTarget => model.path = 6,
+            Fault::UnmetExpectation => model.expect = Some(4),
+            Fault::QuotedNonToken => model.extensions.push(ExtensionOffer::Other(3)),
         }
     }
 
@@ -96,6 +140,15 @@ impl Fault {
             Fault::WrongMethod => Expected::Reject("method_not_get", 400),
             Fault::Http10 => ignored("http_1_0"),
             Fault::OverLimit => Expected::Reject("head_too_large", 431),
+            Fault::BodyOnWebSocket => Expected::Reject("request_body", 400),
+            Fault::ConflictingFraming => Expected::Reject("conflicting_framing", 400),
+            Fault::DifferingLengths => Expected::Reject("invalid_content_length", 400),
+            Fault::ChunkedNotLast => Expected::Reject("invalid_transfer_encoding", 400),
+            Fault::UnknownCoding => Expected::Reject("unsupported_transfer_coding", 501),
+            Fault::CommaHost => Expected::Reject("invalid_host", 400),
+            Fault::UserinfoTarget => Expected::Reject("invalid_target", 400),
+            Fault::UnmetExpectation => Expected::Reject("expectation_failed", 417),
+            Fault::QuotedNonToken => Expected::Reject("malformed_extensions", 400),
         }
     }
 }

@@ -234,7 +234,10 @@ fn every_fault_is_labelled() {
     for fault in Fault::ALL {
         for require in [false, true] {
             let status = fault.label(require).status();
-            assert!(matches!(status, None | Some(400 | 426 | 431)), "{fault:?}");
+            assert!(
+                matches!(status, None | Some(400 | 417 | 426 | 431 | 501)),
+                "{fault:?}"
+            );
         }
     }
     let _ = Outcome::Decline(http_upgrade::DeclineReason::NoUpgrade);

@@ -181,10 +181,26 @@ pub fn server_negotiate(data: &[u8]) {
             assert_eq!(http.code, Some(reason.status()));
         }
         Outcome::Switch(accepted) => {
+            // RFC 9110 §7.8: 100 before 101 exactly when the request expected it.
+            let continue_len = crate::observe::CONTINUE.len();
+            let expected_100 = response.starts_with(crate::observe::CONTINUE);
+            assert_eq!(expected_100, accepted.expect_continue);
+            let switch = if expected_100 {
+                &response[continue_len..]
+            } else {
+                response
+            };
             let mut parsed = [EMPTY_HEADER; 8];
             let mut http = httparse::Response::new(&mut parsed);
-            assert_eq!(http.parse(response), Ok(httparse::Status::Complete(len)));
+            assert_eq!(
+                http.parse(switch),
+                Ok(httparse::Status::Complete(switch.len()))
+            );
             assert_eq!(http.code, Some(101));
+            // A body only where the policy allows one, never on a WebSocket (RFC 6455 §4.2.1).
+            if accepted.body.is_present() {
+                assert!(policy.allow_body && accepted.websocket.is_none());
+            }
             let Some(websocket) = accepted.websocket else {
                 return;
             };
@@ -277,25 +293,46 @@ pub fn client_validate(data: &[u8]) {
         }
     };
     assert!(established.consumed <= response.len());
+    // Independently: skip 1xx interim heads (RFC 9110 §15.2), then the 101 ends exactly
+    // where the client said; obs-folds (RFC 9112 §5.2) unfold to SP before comparing.
+    let mut offset = 0;
     let mut raw = [EMPTY_HEADER; 32];
-    let mut http = httparse::Response::new(&mut raw);
-    assert_eq!(
-        http.parse(response),
-        Ok(httparse::Status::Complete(established.consumed))
-    );
-    assert_eq!(http.code, Some(101));
-    let accepts: Vec<&[u8]> = http
-        .headers
-        .iter()
-        .filter(|h| h.name.eq_ignore_ascii_case("sec-websocket-accept"))
-        .map(|h| h.value)
-        .collect();
+    let (code, accepts) = loop {
+        let mut http = httparse::Response::new(&mut raw);
+        let parsed = httparse::ParserConfig::default()
+            .allow_obsolete_multiline_headers_in_responses(true)
+            .parse_response(&mut http, &response[offset..]);
+        let Ok(httparse::Status::Complete(len)) = parsed else {
+            panic!("established on a head httparse refuses: {parsed:?}");
+        };
+        let code = http.code.unwrap();
+        if (100..200).contains(&code) && code != 101 {
+            offset += len;
+            continue;
+        }
+        assert_eq!(offset + len, established.consumed);
+        let accepts: Vec<Vec<u8>> = http
+            .headers
+            .iter()
+            .filter(|h| h.name.eq_ignore_ascii_case("sec-websocket-accept"))
+            .map(|h| {
+                let unfolded: Vec<u8> = h
+                    .value
+                    .iter()
+                    .map(|&b| if b == b'\r' || b == b'\n' { b' ' } else { b })
+                    .collect();
+                String::from_utf8_lossy(&unfolded)
+                    .trim_matches([' ', '\t'])
+                    .as_bytes()
+                    .to_vec()
+            })
+            .collect();
+        break (code, accepts);
+    };
+    assert_eq!(code, 101);
     assert_eq!(accepts.len(), 1);
     let expected = reference::accept(&reference::base64(&nonce));
-    assert_eq!(
-        http_upgrade::list::trim_ows(accepts[0]),
-        expected.as_bytes()
-    );
+    assert_eq!(accepts[0], expected.as_bytes());
     if let Some(subprotocol) = established.subprotocol {
         assert!(subprotocols.contains(&subprotocol));
     }
