@@ -84,7 +84,7 @@ pub fn run(targets: &[String], nightly: bool) -> i32 {
     for object in &objects[1..] {
         report.arg(format!("-object={}", object.display()));
     }
-    report.arg("-ignore-filename-regex=(harness|\\.cargo|rustc)");
+    report.arg("-ignore-filename-regex=(proptests|\\.cargo|rustc)");
     report.arg(&core_src);
     let status = report.status();
     let html = root().join("target/fuzz-coverage/html");
@@ -97,7 +97,7 @@ pub fn run(targets: &[String], nightly: bool) -> i32 {
     for object in &objects[1..] {
         show.arg(format!("-object={}", object.display()));
     }
-    show.arg("-ignore-filename-regex=(harness|\\.cargo|rustc)")
+    show.arg("-ignore-filename-regex=(proptests|\\.cargo|rustc)")
         .arg(&core_src);
     let _ = show.status();
     println!("HTML: {}/index.html", html.display());

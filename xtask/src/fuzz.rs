@@ -276,7 +276,7 @@ pub fn inspect_line(target: &str, artifact: &Path) -> String {
             if (selector >> 2) % 4 != 0 {
                 flags.push_str(" --offer-extension permessage-deflate");
             }
-            format!("tail -c +18 {path} | cargo xtask inspect {flags} -  # the harness's extension offer for selector {selector:#04x} may differ")
+            format!("tail -c +18 {path} | cargo xtask inspect {flags} -  # the oracle's extension offer for selector {selector:#04x} may differ")
         }
         "request_head" | "diff_tungstenite" => format!("cargo xtask inspect {path}"),
         _ => format!(
@@ -285,35 +285,40 @@ pub fn inspect_line(target: &str, artifact: &Path) -> String {
     }
 }
 
-/// The inspect flags for the policy a `server_negotiate` selector byte chooses (mirrors
-/// `http_upgrade::harness::policy_from`).
+/// The inspect flags for the policy a `server_negotiate` selector byte chooses, read from
+/// the oracle's own `policy_from` (the deflate window limits have no inspect flag).
 fn policy_flags(selector: u8) -> String {
-    let protocols: &[&str] = [
-        &["websocket"][..],
-        &["websocket", "h2c"],
-        &["example/1", "websocket", "foo"],
-    ][usize::from(selector % 3)];
-    let subprotocols: &[&str] = [
-        &[][..],
-        &["chat"],
-        &["superchat", "chat"],
-        &["a", "b", "chat"],
-    ][usize::from((selector >> 2) % 4)];
+    let policy = http_upgrade_proptests::oracles::policy_from(selector);
     let mut flags = String::new();
-    for protocol in protocols {
+    for protocol in policy.protocols {
         flags.push_str(&format!("--protocol {protocol} "));
     }
-    for subprotocol in subprotocols {
+    for subprotocol in policy.subprotocols {
         flags.push_str(&format!("--subprotocol {subprotocol} "));
     }
-    if selector & 0x10 != 0 {
+    if policy.subprotocol_order == http_upgrade::SubprotocolOrder::Server {
         flags.push_str("--server-preference ");
     }
-    if selector & 0x20 != 0 {
+    if policy.deflate.is_some() {
         flags.push_str("--extension permessage-deflate ");
     }
-    if selector & 0x40 != 0 {
+    if policy.require_upgrade {
         flags.push_str("--require-upgrade ");
+    }
+    match policy.origins {
+        http_upgrade::OriginPolicy::Any => {}
+        http_upgrade::OriginPolicy::AllowList(origins) => {
+            for origin in origins {
+                flags.push_str(&format!("--origin {origin} "));
+            }
+        }
+        http_upgrade::OriginPolicy::SameHost => flags.push_str("--same-origin "),
+    }
+    if policy.require_origin {
+        flags.push_str("--require-origin ");
+    }
+    if policy.allow_body {
+        flags.push_str("--allow-body ");
     }
     flags.trim_end().to_string()
 }
