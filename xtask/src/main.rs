@@ -1,4 +1,4 @@
-//! `cargo xtask`: the workspace's tools (inspect, fuzz, nightly, bench-report).
+//! `cargo xtask`: the workspace's tools (inspect, fuzz, nightly, bench-report, mutants, ...).
 
 mod bench_report;
 mod coverage;
@@ -7,6 +7,7 @@ mod inspect;
 mod instructions;
 mod interop;
 mod json;
+mod mutants;
 mod nightly;
 mod seed;
 
@@ -17,6 +18,7 @@ const USAGE: &str = "usage: cargo xtask <command>
   nightly       every property at 100,000 cases in release (see --help)
   instructions  instructions per negotiate under callgrind; --check against benches/instructions.baseline
   inspect       one input's verdict as JSON (see `cargo xtask inspect --help`)
+  mutants       cargo-mutants over core/ with the stable test layer; target/mutants/report.md
   seed          write fuzz seeds from corpus/captures and crafted cases into corpus/<target>/";
 
 fn main() {
@@ -29,6 +31,7 @@ fn main() {
         Some("nightly") => nightly::run(&args[1..]),
         Some("instructions") => instructions::run(&args[1..]),
         Some("interop") => interop::run(&args[1..]),
+        Some("mutants") => mutants::run(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             2

@@ -1,0 +1,199 @@
+//! `cargo xtask mutants`: cargo-mutants over `core/` with the fast stable layer as the test
+//! command (core's unit, capture and reason tests; the properties at their default case
+//! count; the corpus and regression replay), then `target/mutants/report.md`.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::seed::root;
+
+const USAGE: &str = "usage: cargo xtask mutants [--in-diff FILE | --since REV] [--file PATH]... [--jobs N]
+  --in-diff FILE  only mutants on lines a unified diff changes (cargo-mutants --in-diff)
+  --since REV     the same, for `git diff REV` (CI uses HEAD~1)
+  --file PATH     only mutants in this file of core/ (repeatable)
+  --jobs N        parallel builds (default 2)
+writes target/mutants/mutants.out/ and target/mutants/report.md; exits non-zero when a
+viable mutant survives or times out";
+
+#[derive(Default)]
+struct Options {
+    in_diff: Option<String>,
+    since: Option<String>,
+    files: Vec<String>,
+    jobs: Option<String>,
+}
+
+fn parse(args: &[String]) -> Result<Options, String> {
+    let mut options = Options::default();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().cloned().ok_or(format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--in-diff" => options.in_diff = Some(value()?),
+            "--since" => options.since = Some(value()?),
+            "--file" => options.files.push(value()?),
+            "--jobs" => options.jobs = Some(value()?),
+            _ => return Err(USAGE.to_string()),
+        }
+    }
+    Ok(options)
+}
+
+/// Runs the mutation test and writes the report; returns the exit code.
+pub fn run(args: &[String]) -> i32 {
+    let options = match parse(args) {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("{message}");
+            return 2;
+        }
+    };
+    let root = root();
+    let out = root.join("target/mutants");
+    if let Err(error) = std::fs::create_dir_all(&out) {
+        eprintln!("cannot create {}: {error}", out.display());
+        return 1;
+    }
+    if Command::new("cargo")
+        .args(["mutants", "--version"])
+        .output()
+        .map_or(true, |o| !o.status.success())
+    {
+        println!("installing cargo-mutants (cargo install cargo-mutants --locked)");
+        let installed = Command::new("cargo")
+            .args(["install", "cargo-mutants", "--locked"])
+            .status();
+        if !installed.is_ok_and(|s| s.success()) {
+            eprintln!("cargo-mutants could not be installed");
+            return 1;
+        }
+    }
+    let mut diff_file = options.in_diff.clone();
+    if let Some(rev) = &options.since {
+        let diff = Command::new("git")
+            .args(["diff", rev, "--", "core/src"])
+            .current_dir(&root)
+            .output();
+        let Some(diff) = diff.ok().filter(|d| d.status.success()) else {
+            eprintln!("git diff {rev} failed");
+            return 1;
+        };
+        if diff.stdout.is_empty() {
+            println!("no change to core/src since {rev}: no mutants to test");
+            return write_report(&out, "no change to core/src", Outcomes::default());
+        }
+        let path = out.join("since.diff");
+        if let Err(error) = std::fs::write(&path, &diff.stdout) {
+            eprintln!("cannot write {}: {error}", path.display());
+            return 1;
+        }
+        diff_file = Some(path.display().to_string());
+    }
+    let mut command = Command::new("cargo");
+    command
+        .current_dir(&root)
+        .args(["mutants", "--package", "http-upgrade", "--no-shuffle"])
+        // The stable layer: core's own tests and the oracle crate's (properties at the
+        // default case count, the corpus and regression replay); not xtask or benches.
+        .args(["--test-package", "http-upgrade,http-upgrade-proptests"])
+        .args(["--jobs", options.jobs.as_deref().unwrap_or("2")])
+        .args(["--minimum-test-timeout", "60"])
+        .arg("--output")
+        .arg(&out);
+    for file in &options.files {
+        command.args(["--file", file]);
+    }
+    if let Some(diff) = &diff_file {
+        command.args(["--in-diff", diff]);
+    }
+    println!("running: {command:?}");
+    let status = command.status();
+    let Ok(status) = status else {
+        eprintln!("cargo mutants did not start");
+        return 1;
+    };
+    // cargo-mutants: 0 all caught, 2 some missed, 3 some timed out, 4 baseline failed.
+    if matches!(status.code(), Some(1 | 4) | None) {
+        eprintln!("cargo mutants failed before testing mutants ({status})");
+        return 1;
+    }
+    let outcomes = Outcomes::read(&out.join("mutants.out"));
+    let scope = match (&options.since, &options.in_diff, options.files.is_empty()) {
+        (Some(rev), _, _) => format!("lines of core/src changed since {rev}"),
+        (None, Some(diff), _) => format!("lines changed by {diff}"),
+        (None, None, false) => options.files.join(", "),
+        (None, None, true) => "all of core/".to_string(),
+    };
+    write_report(&out, &scope, outcomes)
+}
+
+/// The mutants of one run, by outcome, as cargo-mutants lists them.
+#[derive(Default)]
+struct Outcomes {
+    caught: Vec<String>,
+    missed: Vec<String>,
+    timeout: Vec<String>,
+    unviable: Vec<String>,
+}
+
+impl Outcomes {
+    fn read(dir: &Path) -> Self {
+        let lines = |name: &str| -> Vec<String> {
+            std::fs::read_to_string(dir.join(name))
+                .unwrap_or_default()
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        Outcomes {
+            caught: lines("caught.txt"),
+            missed: lines("missed.txt"),
+            timeout: lines("timeout.txt"),
+            unviable: lines("unviable.txt"),
+        }
+    }
+}
+
+/// The killed share of viable mutants, in percent (timeouts count as not killed).
+fn score(outcomes: &Outcomes) -> f64 {
+    let viable = outcomes.caught.len() + outcomes.missed.len() + outcomes.timeout.len();
+    if viable == 0 {
+        return 100.0;
+    }
+    100.0 * outcomes.caught.len() as f64 / viable as f64
+}
+
+fn write_report(out: &Path, scope: &str, outcomes: Outcomes) -> i32 {
+    let viable = outcomes.caught.len() + outcomes.missed.len() + outcomes.timeout.len();
+    let mut report = format!(
+        "# Mutation report\n\nScope: {scope}. Test command: the stable layer \
+         (`http-upgrade` and `http-upgrade-proptests` tests).\n\n\
+         | viable | killed | survived | timed out | unviable | killed % |\n\
+         | ---: | ---: | ---: | ---: | ---: | ---: |\n\
+         | {viable} | {} | {} | {} | {} | {:.1} |\n",
+        outcomes.caught.len(),
+        outcomes.missed.len(),
+        outcomes.timeout.len(),
+        outcomes.unviable.len(),
+        score(&outcomes)
+    );
+    for (title, list) in [
+        ("Survivors", &outcomes.missed),
+        ("Timed out", &outcomes.timeout),
+    ] {
+        if !list.is_empty() {
+            report.push_str(&format!("\n## {title}\n\n"));
+            for line in list {
+                report.push_str(&format!("- `{line}`\n"));
+            }
+        }
+    }
+    let path = out.join("report.md");
+    if let Err(error) = std::fs::write(&path, &report) {
+        eprintln!("cannot write {}: {error}", path.display());
+        return 1;
+    }
+    println!("{report}\nwritten to {}", path.display());
+    i32::from(!outcomes.missed.is_empty() || !outcomes.timeout.is_empty())
+}
