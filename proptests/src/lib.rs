@@ -3,6 +3,7 @@
 //! - [`model`]: a handshake model (key bytes, host, path, version, method, Upgrade offers,
 //!   subprotocols, extension offers, noise, trailing bytes) and a server policy model;
 //! - [`render`]: one model, many byte-level renderings (order, case, OWS, splits, empties);
+//! - [`response`]: the client's side: a 101 dressed with 1xx interim heads and obs-folds;
 //! - [`faults`]: single-fault mutations, each labelled with the outcome it must cause;
 //! - [`reference`](mod@reference): what the server must do, written from the RFCs without the core crate;
 //! - [`strategies`]: proptest strategies over all of the above;
@@ -19,6 +20,7 @@ pub mod observe;
 pub mod oracles;
 pub mod reference;
 pub mod render;
+pub mod response;
 pub mod rfc;
 pub mod strategies;
 pub mod structured;

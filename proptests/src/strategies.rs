@@ -263,3 +263,12 @@ pub fn any_handshake() -> impl Strategy<Value = Handshake> {
             model
         })
 }
+
+/// Response dressings: up to ten interim heads (over the client's bound of eight), folds.
+pub fn response_rendering() -> impl Strategy<Value = crate::response::ResponseRendering> {
+    (
+        prop_oneof![4 => vec(any::<u8>(), 0..3), 1 => vec(any::<u8>(), 7..11)],
+        vec(any::<bool>(), 0..6),
+    )
+        .prop_map(|(interim, folds)| crate::response::ResponseRendering { interim, folds })
+}

@@ -3,10 +3,11 @@
 
 use arbitrary::{Arbitrary, Unstructured};
 
-use crate::model::{Handshake, Policy};
+use crate::model::{pick, Handshake, Policy, SUBPROTOCOLS};
 use crate::observe::{observe, Observed};
 use crate::reference::{expected, Expected};
-use crate::render::{arrange, body, fields, head_from, Rendering};
+use crate::render::{arrange, body, extension_text, fields, head_from, Rendering};
+use crate::response::ResponseRendering;
 
 /// Checks one fuzz input; panics on a disagreement.
 pub fn handshake_structured(data: &[u8]) {
@@ -16,6 +17,79 @@ pub fn handshake_structured(data: &[u8]) {
         return;
     };
     check(&model, &policy, &rendering);
+    // The client's side, from the bytes left: the server's answer, dressed.
+    if let Ok(dressing) = ResponseRendering::arbitrary(&mut input) {
+        check_client(&model, &policy, &rendering, &dressing);
+    }
+}
+
+/// The model's client reads the server's 101 dressed with interim heads and obs-folds
+/// exactly as it reads it plain (RFC 9110 §15.2, RFC 9112 §5.2), `consumed` covering the
+/// interim heads, unless there are more interim heads than the client skips.
+pub fn check_client(
+    model: &Handshake,
+    policy: &Policy,
+    rendering: &Rendering,
+    dressing: &ResponseRendering,
+) {
+    let (_, observed, _) = run(model, policy, rendering);
+    if !matches!(observed.verdict, Expected::WebSocket { .. }) {
+        return;
+    }
+    let offered: Vec<&str> = model
+        .subprotocols
+        .iter()
+        .map(|&i| pick(&SUBPROTOCOLS, i))
+        .collect();
+    let extensions = model
+        .extensions
+        .iter()
+        .map(extension_text)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let expectation = http_upgrade::Expectation {
+        key: http_upgrade::Key::from_nonce(&model.nonce),
+        subprotocols: &offered,
+        extensions: Some(extensions.as_bytes()),
+        limits: http_upgrade::Limits::DEFAULT,
+    };
+    let served_100 = usize::from(observed.response.starts_with(crate::observe::CONTINUE));
+    let plain = {
+        let mut headers = [http_upgrade::EMPTY_HEADER; 32];
+        expectation
+            .validate(&observed.response, &mut headers)
+            .map(|s| s.complete().map(|e| (e.subprotocol, e.deflate, e.consumed)))
+    };
+    let (subprotocol, deflate, consumed) = plain
+        .expect("our client accepts our 101")
+        .expect("complete");
+    assert_eq!(consumed, observed.response.len());
+    let dressed = dressing.dress(&observed.response);
+    let mut headers = [http_upgrade::EMPTY_HEADER; 32];
+    let verdict = expectation.validate(&dressed, &mut headers);
+    if dressing.too_many_interim(served_100) {
+        assert_eq!(
+            verdict,
+            Err(http_upgrade::ClientError::TooManyInterimResponses),
+            "{:?}",
+            String::from_utf8_lossy(&dressed)
+        );
+        return;
+    }
+    let established = verdict
+        .unwrap_or_else(|e| panic!("{e}: {:?}", String::from_utf8_lossy(&dressed)))
+        .complete()
+        .expect("complete");
+    assert_eq!(
+        (
+            established.subprotocol,
+            established.deflate,
+            established.consumed
+        ),
+        (subprotocol, deflate, dressed.len()),
+        "{:?}",
+        String::from_utf8_lossy(&dressed)
+    );
 }
 
 /// Renders the model, runs the crate on the request (head and trailing bytes), and

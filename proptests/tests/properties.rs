@@ -61,6 +61,13 @@ proptest! {
         prop_assert_eq!(&observed.verdict, &label);
     }
 
+    /// 4b. The client reads our 101 the same with 1xx interim heads before it and obs-folds
+    /// in it (RFC 9110 §15.2, RFC 9112 §5.2), and gives up past eight interim heads.
+    #[test]
+    fn dressed_responses_read_the_same(model in valid_handshake(), policy in websocket_policy(), rendering in rendering(), dressing in response_rendering()) {
+        http_upgrade_proptests::structured::check_client(&model, &policy, &rendering, &dressing);
+    }
+
     /// 4. Client request → server → response → client: both sides agree on subprotocol and
     /// extensions, for random policies and offers.
     #[test]

@@ -7,7 +7,8 @@ use std::process::Command;
 
 use crate::seed::root;
 
-const USAGE: &str = "usage: cargo xtask mutants [--in-diff FILE | --since REV] [--file PATH]... [--jobs N]
+const USAGE: &str =
+    "usage: cargo xtask mutants [--in-diff FILE | --since REV] [--file PATH]... [--jobs N]
   --in-diff FILE  only mutants on lines a unified diff changes (cargo-mutants --in-diff)
   --since REV     the same, for `git diff REV` (CI uses HEAD~1)
   --file PATH     only mutants in this file of core/ (repeatable)
