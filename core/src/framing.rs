@@ -4,8 +4,8 @@
 //! framing this crate cannot be sure of is a rejection.
 
 use crate::head::{Known, KnownFields};
-use crate::list::{split_parameterised, ListFault};
-use crate::reason::RejectReason;
+use crate::list::split_parameterised;
+use crate::reason::{list_reject, RejectReason};
 
 /// How the bytes after a request head are framed (RFC 9112 §6.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -62,13 +62,6 @@ pub fn judge(
         return content_length(fields, max_list_elements).map(Body::Length);
     }
     Ok(Body::None)
-}
-
-fn list_reject(fault: ListFault, malformed: RejectReason) -> RejectReason {
-    match fault {
-        ListFault::Malformed => malformed,
-        ListFault::TooMany => RejectReason::TooManyListElements,
-    }
 }
 
 /// Checks `Transfer-Encoding = #transfer-coding` (RFC 9112 §6.1, §7).

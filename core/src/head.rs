@@ -239,7 +239,7 @@ pub fn target_form_ok(target: &str) -> bool {
 }
 
 /// The fields the Upgrade and WebSocket handshakes read (RFC 9110 §7.6.1, §7.8, §8.6,
-/// §10.1.1; RFC 9112 §3.2, §6.1; RFC 6455 §11.3; RFC 6454 §7).
+/// §10.1.1; RFC 9112 §3.2, §6.1; RFC 6455 §11.3; RFC 6454 §7; RFC 7540 §3.2.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Known {
     /// `Host`.
@@ -264,10 +264,12 @@ pub enum Known {
     TransferEncoding,
     /// `Expect`.
     Expect,
+    /// `HTTP2-Settings` (RFC 7540 §3.2.1).
+    Http2Settings,
 }
 
 /// How many [`Known`] fields there are.
-const KNOWN_COUNT: usize = 11;
+const KNOWN_COUNT: usize = 12;
 
 impl Known {
     /// The field name, lowercase.
@@ -284,6 +286,7 @@ impl Known {
             Known::ContentLength => "content-length",
             Known::TransferEncoding => "transfer-encoding",
             Known::Expect => "expect",
+            Known::Http2Settings => "http2-settings",
         }
     }
 
@@ -297,6 +300,7 @@ impl Known {
             (6, _) => Known::Origin,
             (7, _) => Known::Upgrade,
             (10, _) => Known::Connection,
+            (14, Some(b'h')) => Known::Http2Settings,
             (14, _) => Known::ContentLength,
             (17, Some(b't')) => Known::TransferEncoding,
             (17, _) => Known::Key,
@@ -506,6 +510,7 @@ mod tests {
             Known::ContentLength,
             Known::TransferEncoding,
             Known::Expect,
+            Known::Http2Settings,
         ] {
             assert_eq!(Known::of(&known.name().to_ascii_uppercase()), Some(known));
             assert_eq!(Known::of(known.name()), Some(known));

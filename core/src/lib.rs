@@ -49,7 +49,9 @@ extern crate std;
 
 pub mod authority;
 pub mod client;
+pub mod connect;
 pub mod framing;
+pub mod h2c;
 pub mod head;
 pub mod list;
 pub mod origin;
@@ -61,7 +63,9 @@ pub mod websocket;
 
 pub use authority::Authority;
 pub use client::{ClientError, ClientRequest, Established, Expectation, RequestError};
+pub use connect::{ConnectOutcome, ConnectResponse};
 pub use framing::Body;
+pub use h2c::Http2Settings;
 pub use head::{
     parse_request, parse_response, Header, Limits, RequestHead, ResponseHead, Status, EMPTY_HEADER,
 };

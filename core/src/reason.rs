@@ -1,5 +1,16 @@
 //! Typed verdicts: why a request was rejected or declined, and the HTTP status each maps to.
 
+use crate::list::ListFault;
+
+/// The rejection for a list field that broke its grammar (`malformed`) or the element
+/// bound (431, RFC 6585 §5).
+pub(crate) fn list_reject(fault: ListFault, malformed: RejectReason) -> RejectReason {
+    match fault {
+        ListFault::Malformed => malformed,
+        ListFault::TooMany => RejectReason::TooManyListElements,
+    }
+}
+
 /// Why the server refuses a request outright; each variant maps to one HTTP status
 /// (RFC 9110 §15.5, RFC 6455 §4.2.2, RFC 6585 §5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -75,11 +86,27 @@ pub enum RejectReason {
     OriginNotAllowed,
     /// The policy requires an Origin and the request has none (RFC 6455 §4.2.2 item 4): 403.
     MissingOrigin,
+    /// HTTP/2 or HTTP/3 pseudo-header fields that are unknown, repeated, after a regular
+    /// field, or missing for an extended CONNECT (RFC 9113 §8.3, RFC 8441 §4): 400.
+    InvalidPseudoHeaders,
+    /// An HTTP/2 or HTTP/3 field name with uppercase or non-token bytes (RFC 9113 §8.2.1): 400.
+    InvalidFieldName,
+    /// A connection-specific field in HTTP/2 or HTTP/3, such as `connection` or `upgrade`
+    /// (RFC 9113 §8.2.2, RFC 9114 §4.2): 400.
+    ConnectionSpecificField,
+    /// An h2c upgrade without exactly one HTTP2-Settings field named in Connection
+    /// (RFC 7540 §3.2.1): 400.
+    MissingHttp2Settings,
+    /// HTTP2-Settings is not base64url of a SETTINGS payload with values in range
+    /// (RFC 7540 §3.2.1, RFC 9113 §6.5.2): 400.
+    InvalidHttp2Settings,
+    /// An h2c upgrade for an `https` target: h2c is cleartext only (RFC 7540 §3.2, §3.3): 400.
+    H2cOverTls,
 }
 
 impl RejectReason {
     /// Every variant, for tests and tools that enumerate them.
-    pub const ALL: [RejectReason; 31] = [
+    pub const ALL: [RejectReason; 37] = [
         Self::MalformedHead,
         Self::HeadTooLarge,
         Self::TooManyHeaders,
@@ -111,6 +138,12 @@ impl RejectReason {
         Self::InvalidHost,
         Self::OriginNotAllowed,
         Self::MissingOrigin,
+        Self::InvalidPseudoHeaders,
+        Self::InvalidFieldName,
+        Self::ConnectionSpecificField,
+        Self::MissingHttp2Settings,
+        Self::InvalidHttp2Settings,
+        Self::H2cOverTls,
     ];
 
     /// The HTTP status code of the response this rejection gets.
@@ -143,7 +176,13 @@ impl RejectReason {
             | Self::TransferEncodingInHttp10
             | Self::ConflictingFraming
             | Self::RequestBody
-            | Self::InvalidHost => 400,
+            | Self::InvalidHost
+            | Self::InvalidPseudoHeaders
+            | Self::InvalidFieldName
+            | Self::ConnectionSpecificField
+            | Self::MissingHttp2Settings
+            | Self::InvalidHttp2Settings
+            | Self::H2cOverTls => 400,
         }
     }
 
@@ -189,6 +228,12 @@ impl RejectReason {
             Self::InvalidHost => "invalid_host",
             Self::OriginNotAllowed => "origin_not_allowed",
             Self::MissingOrigin => "missing_origin",
+            Self::InvalidPseudoHeaders => "invalid_pseudo_headers",
+            Self::InvalidFieldName => "invalid_field_name",
+            Self::ConnectionSpecificField => "connection_specific_field",
+            Self::MissingHttp2Settings => "missing_http2_settings",
+            Self::InvalidHttp2Settings => "invalid_http2_settings",
+            Self::H2cOverTls => "h2c_over_tls",
         }
     }
 }

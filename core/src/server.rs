@@ -6,13 +6,14 @@
 
 use crate::authority::{self, Authority};
 use crate::framing::{self, Body};
+use crate::h2c::{self, Http2Settings};
 use crate::head::{
     parse_request, target_form_ok, Header, Known, KnownFields, Limits, RequestHead, Singleton,
     Status,
 };
 use crate::list::ListFault;
 use crate::origin::OriginPolicy;
-use crate::reason::{BufferTooSmall, DeclineReason, RejectReason};
+use crate::reason::{list_reject, BufferTooSmall, DeclineReason, RejectReason};
 use crate::response::{status_line, write_rejection, HeadWriter};
 use crate::upgrade::{self, ProtocolOffer};
 use crate::websocket::deflate::{self, DeflateOffer, DeflateParams, DeflatePolicy};
@@ -155,6 +156,8 @@ pub struct Accepted<'b> {
     pub expect_continue: bool,
     /// The WebSocket details, when the protocol is `websocket`.
     pub websocket: Option<WebSocketAccepted<'b>>,
+    /// The client's HTTP/2 SETTINGS, when the protocol is `h2c` (RFC 7540 §3.2.1).
+    pub h2c: Option<Http2Settings<'b>>,
 }
 
 /// The negotiated WebSocket handshake (RFC 6455 §4.2.2).
@@ -238,13 +241,6 @@ pub struct Handshake<'b> {
     pub outcome: Outcome<'b>,
     /// The head's length; bytes after it belong to the next protocol.
     pub consumed: Option<usize>,
-}
-
-fn list_reject(fault: ListFault, malformed: RejectReason) -> RejectReason {
-    match fault {
-        ListFault::Malformed => malformed,
-        ListFault::TooMany => RejectReason::TooManyListElements,
-    }
 }
 
 impl<'p> ServerPolicy<'p> {
@@ -337,6 +333,11 @@ impl<'p> ServerPolicy<'p> {
         if body.is_present() && (is_websocket || !self.allow_body) {
             return Err(Verdict::Reject(RejectReason::RequestBody));
         }
+        let h2c = if protocol.name.eq_ignore_ascii_case(h2c::PROTOCOL) {
+            Some(h2c::check(&fields, head.target, max)?)
+        } else {
+            None
+        };
         let websocket = if is_websocket {
             Some(self.check_websocket(head, &fields, &authority)?)
         } else {
@@ -351,6 +352,7 @@ impl<'p> ServerPolicy<'p> {
             body,
             expect_continue,
             websocket,
+            h2c,
         })
     }
 
@@ -361,21 +363,34 @@ impl<'p> ServerPolicy<'p> {
         fields: &KnownFields<'_, 'b>,
         authority: &Authority<'_>,
     ) -> Result<WebSocketAccepted<'b>, RejectReason> {
-        let max = self.limits.max_list_elements;
         if head.method != "GET" {
             return Err(RejectReason::MethodNotGet);
         }
-        match fields.singleton(Known::Version) {
-            Singleton::One(VERSION) => {}
-            Singleton::One(_) => return Err(RejectReason::UnsupportedVersion),
-            Singleton::Missing => return Err(RejectReason::MissingVersion),
-            Singleton::Repeated => return Err(RejectReason::DuplicateVersion),
-        }
+        check_version(fields)?;
         let key = match fields.singleton(Known::Key) {
             Singleton::One(value) => Key::parse(value).ok_or(RejectReason::InvalidKey)?,
             Singleton::Missing => return Err(RejectReason::MissingKey),
             Singleton::Repeated => return Err(RejectReason::DuplicateKey),
         };
+        let choice = self.choose_websocket(fields, authority)?;
+        Ok(WebSocketAccepted {
+            key,
+            accept: key.accept(),
+            subprotocol: choice.subprotocol,
+            deflate: choice.deflate,
+            origin: choice.origin,
+        })
+    }
+
+    /// What a WebSocket handshake decides the same way over every transport (HTTP/1.1
+    /// Upgrade, RFC 8441 / RFC 9220 extended CONNECT): the Origin (RFC 6455 §4.2.2 item 4,
+    /// §10.2), the subprotocol (item 5.5) and permessage-deflate (RFC 7692 §7).
+    pub(crate) fn choose_websocket<'b>(
+        &self,
+        fields: &KnownFields<'_, 'b>,
+        authority: &Authority<'_>,
+    ) -> Result<WebSocketChoice<'b>, RejectReason> {
+        let max = self.limits.max_list_elements;
         let origin = match fields.singleton(Known::Origin) {
             Singleton::One(origin) => Some(origin),
             Singleton::Missing => None,
@@ -398,13 +413,29 @@ impl<'p> ServerPolicy<'p> {
                 deflate = DeflateOffer::parse(offer.params).map(|offer| policy.accept(&offer));
             }
         }
-        Ok(WebSocketAccepted {
-            key,
-            accept: key.accept(),
+        Ok(WebSocketChoice {
             subprotocol,
             deflate,
             origin,
         })
+    }
+}
+
+/// The transport-independent choices of a WebSocket handshake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct WebSocketChoice<'b> {
+    pub(crate) subprotocol: Option<&'b str>,
+    pub(crate) deflate: Option<DeflateParams>,
+    pub(crate) origin: Option<&'b [u8]>,
+}
+
+/// `Sec-WebSocket-Version` is exactly one `13` (RFC 6455 §4.2.1 item 6, §4.2.2; RFC 8441 §5).
+pub(crate) fn check_version(fields: &KnownFields<'_, '_>) -> Result<(), RejectReason> {
+    match fields.singleton(Known::Version) {
+        Singleton::One(VERSION) => Ok(()),
+        Singleton::One(_) => Err(RejectReason::UnsupportedVersion),
+        Singleton::Missing => Err(RejectReason::MissingVersion),
+        Singleton::Repeated => Err(RejectReason::DuplicateVersion),
     }
 }
 

@@ -119,6 +119,10 @@ fn h2c_upgrade_is_declined_by_a_websocket_server_and_taken_by_an_h2c_one() {
         panic!("{:?}", handshake.outcome);
     };
     assert_eq!(accepted.protocol.text, "h2c");
+    // curl's first SETTINGS (RFC 7540 §3.2.1): MAX_CONCURRENT_STREAMS 100,
+    // INITIAL_WINDOW_SIZE 2^25, ENABLE_PUSH 0.
+    let settings: Vec<(u16, u32)> = accepted.h2c.expect("h2c settings").iter().collect();
+    assert_eq!(settings, [(3, 100), (4, 1 << 25), (2, 0)]);
     assert!(accepted.websocket.is_none());
     let mut response = [0u8; 256];
     let len = h2c

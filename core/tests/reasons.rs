@@ -27,6 +27,42 @@ fn with(find: &str, replace: &str) -> String {
     GOOD.replacen(find, replace, 1)
 }
 
+/// Extended CONNECT field sections (RFC 8441) that reach the HTTP/2-only rejections.
+fn connect_reject_cases() -> Vec<(RejectReason, Vec<(&'static str, &'static str)>)> {
+    let good = vec![
+        (":method", "CONNECT"),
+        (":protocol", "websocket"),
+        (":scheme", "https"),
+        (":path", "/chat"),
+        (":authority", "h"),
+        ("sec-websocket-version", "13"),
+    ];
+    let with = |extra: (&'static str, &'static str)| {
+        let mut fields = good.clone();
+        fields.push(extra);
+        fields
+    };
+    vec![
+        (RejectReason::InvalidPseudoHeaders, with((":status", "200"))),
+        (RejectReason::InvalidPseudoHeaders, good[1..].to_vec()),
+        (RejectReason::InvalidFieldName, with(("Origin", "null"))),
+        (
+            RejectReason::ConnectionSpecificField,
+            with(("connection", "upgrade")),
+        ),
+        (
+            RejectReason::ConnectionSpecificField,
+            with(("upgrade", "websocket")),
+        ),
+        (RejectReason::InvalidHost, with(("host", "elsewhere"))),
+        (RejectReason::UnsupportedVersion, {
+            let mut fields = good.clone();
+            fields[5].1 = "8";
+            fields
+        }),
+    ]
+}
+
 fn reject_cases() -> Vec<(RejectReason, Vec<u8>, ServerPolicy<'static>)> {
     let ws = ServerPolicy::websocket();
     let required = ServerPolicy {
@@ -66,10 +102,56 @@ fn reject_cases() -> Vec<(RejectReason, Vec<u8>, ServerPolicy<'static>)> {
         allow_body: true,
         ..ws
     };
+    let h2c = ServerPolicy {
+        protocols: &["h2c"],
+        ..ws
+    };
+    let h2c_request = |connection: &str, settings: &str| {
+        format!("GET / HTTP/1.1\r\nHost: h\r\nConnection: {connection}\r\nUpgrade: h2c\r\n{settings}\r\n").into_bytes()
+    };
     let field = |name_value: &str| {
         with("Host: h\r\n", &format!("Host: h\r\n{name_value}\r\n")).into_bytes()
     };
     vec![
+        (
+            RejectReason::MissingHttp2Settings,
+            h2c_request("Upgrade", ""),
+            h2c,
+        ),
+        (
+            RejectReason::MissingHttp2Settings,
+            h2c_request("Upgrade", "HTTP2-Settings: AAMAAABk\r\n"),
+            h2c,
+        ),
+        (
+            RejectReason::MissingHttp2Settings,
+            h2c_request(
+                "Upgrade, HTTP2-Settings",
+                "HTTP2-Settings: AAMAAABk\r\nHTTP2-Settings: AAMAAABk\r\n",
+            ),
+            h2c,
+        ),
+        (
+            RejectReason::InvalidHttp2Settings,
+            h2c_request("Upgrade, HTTP2-Settings", "HTTP2-Settings: AAMAAABk=\r\n"),
+            h2c,
+        ),
+        (
+            RejectReason::InvalidHttp2Settings,
+            h2c_request("Upgrade, HTTP2-Settings", "HTTP2-Settings: AAIAAAAC\r\n"),
+            h2c,
+        ),
+        (
+            RejectReason::H2cOverTls,
+            String::from_utf8(h2c_request(
+                "Upgrade, HTTP2-Settings",
+                "HTTP2-Settings: AAMAAABk\r\n",
+            ))
+            .unwrap()
+            .replacen("GET / ", "GET https://h/ ", 1)
+            .into_bytes(),
+            h2c,
+        ),
         (
             RejectReason::InvalidContentLength,
             field("Content-Length: 1, 2"),
@@ -315,11 +397,31 @@ fn reject_cases() -> Vec<(RejectReason, Vec<u8>, ServerPolicy<'static>)> {
 #[test]
 fn every_rejection_is_reachable_and_written() {
     let cases = reject_cases();
+    let connect = connect_reject_cases();
     for reason in RejectReason::ALL {
         assert!(
-            cases.iter().any(|(r, _, _)| *r == reason),
+            cases.iter().any(|(r, _, _)| *r == reason) || connect.iter().any(|(r, _)| *r == reason),
             "no case reaches {reason}"
         );
+    }
+    let policy = ServerPolicy::websocket();
+    for (reason, fields) in connect {
+        let headers: Vec<http_upgrade::Header<'_>> = fields
+            .iter()
+            .map(|(name, value)| http_upgrade::Header {
+                name,
+                value: value.as_bytes(),
+            })
+            .collect();
+        let outcome = policy.negotiate_connect(&headers);
+        assert_eq!(
+            outcome,
+            http_upgrade::ConnectOutcome::Reject(reason),
+            "{fields:?}"
+        );
+        let mut buf = [0u8; 64];
+        let response = policy.connect_response(&outcome, &mut buf).expect("fits");
+        assert_eq!(response.status, reason.status());
     }
     for (reason, request, policy) in cases {
         let outcome = outcome_of(&policy, &request);
@@ -773,14 +875,14 @@ fn whole_request_rules() {
         );
     }
     // Origin policy is a WebSocket rule: another protocol is not judged by it.
-    let h2c = ServerPolicy {
-        protocols: &["h2c"],
+    let example = ServerPolicy {
+        protocols: &["example/1"],
         require_origin: true,
         ..allow
     };
-    let other = with("Upgrade: websocket", "Upgrade: h2c");
+    let other = with("Upgrade: websocket", "Upgrade: example/1");
     assert!(matches!(
-        outcome_of(&h2c, other.as_bytes()),
+        outcome_of(&example, other.as_bytes()),
         Outcome::Switch(_)
     ));
 }

@@ -9,6 +9,8 @@
 //! - [`strategies`]: proptest strategies over all of the above;
 //! - [`structured`]: the same model driven by `arbitrary`, for the `handshake_structured`
 //!   fuzz target;
+//! - [`transport`]: one model as an HTTP/1.1 Upgrade and as an extended CONNECT (RFC 8441),
+//!   which must choose alike;
 //! - [`oracles`]: the property behind every other fuzz target, and the tungstenite
 //!   differential, so the product crate carries no fuzz code;
 //! - [`rfc`]: the one independent SHA-1 (FIPS 180-4), base64 (RFC 4648) and accept key
@@ -24,3 +26,4 @@ pub mod response;
 pub mod rfc;
 pub mod strategies;
 pub mod structured;
+pub mod transport;

@@ -45,7 +45,7 @@ pub type PathEntry = (
 /// Origin-form targets (the first [`ORIGIN_FORM_PATHS`] of [`PATHS`]).
 pub const ORIGIN_FORM_PATHS: u8 = 4;
 /// Request targets: origin-form first, then absolute-form (RFC 9112 §3.2.1-§3.2.2).
-pub const PATHS: [PathEntry; 8] = [
+pub const PATHS: [PathEntry; 9] = [
     ("/", None),
     ("/chat", None),
     ("/a/b?c=d&e", None),
@@ -57,6 +57,18 @@ pub const PATHS: [PathEntry; 8] = [
     ("http://a.test/x?y", Some(Some(("a.test", None)))),
     ("ws://user@example.com/chat", Some(None)),
     ("ws:///chat", Some(None)),
+    ("https://a.test/", Some(Some(("a.test", None)))),
+];
+/// HTTP2-Settings values and whether each is base64url of a SETTINGS payload in range
+/// (RFC 7540 §3.2.1, RFC 9113 §6.5.2), labelled by hand.
+pub const HTTP2_SETTINGS: [(&str, bool); 7] = [
+    ("AAMAAABkAAQCAAAAAAIAAAAA", true),
+    ("AAIAAAAB", true),
+    ("AAMAAABk=", false),
+    ("AAMAAAB", false),
+    ("AAIAAAAC", false),
+    ("AAUAAD__", false),
+    ("AAMAAAB+", false),
 ];
 /// Upgrade protocol names (the first two are WebSocket in two casings).
 pub const PROTOCOL_NAMES: [&str; 5] = ["websocket", "WebSocket", "h2c", "example", "foo"];
@@ -336,6 +348,8 @@ pub struct Handshake {
     pub framing: Framing,
     /// An index into [`EXPECTS`].
     pub expect: Option<u8>,
+    /// Indices into [`HTTP2_SETTINGS`], one field each.
+    pub http2_settings: Vec<u8>,
     /// Indices into [`SUBPROTOCOLS`].
     pub subprotocols: Vec<u8>,
     pub extensions: Vec<ExtensionOffer>,
@@ -412,6 +426,7 @@ impl Handshake {
             origin: None,
             framing: Framing::None,
             expect: None,
+            http2_settings: vec![],
             subprotocols: vec![],
             extensions: vec![],
             noise: vec![],

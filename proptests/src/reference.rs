@@ -275,6 +275,25 @@ pub fn expected(
     if has_body && (is_websocket || !policy.allow_body) {
         return Expected::Reject("request_body", 400);
     }
+    // RFC 7540 §3.2, §3.2.1: h2c is cleartext only, with exactly one HTTP2-Settings that
+    // Connection names and that decodes to a SETTINGS payload in range.
+    if pick(&PROTOCOL_NAMES, chosen.name).eq_ignore_ascii_case("h2c") {
+        if pick(&PATHS, model.path).0.starts_with("https:") {
+            return Expected::Reject("h2c_over_tls", 400);
+        }
+        let named = model
+            .connection
+            .iter()
+            .any(|&i| pick(&CONNECTION_OPTIONS, i).eq_ignore_ascii_case("http2-settings"));
+        match model.http2_settings.as_slice() {
+            [one] if named => {
+                if !pick(&HTTP2_SETTINGS, *one).1 {
+                    return Expected::Reject("invalid_http2_settings", 400);
+                }
+            }
+            _ => return Expected::Reject("missing_http2_settings", 400),
+        }
+    }
     if !is_websocket {
         return Expected::Other {
             protocol: crate::render::protocol_text(chosen),

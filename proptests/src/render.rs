@@ -191,6 +191,12 @@ pub fn fields(model: &Handshake, rendering: &Rendering) -> Vec<Field> {
     for (name, value) in framing_fields(&model.framing) {
         out.push(Field { name, value });
     }
+    for &index in &model.http2_settings {
+        out.push(Field {
+            name: "HTTP2-Settings",
+            value: pick(&HTTP2_SETTINGS, index).0.to_string(),
+        });
+    }
     if let Some(expect) = model.expect {
         out.push(Field {
             name: "Expect",

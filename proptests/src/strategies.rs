@@ -129,6 +129,7 @@ pub fn valid_handshake() -> impl Strategy<Value = Handshake> {
                 origin,
                 framing: Framing::None,
                 expect,
+                http2_settings: vec![],
                 subprotocols,
                 extensions,
                 noise,
@@ -241,9 +242,11 @@ pub fn any_handshake() -> impl Strategy<Value = Handshake> {
             framing(),
             option::of(any::<u8>()),
             vec(any_extension_offer(), 0..4),
+            prop_oneof![2 => Just(vec![0u8]), 1 => vec(any::<u8>(), 0..3)],
         ),
     )
-        .prop_map(|(mut model, method, http10, host_presence, key, version, upgrade, connection, (host, path, framing, expect, extensions))| {
+        .prop_map(|(mut model, method, http10, host_presence, key, version, upgrade, connection, (host, path, framing, expect, extensions, http2_settings))| {
+            model.http2_settings = http2_settings;
             model.host = host;
             model.path = path;
             model.framing = framing;

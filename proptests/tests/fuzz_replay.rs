@@ -9,7 +9,7 @@ use http_upgrade_proptests::structured::handshake_structured;
 type Oracle = fn(&[u8]);
 
 /// Every fuzz target and its oracle.
-const TARGETS: [(&str, Oracle); 8] = [
+const TARGETS: [(&str, Oracle); 9] = [
     ("request_head", oracles::request_head),
     ("server_negotiate", oracles::server_negotiate),
     ("client_validate", oracles::client_validate),
@@ -18,6 +18,10 @@ const TARGETS: [(&str, Oracle); 8] = [
     ("accept_key", oracles::accept_key),
     ("diff_tungstenite", oracles::diff_tungstenite),
     ("handshake_structured", handshake_structured),
+    (
+        "transport_equivalence",
+        http_upgrade_proptests::transport::transport_equivalence,
+    ),
 ];
 
 fn files(dir: PathBuf) -> Vec<PathBuf> {

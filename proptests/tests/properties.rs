@@ -68,6 +68,21 @@ proptest! {
         http_upgrade_proptests::structured::check_client(&model, &policy, &rendering, &dressing);
     }
 
+    /// 9. Transport equivalence (RFC 8441 §5): the same model as an HTTP/1.1 Upgrade and as
+    /// an extended CONNECT chooses the same subprotocol, deflate parameters and Origin
+    /// verdict, under any policy, valid or not in the WebSocket fields.
+    #[test]
+    fn transports_choose_alike(model in valid_handshake(), policy in any_policy(), rendering in rendering(), version in prop_oneof![4 => Just(VersionField::Thirteen), 1 => any::<u8>().prop_map(VersionField::Other), 1 => Just(VersionField::Missing)], extensions in proptest::collection::vec(any_extension_offer(), 0..4), origin in proptest::option::of(any::<u8>())) {
+        let mut model = model;
+        model.version = version;
+        model.extensions = extensions;
+        model.origin = origin;
+        let policy = Policy { protocols: vec![0], require_upgrade: false, ..policy };
+        let (http1, _) = http_upgrade_proptests::transport::both(&model, &policy, &rendering);
+        prop_assert!(!matches!(http1, http_upgrade_proptests::transport::Choice::Other), "{:?}", http1);
+        http_upgrade_proptests::transport::check(&model, &policy, &rendering);
+    }
+
     /// 4. Client request → server → response → client: both sides agree on subprotocol and
     /// extensions, for random policies and offers.
     #[test]

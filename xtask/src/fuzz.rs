@@ -8,13 +8,14 @@ use std::time::Instant;
 use crate::seed::root;
 
 /// Every fuzz target, in campaign order.
-pub const TARGETS: [&str; 8] = [
+pub const TARGETS: [&str; 9] = [
     "request_head",
     "server_negotiate",
     "client_validate",
     "extensions",
     "header_lists",
     "handshake_structured",
+    "transport_equivalence",
     "accept_key",
     "diff_tungstenite",
 ];

@@ -175,6 +175,7 @@ fn seed() -> std::io::Result<usize> {
         &[0xaa; 128],
     ] {
         put("handshake_structured", bytes)?;
+        put("transport_equivalence", bytes)?;
     }
     Ok(count)
 }
