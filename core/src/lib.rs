@@ -53,6 +53,8 @@ pub mod connect;
 pub mod framing;
 pub mod h2c;
 pub mod head;
+#[cfg(feature = "http")]
+pub mod http_types;
 pub mod list;
 pub mod origin;
 pub mod reason;
