@@ -170,6 +170,9 @@ mod tests {
             &b"http://example.com"[..],
             b"http://example.com:80",
             b"http://evil.com:8080",
+            b"1ttp://example.com:8080",
+            b"h_tp://example.com:8080",
+            b"://example.com:8080",
             b"http://example.com:8080/",
             b"null",
         ] {
