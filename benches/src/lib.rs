@@ -70,11 +70,12 @@ pub fn large_head() -> Input {
     }
 }
 
-/// The WebSocket request captures (not the h2c one), then the large head.
+/// The WebSocket request captures (not the h2c ones, nor the Expect one, which differs from
+/// `curl-websocket` only by a field), then the large head.
 pub fn websocket_requests() -> Vec<Input> {
     let mut inputs: Vec<Input> = load(false)
         .into_iter()
-        .filter(|i| !i.name.contains("h2c"))
+        .filter(|i| !i.name.contains("h2c") && !i.name.contains("expect"))
         .collect();
     inputs.push(large_head());
     inputs
@@ -191,4 +192,51 @@ pub fn full_policy() -> ServerPolicy<'static> {
         deflate: Some(http_upgrade::DeflatePolicy::default()),
         ..ServerPolicy::websocket()
     }
+}
+
+/// A capture's request as the extended CONNECT a browser would send over HTTP/2 (RFC 8441
+/// §5): pseudo-header fields from the request line and Host, then the fields HTTP/2 keeps,
+/// lowercase; the key and the HTTP/1.1 connection fields dropped.
+pub fn connect_section(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut headers = [EMPTY_HEADER; 64];
+    let mut request = httparse::Request::new(&mut headers);
+    let Ok(httparse::Status::Complete(_)) = request.parse(bytes) else {
+        return Vec::new();
+    };
+    let host = request
+        .headers
+        .iter()
+        .find(|h| h.name.eq_ignore_ascii_case("host"))
+        .map_or(&b""[..], |h| h.value);
+    let mut section: Vec<(String, Vec<u8>)> = vec![
+        (":method".into(), b"CONNECT".to_vec()),
+        (":protocol".into(), b"websocket".to_vec()),
+        (":scheme".into(), b"https".to_vec()),
+        (
+            ":path".into(),
+            request.path.unwrap_or("/").as_bytes().to_vec(),
+        ),
+        (":authority".into(), host.to_vec()),
+    ];
+    const DROPPED: [&str; 4] = ["host", "upgrade", "connection", "sec-websocket-key"];
+    for header in request.headers.iter() {
+        let name = header.name.to_ascii_lowercase();
+        if !DROPPED.contains(&name.as_str()) {
+            section.push((name, header.value.to_vec()));
+        }
+    }
+    section
+}
+
+/// Our extended CONNECT path: negotiate the field section and build the response fields;
+/// returns the response status.
+pub fn ours_connect(
+    policy: &ServerPolicy<'_>,
+    fields: &[http_upgrade::Header<'_>],
+    out: &mut [u8],
+) -> u16 {
+    let outcome = policy.negotiate_connect(fields);
+    policy
+        .connect_response(&outcome, out)
+        .map_or(0, |response| response.status)
 }

@@ -590,3 +590,46 @@ pub fn run(args: &[String]) -> i32 {
     }
     i32::from(bad)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The triage line's flags give inspect the policy the oracle used, for every selector.
+    #[test]
+    fn policy_flags_reproduce_the_oracle_policy() {
+        let requests: [&[u8]; 4] = [
+            b"GET /c HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nOrigin: http://example.com\r\n\r\n",
+            b"GET /c HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nOrigin: http://h\r\nSec-WebSocket-Protocol: chat\r\n\r\n",
+            b"GET /c HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+            b"POST / HTTP/1.1\r\nHost: h\r\nUpgrade: example/1\r\nConnection: upgrade\r\nContent-Length: 2\r\n\r\nhi",
+        ];
+        for selector in 0..=255u8 {
+            let flags: Vec<String> = policy_flags(selector)
+                .split_whitespace()
+                .map(str::to_string)
+                .chain(["-".to_string()])
+                .collect();
+            let options = crate::inspect::parse(&flags).expect("flags parse");
+            let policy = http_upgrade_proptests::oracles::policy_from(selector);
+            for request in requests {
+                let json = crate::inspect::server(&options, request).render();
+                let mut headers = [http_upgrade::EMPTY_HEADER; 32];
+                let outcome = policy
+                    .handshake(request, &mut headers)
+                    .complete()
+                    .unwrap()
+                    .outcome;
+                let expected = match outcome {
+                    http_upgrade::Outcome::Switch(_) => "\"outcome\": \"switch\"".to_string(),
+                    http_upgrade::Outcome::Decline(r) => format!("\"reason\": \"{}\"", r.name()),
+                    http_upgrade::Outcome::Reject(r) => format!("\"reason\": \"{}\"", r.name()),
+                };
+                assert!(
+                    json.contains(&expected),
+                    "selector {selector:#04x}: {json} / {expected}"
+                );
+            }
+        }
+    }
+}

@@ -5,8 +5,8 @@ use std::io::Read as _;
 use http_upgrade::websocket::deflate::DeflateParams;
 use http_upgrade::websocket::extensions::Extension;
 use http_upgrade::{
-    AuthoritySource, Body, DeflatePolicy, Expectation, OriginPolicy, Outcome, ServerPolicy, Status,
-    SubprotocolOrder, EMPTY_HEADER,
+    AuthoritySource, Body, ConnectOutcome, DeflatePolicy, Expectation, OriginPolicy, Outcome,
+    ServerPolicy, Status, SubprotocolOrder, EMPTY_HEADER,
 };
 
 use crate::json::Object;
@@ -15,13 +15,15 @@ const USAGE: &str = "usage: cargo xtask inspect [--role server|client] [options]
 server: [--protocol NAME]... [--subprotocol NAME]... [--server-preference]
         [--extension permessage-deflate] [--require-upgrade]
         [--origin ORIGIN]... | [--same-origin] [--require-origin] [--allow-body]
+        [--transport h1|h2]   h2 (or h3): the input is an extended CONNECT as text, one
+                              `name: value` per line, pseudo-headers first (RFC 8441)
 client: --key KEY [--offer-subprotocol NAME]... [--offer-extension permessage-deflate]";
 
 /// What browsers offer; `--offer-extension permessage-deflate` stands for it.
 pub const BROWSER_DEFLATE_OFFER: &str = "permessage-deflate; client_max_window_bits";
 
 #[derive(Default)]
-struct Options {
+pub(crate) struct Options {
     client: bool,
     protocols: Vec<String>,
     subprotocols: Vec<String>,
@@ -32,13 +34,14 @@ struct Options {
     same_origin: bool,
     require_origin: bool,
     allow_body: bool,
+    h2: bool,
     key: Option<String>,
     offer_subprotocols: Vec<String>,
     offer_deflate: bool,
     file: Option<String>,
 }
 
-fn parse(args: &[String]) -> Result<Options, String> {
+pub(crate) fn parse(args: &[String]) -> Result<Options, String> {
     let mut options = Options::default();
     let mut args = args.iter();
     while let Some(arg) = args.next() {
@@ -68,6 +71,11 @@ fn parse(args: &[String]) -> Result<Options, String> {
             "--same-origin" => options.same_origin = true,
             "--require-origin" => options.require_origin = true,
             "--allow-body" => options.allow_body = true,
+            "--transport" => match value("--transport")?.as_str() {
+                "h1" | "http/1.1" => options.h2 = false,
+                "h2" | "h3" => options.h2 = true,
+                other => return Err(format!("unknown transport {other}")),
+            },
             "--key" => options.key = Some(value(arg)?),
             "--offer-subprotocol" => options.offer_subprotocols.push(value(arg)?),
             "-h" | "--help" => return Err(USAGE.to_string()),
@@ -153,7 +161,7 @@ fn extensions_text(extensions: &[Option<Extension<'_>>]) -> Option<String> {
     Some(String::from_utf8_lossy(&buf[..len]).into_owned())
 }
 
-fn server(options: &Options, bytes: &[u8]) -> Object {
+pub(crate) fn server(options: &Options, bytes: &[u8]) -> Object {
     let protocols: Vec<&str> = options.protocols.iter().map(String::as_str).collect();
     let subprotocols: Vec<&str> = options.subprotocols.iter().map(String::as_str).collect();
     let origins: Vec<&str> = options.origins.iter().map(String::as_str).collect();
@@ -176,6 +184,9 @@ fn server(options: &Options, bytes: &[u8]) -> Object {
         allow_body: options.allow_body,
         limits: http_upgrade::Limits::DEFAULT,
     };
+    if options.h2 {
+        return connect(&policy, bytes);
+    }
     let mut json = Object::default();
     for key in [
         "outcome",
@@ -240,6 +251,87 @@ fn server(options: &Options, bytes: &[u8]) -> Object {
                 .set("response", None::<&str>)
                 .set("reason", error.to_string().as_str()),
         };
+    }
+    json
+}
+
+/// Reads the text form of an HTTP/2 or HTTP/3 field section: one `name: value` per line
+/// (a pseudo-header's name keeps its leading colon), blank lines ignored.
+pub fn field_section(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let text = String::from_utf8_lossy(bytes);
+    text.lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| {
+            let (pseudo, rest) = match line.strip_prefix(':') {
+                Some(rest) => (":", rest),
+                None => ("", line),
+            };
+            let (name, value) = rest.split_once(':').unwrap_or((rest, ""));
+            let value = value.strip_prefix(' ').unwrap_or(value);
+            (format!("{pseudo}{name}"), value.as_bytes().to_vec())
+        })
+        .collect()
+}
+
+/// The JSON verdict on an extended CONNECT (RFC 8441, RFC 9220): the same keys as the
+/// HTTP/1.1 server role; `response` is the status and the fields, one per line.
+fn connect(policy: &ServerPolicy<'_>, bytes: &[u8]) -> Object {
+    let section = field_section(bytes);
+    let fields: Vec<http_upgrade::Header<'_>> = section
+        .iter()
+        .map(|(name, value)| http_upgrade::Header { name, value })
+        .collect();
+    let mut json = Object::default();
+    for key in [
+        "outcome",
+        "status",
+        "protocol",
+        "accept",
+        "subprotocol",
+        "extensions",
+        "consumed",
+        "reason",
+        "response",
+        "body",
+        "authority",
+    ] {
+        json.set(key, None::<&str>);
+    }
+    let outcome = policy.negotiate_connect(&fields);
+    match &outcome {
+        ConnectOutcome::Accept(accepted) => {
+            json.set("outcome", "accept");
+            json.set("protocol", accepted.protocol.text);
+            let authority = String::from_utf8_lossy(accepted.authority.text);
+            json.set(
+                "authority",
+                format!("{authority} (from :authority)").as_str(),
+            );
+            if let Some(websocket) = &accepted.websocket {
+                json.set("subprotocol", websocket.subprotocol);
+                let extensions = websocket.deflate.as_ref().map(deflate_text);
+                json.set("extensions", extensions.as_deref());
+            }
+        }
+        ConnectOutcome::Decline(reason) => {
+            json.set("outcome", "decline");
+            json.set("reason", reason.name());
+        }
+        ConnectOutcome::Reject(reason) => {
+            json.set("outcome", "reject");
+            json.set("reason", reason.name());
+        }
+    }
+    let mut buf = [0u8; 512];
+    if let Ok(response) = policy.connect_response(&outcome, &mut buf) {
+        if response.status != 0 {
+            json.set("status", Some(u64::from(response.status)));
+            let mut text = format!(":status: {}", response.status);
+            for (name, value) in response.fields() {
+                text.push_str(&format!("\n{name}: {}", String::from_utf8_lossy(value)));
+            }
+            json.set("response", text.as_str());
+        }
     }
     json
 }
@@ -337,6 +429,43 @@ mod tests {
         assert!(
             json.contains("\"status\": 426") && json.contains("\"reason\": \"upgrade_required\""),
             "{json}"
+        );
+    }
+
+    #[test]
+    fn h2_transport_reads_the_text_form() {
+        let request = b":method: CONNECT\n:protocol: websocket\n:scheme: https\n:path: /chat\n\
+:authority: example.com\nsec-websocket-version: 13\nsec-websocket-protocol: chat\n";
+        assert_eq!(
+            field_section(b":path: /a:b\r\nx: y: z\n\n")[0],
+            (":path".to_string(), b"/a:b".to_vec())
+        );
+        let json = connect(
+            &ServerPolicy {
+                subprotocols: &["chat"],
+                ..ServerPolicy::websocket()
+            },
+            request,
+        )
+        .render();
+        assert!(
+            json.starts_with(
+                "{\"outcome\": \"accept\", \"status\": 200, \"protocol\": \"websocket\""
+            ),
+            "{json}"
+        );
+        assert!(
+            json.contains("\"response\": \":status: 200\\nsec-websocket-protocol: chat\""),
+            "{json}"
+        );
+        let refused = connect(
+            &ServerPolicy::websocket(),
+            b":method: CONNECT\n:protocol: websocket\n",
+        )
+        .render();
+        assert!(
+            refused.contains("\"reason\": \"invalid_pseudo_headers\""),
+            "{refused}"
         );
     }
 
