@@ -4,6 +4,8 @@
 //!   subprotocols, extension offers, noise, trailing bytes) and a server policy model;
 //! - [`render`]: one model, many byte-level renderings (order, case, OWS, splits, empties);
 //! - [`response`]: the client's side: a 101 dressed with 1xx interim heads and obs-folds;
+//! - [`client_reference`]: server answers, valid or near misses, and what the client must
+//!   make of them, from RFC 6455 §4.1 and RFC 7692 §7 (the client's independent reference);
 //! - [`faults`]: single-fault mutations, each labelled with the outcome it must cause;
 //! - [`reference`](mod@reference): what the server must do, written from the RFCs without the core crate;
 //! - [`strategies`]: proptest strategies over all of the above;
@@ -16,6 +18,7 @@
 //! - [`rfc`]: the one independent SHA-1 (FIPS 180-4), base64 (RFC 4648) and accept key
 //!   (RFC 6455 §1.3) every oracle uses.
 
+pub mod client_reference;
 pub mod faults;
 pub mod model;
 pub mod observe;

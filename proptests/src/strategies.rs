@@ -275,3 +275,87 @@ pub fn response_rendering() -> impl Strategy<Value = crate::response::ResponseRe
     )
         .prop_map(|(interim, folds)| crate::response::ResponseRendering { interim, folds })
 }
+
+/// Client cases: mostly well-formed answers, so that every later check is reached, each
+/// field wrong with a fair chance (near misses of the accept, undeclared subprotocols,
+/// deflate answers that do not answer the offer).
+pub fn client_case() -> impl Strategy<Value = crate::client_reference::ClientCase> {
+    use crate::client_reference::*;
+    let accept = prop_oneof![
+        6 => Just(AcceptField::Valid),
+        1 => Just(AcceptField::Missing),
+        1 => Just(AcceptField::Twice),
+        1 => any::<u8>().prop_map(AcceptField::OneCharOff),
+        1 => Just(AcceptField::Unpadded),
+        1 => Just(AcceptField::KeyEchoed),
+    ];
+    let subprotocol = prop_oneof![
+        3 => Just(SubprotocolAnswer::None),
+        3 => any::<u8>().prop_map(SubprotocolAnswer::Offered),
+        1 => any::<u8>().prop_map(SubprotocolAnswer::Pool),
+        1 => (any::<u8>(), any::<u8>()).prop_map(|(a, b)| SubprotocolAnswer::Two(a, b)),
+    ];
+    let bits = prop_oneof![4 => 8u8..=15, 1 => any::<u8>()];
+    let deflate_answer = (
+        any::<bool>(),
+        any::<bool>(),
+        option::of(bits.clone()),
+        option::of(prop_oneof![4 => bits.prop_map(Some), 1 => Just(None)]),
+        prop::bool::weighted(0.1),
+        prop::bool::weighted(0.1),
+    )
+        .prop_map(
+            |(snct, cnct, smwb, cmwb, unknown, repeated)| DeflateAnswerModel {
+                server_no_context_takeover: snct,
+                client_no_context_takeover: cnct,
+                server_max_window_bits: smwb,
+                client_max_window_bits: cmwb,
+                unknown_param: unknown,
+                repeated_param: repeated,
+            },
+        );
+    let answer = prop_oneof![
+        2 => deflate_answer.prop_map(ExtensionAnswer::Deflate),
+        3 => (any::<u8>(), any::<u8>()).prop_map(|(offer, edit)| ExtensionAnswer::NearMiss { offer, edit }),
+        1 => any::<u8>().prop_map(ExtensionAnswer::Other),
+    ];
+    (
+        any::<[u8; 16]>(),
+        vec(any::<u8>(), 0..4),
+        vec(any_extension_offer(), 0..4),
+        prop::bool::weighted(0.05),
+        prop_oneof![8 => Just(0u8), 1 => any::<u8>()],
+        prop_oneof![8 => 0u8..2, 1 => any::<u8>()],
+        prop_oneof![8 => 0u8..4, 1 => any::<u8>()],
+        accept,
+        subprotocol,
+        vec(answer, 0..6),
+    )
+        .prop_map(
+            |(
+                nonce,
+                offered_subprotocols,
+                offered_extensions,
+                http10,
+                status,
+                upgrade,
+                connection,
+                accept,
+                subprotocol,
+                extensions,
+            )| {
+                ClientCase {
+                    nonce,
+                    offered_subprotocols,
+                    offered_extensions,
+                    http10,
+                    status,
+                    upgrade,
+                    connection,
+                    accept,
+                    subprotocol,
+                    extensions,
+                }
+            },
+        )
+}

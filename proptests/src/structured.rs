@@ -21,6 +21,10 @@ pub fn handshake_structured(data: &[u8]) {
     if let Ok(dressing) = ResponseRendering::arbitrary(&mut input) {
         check_client(&model, &policy, &rendering, &dressing);
     }
+    // The client against its own reference, on a server answer made from the bytes left.
+    if let Ok(case) = crate::client_reference::ClientCase::arbitrary(&mut input) {
+        crate::client_reference::check(&case);
+    }
 }
 
 /// The model's client reads the server's 101 dressed with interim heads and obs-folds

@@ -83,6 +83,13 @@ proptest! {
         http_upgrade_proptests::transport::check(&model, &policy, &rendering);
     }
 
+    /// 10. The client against an independent reference (RFC 6455 §4.1, RFC 7692 §7): any
+    /// answer, valid or a near miss, gets the verdict the RFC text gives it.
+    #[test]
+    fn client_matches_reference(case in client_case()) {
+        http_upgrade_proptests::client_reference::check(&case);
+    }
+
     /// 4. Client request → server → response → client: both sides agree on subprotocol and
     /// extensions, for random policies and offers.
     #[test]
