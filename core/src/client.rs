@@ -36,9 +36,10 @@ impl<'a> ClientRequest<'a> {
 
     /// Checks every caller-supplied part before anything is written: the target is an
     /// origin-form or absolute-form request-target without spaces or controls (RFC 9112
-    /// §3.2), Host, Origin and the extension offer are field values without CR, LF or other
-    /// controls (RFC 9110 §5.5), subprotocols are tokens (RFC 6455 §4.1 item 10). This is
-    /// what keeps untrusted input from injecting fields into the head.
+    /// §3.2), Host is `uri-host [ ":" port ]` (RFC 9112 §3.2, as the server checks it),
+    /// Origin and the extension offer are field values without CR, LF or other controls
+    /// (RFC 9110 §5.5), subprotocols are tokens (RFC 6455 §4.1 item 10). This is what keeps
+    /// untrusted input from injecting fields into the head.
     pub fn check(&self) -> Result<(), RequestError> {
         let target_ok =
             target_form_ok(self.target) && self.target.bytes().all(|b| b > b' ' && b != 0x7f);
@@ -50,7 +51,8 @@ impl<'a> ClientRequest<'a> {
                 .bytes()
                 .all(|b| b == b'\t' || (b >= b' ' && b != 0x7f))
         };
-        if self.host.is_empty() || !value_ok(self.host) || self.host.contains(' ') {
+        // RFC 9112 §3.2: `uri-host [ ":" port ]`, the grammar our server holds a Host to.
+        if crate::authority::Authority::parse(self.host.as_bytes()).is_none() {
             return Err(RequestError::InvalidField { field: "host" });
         }
         if self.origin.is_some_and(|origin| !value_ok(origin)) {
@@ -605,6 +607,70 @@ Sec-WebSocket-Accept: s3pPLMBiTxaQ9k\r\n YGzzhZRbK+xOo=\r\n\r\n";
                 Err(RequestError::InvalidField { field })
             );
         }
+    }
+
+    #[test]
+    fn request_bytes_are_exact() {
+        let request = ClientRequest {
+            host: "example.com:8080",
+            target: "/chat?room=1",
+            nonce: *b"the sample nonce",
+            origin: Some("http://example.com"),
+            subprotocols: &["chat", "superchat"],
+            extensions: Some("permessage-deflate; client_max_window_bits"),
+        };
+        let mut buf = [0u8; 512];
+        let len = request.write(&mut buf).expect("fits");
+        assert_eq!(
+            core::str::from_utf8(&buf[..len]),
+            Ok(
+                "GET /chat?room=1 HTTP/1.1\r\nHost: example.com:8080\r\nUpgrade: websocket\r\n\
+Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\
+Origin: http://example.com\r\nSec-WebSocket-Protocol: chat, superchat\r\n\
+Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n"
+            )
+        );
+        let mut small = [0u8; 10];
+        assert_eq!(
+            request.write(&mut small),
+            Err(RequestError::BufferTooSmall { needed: len })
+        );
+    }
+
+    #[test]
+    fn host_with_a_space_or_a_control_is_refused() {
+        let good = ClientRequest {
+            host: "example.com",
+            target: "/",
+            nonce: [0; 16],
+            origin: None,
+            subprotocols: &[],
+            extensions: None,
+        };
+        for host in [
+            "a b", "a\x01b", "a\rb", "a\x7fb", "a\tb", "a,b", "u@h", "h/p", "",
+        ] {
+            assert_eq!(
+                ClientRequest { host, ..good }.check(),
+                Err(RequestError::InvalidField { field: "host" }),
+                "{host:?}"
+            );
+        }
+        for host in ["[::1]:8080", "127.0.0.1", "xn--bcher-kva.example:443"] {
+            assert_eq!(ClientRequest { host, ..good }.check(), Ok(()), "{host}");
+        }
+    }
+
+    #[test]
+    fn request_errors_display() {
+        assert_eq!(
+            std::format!("{}", RequestError::InvalidField { field: "host" }),
+            "invalid host for a request head"
+        );
+        assert_eq!(
+            std::format!("{}", RequestError::BufferTooSmall { needed: 7 }),
+            "buffer too small: the head needs 7 bytes"
+        );
     }
 
     #[test]
