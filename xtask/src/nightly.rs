@@ -6,9 +6,11 @@ use std::time::Instant;
 
 use crate::seed::root;
 
-const USAGE: &str = "usage: cargo xtask nightly [--cases N] [--property NAME]...
-  --cases N        cases per property (default 100000)
-  --property NAME  run only this property (repeatable)";
+const USAGE: &str = "usage: cargo xtask nightly [--cases N] [--property NAME]... [--peers [--peer-seconds S]]
+  --cases N           cases per property (default 100000)
+  --property NAME     run only this property (repeatable)
+  --peers             also the differential against python websockets (installed in a venv
+                      under target/peers-venv when missing), bounded to --peer-seconds (default 300)";
 
 fn test_command(cases: u64) -> Command {
     let mut command = Command::new("cargo");
@@ -31,9 +33,22 @@ fn test_command(cases: u64) -> Command {
 pub fn run(args: &[String]) -> i32 {
     let mut cases: u64 = 100_000;
     let mut only: Vec<String> = Vec::new();
+    let mut peers = false;
+    let mut peer_seconds: u64 = 300;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
+        if arg == "--peers" {
+            peers = true;
+            continue;
+        }
         match (arg.as_str(), iter.next()) {
+            ("--peer-seconds", Some(value)) => match value.parse() {
+                Ok(n) => peer_seconds = n,
+                Err(_) => {
+                    eprintln!("{USAGE}");
+                    return 2;
+                }
+            },
             ("--cases", Some(value)) => match value.parse() {
                 Ok(n) => cases = n,
                 Err(_) => {
@@ -143,5 +158,62 @@ pub fn run(args: &[String]) -> i32 {
         rows.len(),
         started.elapsed().as_secs_f64()
     );
+    if peers && !peer_differential(peer_seconds) {
+        failed = true;
+    }
     i32::from(failed)
+}
+
+/// A Python with `websockets` in `target/peers-venv`, made when missing; `None` when it
+/// cannot be had.
+fn peer_python() -> Option<std::path::PathBuf> {
+    let venv = root().join("target/peers-venv");
+    let python = venv.join("bin/python");
+    let ready = |python: &std::path::Path| {
+        Command::new(python)
+            .args(["-c", "import websockets"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if ready(&python) {
+        return Some(python);
+    }
+    eprintln!("installing python websockets into {}", venv.display());
+    let made = Command::new("python3")
+        .args(["-m", "venv"])
+        .arg(&venv)
+        .status()
+        .is_ok_and(|s| s.success());
+    let installed = made
+        && Command::new(&python)
+            .args(["-m", "pip", "install", "--quiet", "websockets"])
+            .status()
+            .is_ok_and(|s| s.success());
+    (installed && ready(&python)).then_some(python)
+}
+
+/// The python websockets differential (`proptests/tests/peer_websockets.rs`), bounded in time.
+fn peer_differential(seconds: u64) -> bool {
+    let Some(python) = peer_python() else {
+        eprintln!("PEERS SKIPPED: python websockets could not be installed");
+        return false;
+    };
+    println!("\npython websockets differential ({seconds} s):");
+    let status = Command::new("cargo")
+        .args([
+            "test",
+            "--release",
+            "-p",
+            "http-upgrade-proptests",
+            "--test",
+            "peer_websockets",
+            "--",
+            "--ignored",
+            "--nocapture",
+        ])
+        .env("PEER_PYTHON", &python)
+        .env("PEER_SECONDS", seconds.to_string())
+        .current_dir(root())
+        .status();
+    status.is_ok_and(|s| s.success())
 }

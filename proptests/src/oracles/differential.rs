@@ -111,7 +111,7 @@ pub enum Divergence {
 /// An approximation of `uri-host [ ":" port ]` written apart from the product: reg-name
 /// characters (no comma) with well-formed percent escapes, or a bracketed address that
 /// std's own IPv6 parser takes (or an IPvFuture), then a port of 1-5 digits up to 65535.
-fn host_value_ok(value: &[u8]) -> bool {
+pub(crate) fn host_value_ok(value: &[u8]) -> bool {
     let Ok(text) = std::str::from_utf8(value) else {
         return false;
     };
@@ -181,6 +181,37 @@ fn list_is_malformed(headers: &[Header<'_>], name: &str, element_ok: fn(&[u8]) -
     elements > Limits::DEFAULT.max_list_elements
 }
 
+/// Whether a list field the handshake reads breaks its own grammar or the element bound:
+/// Connection `1#token`, Upgrade `1#protocol`, Sec-WebSocket-Protocol `1#token`,
+/// Sec-WebSocket-Extensions `extension-list` with quoted values that are tokens (RFC 9110
+/// §5.6, §7.8; RFC 6455 §4.1, §9.1).
+pub(crate) fn lists_are_malformed(headers: &[Header<'_>]) -> bool {
+    list_is_malformed(headers, "connection", is_token)
+        || list_is_malformed(headers, "upgrade", |e| ProtocolOffer::parse(e).is_some())
+        || list_is_malformed(headers, "sec-websocket-protocol", is_token)
+        || list_is_malformed(headers, "sec-websocket-extensions", |e| {
+            // RFC 6455 §9.1: quoted values must be tokens once unquoted.
+            split_parameterised(e).is_ok_and(|(_, params)| {
+                params.into_iter().all(|p| {
+                    p.value.is_none_or(|v| {
+                        let bytes: Vec<u8> = v.bytes().collect();
+                        is_token(&bytes)
+                    })
+                })
+            })
+        })
+}
+
+/// Whether a key is the one canonical base64 form of 16 bytes (RFC 4648 §3.3, §3.5): 22
+/// characters, the last with its 4 low bits zero, then `==`.
+pub(crate) fn key_is_canonical(key: &[u8]) -> bool {
+    let alphabet = |c: &u8| c.is_ascii_alphanumeric() || *c == b'+' || *c == b'/';
+    key.len() == 24
+        && key[..21].iter().all(alphabet)
+        && b"AQgw".contains(&key[21])
+        && &key[22..] == b"=="
+}
+
 /// Every documented class this head falls in.
 pub fn classify(head: &[u8]) -> Vec<Divergence> {
     let mut classes = Vec::new();
@@ -209,20 +240,7 @@ pub fn classify(head: &[u8]) -> Vec<Divergence> {
     if !trim_ows(upgrade).eq_ignore_ascii_case(b"websocket") {
         classes.push(Divergence::UpgradeAmongOffers);
     }
-    let malformed = list_is_malformed(headers, "connection", is_token)
-        || list_is_malformed(headers, "upgrade", |e| ProtocolOffer::parse(e).is_some())
-        || list_is_malformed(headers, "sec-websocket-protocol", is_token)
-        || list_is_malformed(headers, "sec-websocket-extensions", |e| {
-            // RFC 6455 §9.1: quoted values must be tokens once unquoted.
-            split_parameterised(e).is_ok_and(|(_, params)| {
-                params.into_iter().all(|p| {
-                    p.value.is_none_or(|v| {
-                        let bytes: Vec<u8> = v.bytes().collect();
-                        is_token(&bytes)
-                    })
-                })
-            })
-        });
+    let malformed = lists_are_malformed(headers);
     if malformed {
         classes.push(Divergence::MalformedList);
     }
@@ -234,12 +252,7 @@ pub fn classify(head: &[u8]) -> Vec<Divergence> {
         classes.push(Divergence::HttpCrateRefusesField);
     }
     let key = trim_ows(first(headers, "sec-websocket-key").unwrap_or_default());
-    let alphabet = |c: &u8| c.is_ascii_alphanumeric() || *c == b'+' || *c == b'/';
-    let canonical = key.len() == 24
-        && key[..21].iter().all(alphabet)
-        && b"AQgw".contains(&key[21])
-        && &key[22..] == b"==";
-    if !canonical {
+    if !key_is_canonical(key) {
         classes.push(Divergence::NonCanonicalKey);
     }
     let target = request.path.unwrap_or_default();

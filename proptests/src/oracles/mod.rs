@@ -4,6 +4,7 @@
 //! assertion is a finding.
 
 mod differential;
+pub mod peer_websockets;
 mod targets;
 
 pub use differential::{classify, diff_tungstenite, tungstenite_accept, Divergence};
