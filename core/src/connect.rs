@@ -440,9 +440,15 @@ mod tests {
             reject(&request(&[field("Origin", b"x")])),
             Some(RejectReason::InvalidFieldName)
         );
-        let mut bad_path = request(&[]);
-        bad_path[3].value = b"chat";
-        assert_eq!(reject(&bad_path), Some(RejectReason::InvalidTarget));
+        for path in [&b"chat"[..], b"/a b", b"/a\x7f", b"/a\x01", b""] {
+            let mut bad_path = request(&[]);
+            bad_path[3].value = path;
+            assert_eq!(
+                reject(&bad_path),
+                Some(RejectReason::InvalidTarget),
+                "{path:?}"
+            );
+        }
         let mut bad_authority = request(&[]);
         bad_authority[4].value = b"user@h";
         assert_eq!(reject(&bad_authority), Some(RejectReason::InvalidHost));

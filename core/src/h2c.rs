@@ -120,6 +120,15 @@ mod tests {
     }
 
     #[test]
+    fn every_alphabet_class_decodes() {
+        // Expected values from Python's base64.urlsafe_b64decode.
+        let settings =
+            Http2Settings::parse(b"AAP-_-_-AAE0123-AAZ_9az-").expect("valid: ids 3, 1, 6");
+        let all: std::vec::Vec<(u16, u32)> = settings.iter().collect();
+        assert_eq!(all, [(3, 0xfeff_effe), (1, 0x34d7_6dfe), (6, 0x7ff5_acfe)]);
+    }
+
+    #[test]
     fn invalid_values() {
         for bad in [
             &b""[..],

@@ -447,6 +447,15 @@ mod tests {
             parse_request(&HEAD[..40], &mut headers, &limits).err(),
             Some(RejectReason::HeadTooLarge)
         );
+        // Exactly at the limit and still unfinished: refused, not waited on.
+        assert_eq!(
+            parse_request(&HEAD[..32], &mut headers, &limits).err(),
+            Some(RejectReason::HeadTooLarge)
+        );
+        assert_eq!(
+            parse_request(&HEAD[..31], &mut headers, &limits).map(|s| s.complete().is_some()),
+            Ok(false)
+        );
         assert_eq!(
             parse_request(HEAD, &mut headers, &limits).err(),
             Some(RejectReason::HeadTooLarge)
@@ -488,6 +497,8 @@ mod tests {
             .expect("valid")
             .complete()
             .expect("complete");
+        assert!(head.fields.contains("HOST") && head.fields.contains("connection"));
+        assert!(!head.fields.contains("upgrade"));
         let known = KnownFields::index(head.fields);
         assert_eq!(known.singleton(Known::Host), Singleton::One(b"h"));
         assert_eq!(known.singleton(Known::Connection), Singleton::Repeated);

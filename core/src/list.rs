@@ -463,6 +463,10 @@ mod tests {
         assert!(failed);
         assert_eq!(quoted_string_len(br#""a\"#), None);
         assert_eq!(quoted_string_len(b"\"a\x01\""), None);
+        // A quoted-pair escapes only HTAB, SP, VCHAR and obs-text (RFC 9110 §5.6.4).
+        assert_eq!(quoted_string_len(b"\"a\\\x01\""), None);
+        assert_eq!(quoted_string_len(b"\"a\\\x7f\""), None);
+        assert_eq!(quoted_string_len(b"\"a\\\t\""), Some(5));
     }
 
     #[test]

@@ -14,7 +14,7 @@ const USAGE: &str =
   --file PATH     only mutants in this file of core/ (repeatable)
   --jobs N        parallel builds (default 2)
 writes target/mutants/mutants.out/ and target/mutants/report.md; exits non-zero when a
-viable mutant survives or times out";
+viable mutant survives (timeouts are listed and count as killed: the suite did not pass)";
 
 #[derive(Default)]
 struct Options {
@@ -97,6 +97,8 @@ pub fn run(args: &[String]) -> i32 {
         // The stable layer: core's own tests and the oracle crate's (properties at the
         // default case count, the corpus and regression replay); not xtask or benches.
         .args(["--test-package", "http-upgrade,http-upgrade-proptests"])
+        // The `http` feature's adapter and its tests are part of core.
+        .args(["--features", "http-upgrade/http"])
         .args(["--jobs", options.jobs.as_deref().unwrap_or("2")])
         .args(["--minimum-test-timeout", "60"])
         .arg("--output")
@@ -156,13 +158,14 @@ impl Outcomes {
     }
 }
 
-/// The killed share of viable mutants, in percent (timeouts count as not killed).
+/// The killed share of viable mutants, in percent. A timeout counts as killed: the test
+/// suite did not pass on the mutant (it hung until cargo-mutants stopped it).
 fn score(outcomes: &Outcomes) -> f64 {
     let viable = outcomes.caught.len() + outcomes.missed.len() + outcomes.timeout.len();
     if viable == 0 {
         return 100.0;
     }
-    100.0 * outcomes.caught.len() as f64 / viable as f64
+    100.0 * (outcomes.caught.len() + outcomes.timeout.len()) as f64 / viable as f64
 }
 
 fn write_report(out: &Path, scope: &str, outcomes: Outcomes) -> i32 {
@@ -170,7 +173,7 @@ fn write_report(out: &Path, scope: &str, outcomes: Outcomes) -> i32 {
     let mut report = format!(
         "# Mutation report\n\nScope: {scope}. Test command: the stable layer \
          (`http-upgrade` and `http-upgrade-proptests` tests).\n\n\
-         | viable | killed | survived | timed out | unviable | killed % |\n\
+         | viable | killed | survived | timed out | unviable | killed % (timeouts killed) |\n\
          | ---: | ---: | ---: | ---: | ---: | ---: |\n\
          | {viable} | {} | {} | {} | {} | {:.1} |\n",
         outcomes.caught.len(),
@@ -196,5 +199,5 @@ fn write_report(out: &Path, scope: &str, outcomes: Outcomes) -> i32 {
         return 1;
     }
     println!("{report}\nwritten to {}", path.display());
-    i32::from(!outcomes.missed.is_empty() || !outcomes.timeout.is_empty())
+    i32::from(!outcomes.missed.is_empty())
 }
