@@ -7,6 +7,7 @@
 use arbitrary::Arbitrary;
 
 use crate::model::*;
+use crate::reference::{in_range, valid_offer};
 use crate::rfc::{accept, base64};
 
 /// Status codes a server may answer with (mostly 101).
@@ -318,18 +319,6 @@ pub fn answer_text(answer: &ExtensionAnswer) -> String {
             text
         }
     }
-}
-
-fn in_range(bits: u8) -> bool {
-    (8..=15).contains(&bits)
-}
-
-/// RFC 7692 §7.1: the client's own offer is one it can be answered on only when valid.
-fn valid_offer(offer: &DeflateOfferModel) -> bool {
-    !offer.unknown_param
-        && !offer.repeated_param
-        && offer.server_max_window_bits.is_none_or(in_range)
-        && !matches!(offer.client_max_window_bits, Some(Some(bits)) if !in_range(bits))
 }
 
 /// RFC 7692 §7.1.1-§7.1.2: whether a response's parameters accept this offer.

@@ -30,3 +30,17 @@ pub mod rfc;
 pub mod strategies;
 pub mod structured;
 pub mod transport;
+
+/// The files directly in `dir`, sorted; none when it does not exist (a corpus directory).
+pub fn corpus_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<std::path::PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    files
+}

@@ -56,13 +56,14 @@ impl Expected {
     }
 }
 
-fn in_range(bits: u8) -> bool {
+/// A window-bits value RFC 7692 §7.1.2 allows: 8 to 15.
+pub fn in_range(bits: u8) -> bool {
     (8..=15).contains(&bits)
 }
 
 /// RFC 7692 §7.1: an offer with an unknown or repeated parameter, or a window outside
 /// 8..=15, is declined.
-fn valid_offer(offer: &DeflateOfferModel) -> bool {
+pub fn valid_offer(offer: &DeflateOfferModel) -> bool {
     !offer.unknown_param
         && !offer.repeated_param
         && offer.server_max_window_bits.is_none_or(in_range)

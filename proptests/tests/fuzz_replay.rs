@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use http_upgrade_proptests::corpus_files;
+
 use http_upgrade_proptests::oracles;
 use http_upgrade_proptests::structured::handshake_structured;
 
@@ -24,28 +26,16 @@ const TARGETS: [(&str, Oracle); 9] = [
     ),
 ];
 
-fn files(dir: PathBuf) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return Vec::new();
-    };
-    let mut files: Vec<PathBuf> = entries
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.is_file())
-        .collect();
-    files.sort();
-    files
-}
-
 #[test]
 fn corpus_and_regressions_replay() {
     let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../corpus");
     let mut failures = Vec::new();
     for (target, oracle) in TARGETS {
-        let seeds = files(corpus.join(target));
+        let seeds = corpus_files(&corpus.join(target));
         assert!(!seeds.is_empty(), "corpus/{target}/ has no seeds");
         for path in seeds
             .iter()
-            .chain(&files(corpus.join("regressions").join(target)))
+            .chain(&corpus_files(&corpus.join("regressions").join(target)))
         {
             let data = std::fs::read(path).expect("read");
             if std::panic::catch_unwind(|| oracle(&data)).is_err() {

@@ -3,6 +3,8 @@
 //! with `websockets` installed; `cargo xtask nightly --peers` makes one under `target/`.
 
 use std::path::PathBuf;
+
+use http_upgrade_proptests::corpus_files;
 use std::time::{Duration, Instant};
 
 use http_upgrade_proptests::oracles::peer_websockets::{compare, WebsocketsPeer};
@@ -10,18 +12,6 @@ use http_upgrade_proptests::render;
 use http_upgrade_proptests::strategies::{any_handshake, rendering};
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::TestRunner;
-
-fn files(dir: PathBuf) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return Vec::new();
-    };
-    let mut files: Vec<PathBuf> = entries
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.is_file())
-        .collect();
-    files.sort();
-    files
-}
 
 #[test]
 #[ignore = "nightly: needs PEER_PYTHON (cargo xtask nightly --peers)"]
@@ -42,13 +32,13 @@ fn python_websockets_agrees() {
         "diff_tungstenite",
         "regressions/diff_tungstenite",
     ] {
-        for path in files(corpus.join(dir)) {
+        for path in corpus_files(&corpus.join(dir)) {
             if path.extension().is_some_and(|e| e == "http") || !dir.starts_with("captures") {
                 inputs.push(std::fs::read(path).expect("read"));
             }
         }
     }
-    for path in files(corpus.join("server_negotiate")) {
+    for path in corpus_files(&corpus.join("server_negotiate")) {
         let data = std::fs::read(path).expect("read");
         if data.len() > 1 {
             inputs.push(data[1..].to_vec());

@@ -19,6 +19,21 @@ server: [--protocol NAME]... [--subprotocol NAME]... [--server-preference]
                               `name: value` per line, pseudo-headers first (RFC 8441)
 client: --key KEY [--offer-subprotocol NAME]... [--offer-extension permessage-deflate]";
 
+/// The server role's JSON keys, in order (the contract: new keys only ever go last).
+const SERVER_KEYS: [&str; 11] = [
+    "outcome",
+    "status",
+    "protocol",
+    "accept",
+    "subprotocol",
+    "extensions",
+    "consumed",
+    "reason",
+    "response",
+    "body",
+    "authority",
+];
+
 /// What browsers offer; `--offer-extension permessage-deflate` stands for it.
 pub const BROWSER_DEFLATE_OFFER: &str = "permessage-deflate; client_max_window_bits";
 
@@ -188,19 +203,7 @@ pub(crate) fn server(options: &Options, bytes: &[u8]) -> Object {
         return connect(&policy, bytes);
     }
     let mut json = Object::default();
-    for key in [
-        "outcome",
-        "status",
-        "protocol",
-        "accept",
-        "subprotocol",
-        "extensions",
-        "consumed",
-        "reason",
-        "response",
-        "body",
-        "authority",
-    ] {
+    for key in SERVER_KEYS {
         json.set(key, None::<&str>);
     }
     let mut headers = [EMPTY_HEADER; 64];
@@ -282,19 +285,7 @@ fn connect(policy: &ServerPolicy<'_>, bytes: &[u8]) -> Object {
         .map(|(name, value)| http_upgrade::Header { name, value })
         .collect();
     let mut json = Object::default();
-    for key in [
-        "outcome",
-        "status",
-        "protocol",
-        "accept",
-        "subprotocol",
-        "extensions",
-        "consumed",
-        "reason",
-        "response",
-        "body",
-        "authority",
-    ] {
+    for key in SERVER_KEYS {
         json.set(key, None::<&str>);
     }
     let outcome = policy.negotiate_connect(&fields);
