@@ -6,6 +6,8 @@
 //! - [`response`]: the client's side: a 101 dressed with 1xx interim heads and obs-folds;
 //! - [`client_reference`]: server answers, valid or near misses, and what the client must
 //!   make of them, from RFC 6455 §4.1 and RFC 7692 §7 (the client's independent reference);
+//! - [`near_miss`]: one character off in one field of a valid request, judged by that
+//!   field's own grammar;
 //! - [`faults`]: single-fault mutations, each labelled with the outcome it must cause;
 //! - [`reference`](mod@reference): what the server must do, written from the RFCs without the core crate;
 //! - [`strategies`]: proptest strategies over all of the above;
@@ -21,6 +23,7 @@
 pub mod client_reference;
 pub mod faults;
 pub mod model;
+pub mod near_miss;
 pub mod observe;
 pub mod oracles;
 pub mod reference;

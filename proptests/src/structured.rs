@@ -25,6 +25,9 @@ pub fn handshake_structured(data: &[u8]) {
     if let Ok(case) = crate::client_reference::ClientCase::arbitrary(&mut input) {
         crate::client_reference::check(&case);
     }
+    if let Ok(case) = crate::near_miss::NearMiss::arbitrary(&mut input) {
+        crate::near_miss::check(&case);
+    }
 }
 
 /// The model's client reads the server's 101 dressed with interim heads and obs-folds

@@ -90,6 +90,16 @@ proptest! {
         http_upgrade_proptests::client_reference::check(&case);
     }
 
+    /// 11. Near misses: a valid request with one field value one character off (inserted,
+    /// deleted, replaced, case-flipped, OWS inside) gets the verdict of that field's grammar.
+    #[test]
+    fn near_misses_get_the_grammar_verdict(case in any::<[u8; 64]>().prop_filter_map("decodes", |bytes| {
+        use arbitrary::Arbitrary;
+        http_upgrade_proptests::near_miss::NearMiss::arbitrary(&mut arbitrary::Unstructured::new(&bytes)).ok()
+    })) {
+        http_upgrade_proptests::near_miss::check(&case);
+    }
+
     /// 4. Client request → server → response → client: both sides agree on subprotocol and
     /// extensions, for random policies and offers.
     #[test]
