@@ -356,6 +356,11 @@ pub const MAX_ACCEPTED_EXTENSIONS: usize = 4;
 /// What the client must do with the case's response: `Ok(())` establish, or the failure's
 /// snake_case name, in the order the crate documents its checks.
 pub fn expected(case: &ClientCase) -> Result<(), &'static str> {
+    // RFC 6585 §5 / RFC 9110 §5.4: a head past the client's documented 8 KiB bound is
+    // refused before anything in it is read (found by the handshake_structured campaign).
+    if case.response().len() > crate::reference::MAX_HEAD {
+        return Err("malformed_head");
+    }
     if case.http10 {
         return Err("not_http_1_1");
     }
