@@ -172,6 +172,33 @@ Connection: Upgrade, close\r\nContent-Length: 0\r\n\r\n"[..]
     }
 
     #[test]
+    fn every_status_line_has_its_rfc_9110_phrase() {
+        // RFC 9110 §15 reason phrases, written out by hand.
+        let phrases = [
+            (400, "Bad Request"),
+            (403, "Forbidden"),
+            (417, "Expectation Failed"),
+            (426, "Upgrade Required"),
+            (431, "Request Header Fields Too Large"),
+            (501, "Not Implemented"),
+            (505, "HTTP Version Not Supported"),
+        ];
+        for reason in RejectReason::ALL {
+            let mut buf = [0u8; 256];
+            let len = write_rejection(reason, &["websocket"], &mut buf).expect("fits");
+            let (_, phrase) = phrases
+                .iter()
+                .find(|(status, _)| *status == reason.status())
+                .expect("a documented status");
+            let line = std::format!("HTTP/1.1 {} {phrase}\r\n", reason.status());
+            assert!(buf[..len].starts_with(line.as_bytes()), "{reason}");
+        }
+        assert_eq!(reason_phrase(100), "Continue");
+        assert_eq!(reason_phrase(101), "Switching Protocols");
+        assert_eq!(reason_phrase(200), "");
+    }
+
+    #[test]
     fn decimal() {
         let mut buf = [0u8; 16];
         let mut out = HeadWriter::new(&mut buf);

@@ -286,6 +286,15 @@ fn reject_cases() -> Vec<(RejectReason, Vec<u8>, ServerPolicy<'static>)> {
             few_elements,
         ),
         (
+            RejectReason::TooManyListElements,
+            with(
+                "Host: h\r\n",
+                "Host: h\r\nExpect: 100-continue, 100-continue, 100-continue\r\n",
+            )
+            .into_bytes(),
+            few_elements,
+        ),
+        (
             RejectReason::UnsupportedHttpVersion,
             b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".to_vec(),
             ws,

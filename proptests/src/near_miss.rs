@@ -76,10 +76,7 @@ impl NearMiss {
             Edit::Replace(i) if at < value.len() => value[at] = pick(i),
             Edit::FlipCase => {
                 let start = at.min(value.len());
-                if let Some(letter) = value[start..]
-                    .iter_mut()
-                    .find(|b| b.is_ascii_alphabetic())
-                {
+                if let Some(letter) = value[start..].iter_mut().find(|b| b.is_ascii_alphabetic()) {
                     *letter ^= 0x20;
                 }
             }

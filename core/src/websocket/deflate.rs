@@ -250,6 +250,8 @@ mod tests {
             b"permessage-deflate; client_max_window_bits=1",
             b"permessage-deflate; server_no_context_takeover=1",
             b"permessage-deflate; client_max_window_bits; client_max_window_bits=9",
+            b"permessage-deflate; client_no_context_takeover; client_no_context_takeover",
+            b"permessage-deflate; server_max_window_bits=9; server_max_window_bits=9",
         ] {
             assert_eq!(offer(bad), None, "{:?}", core::str::from_utf8(bad));
         }

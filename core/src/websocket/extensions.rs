@@ -136,6 +136,19 @@ mod tests {
     }
 
     #[test]
+    fn values_that_are_not_tokens_are_written_quoted_and_escaped() {
+        // Only reachable for parameters split without Extension::parse's token rule.
+        let (_, params) = crate::list::split_parameterised(br#"e; a="x\"y\\z"; b="p q""#)
+            .expect("a well-formed element");
+        let extension = Extension { name: "e", params };
+        let mut buf = [0u8; 64];
+        let mut out = HeadWriter::new(&mut buf);
+        extension.write(&mut out);
+        let len = out.finish().expect("fits");
+        assert_eq!(&buf[..len], br#"e; a="x\"y\\z"; b="p q""#);
+    }
+
+    #[test]
     fn renders_canonically() {
         let mut buf = [0u8; 64];
         let mut out = HeadWriter::new(&mut buf);
