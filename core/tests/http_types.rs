@@ -112,6 +112,21 @@ fn http1_switch_reject_and_decline() {
     );
     assert_eq!(response.headers()["sec-websocket-protocol"], "chat");
 
+    // With Expect: 100-continue the http server sends the 100 itself; the head built here
+    // is the 101 alone, with its fields.
+    let mut expecting = request("dGhlIHNhbXBsZSBub25jZQ==");
+    expecting
+        .headers
+        .insert("expect", http::HeaderValue::from_static("100-continue"));
+    let mut storage = [EMPTY_HEADER; 16];
+    let negotiated = negotiate_parts(&policy(), &expecting, None, &mut storage);
+    let response = response_for(&policy(), &negotiated).unwrap().unwrap();
+    assert_eq!(response.status(), 101);
+    assert_eq!(
+        response.headers()["sec-websocket-accept"],
+        "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
+    );
+
     let parts = request("short");
     let mut storage = [EMPTY_HEADER; 16];
     let negotiated = negotiate_parts(&policy(), &parts, None, &mut storage);
