@@ -128,7 +128,7 @@ pub(crate) fn host_value_ok(value: &[u8]) -> bool {
         }
         match after {
             "" => return true,
-            _ => ("[]", after.strip_prefix(':')),
+            _ => ("ip-literal", after.strip_prefix(':')),
         }
     } else {
         match text.rsplit_once(':') {
@@ -139,7 +139,7 @@ pub(crate) fn host_value_ok(value: &[u8]) -> bool {
     let reg_name = !host.is_empty()
         && host
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-._~%!$&'()*+;=[]".contains(&b))
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~%!$&'()*+;=".contains(&b))
         && host.split('%').skip(1).all(|escape| {
             escape.len() >= 2 && escape.bytes().take(2).all(|b| b.is_ascii_hexdigit())
         });
