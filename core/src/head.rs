@@ -230,12 +230,20 @@ pub fn target_form_ok(target: &str) -> bool {
     if target.starts_with('/') {
         return true;
     }
-    let Some((scheme, _)) = target.split_once(':') else {
-        return false;
-    };
-    let mut chars = scheme.bytes();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.'))
+    target
+        .split_once(':')
+        .is_some_and(|(scheme, _)| is_scheme(scheme.as_bytes()))
+}
+
+/// Whether `bytes` is a URI scheme: `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`
+/// (RFC 3986 §3.1), as request targets and serialized origins (RFC 6454 §6.2) begin.
+pub fn is_scheme(bytes: &[u8]) -> bool {
+    bytes.split_first().is_some_and(|(first, rest)| {
+        first.is_ascii_alphabetic()
+            && rest
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+    })
 }
 
 /// The fields the Upgrade and WebSocket handshakes read (RFC 9110 §7.6.1, §7.8, §8.6,

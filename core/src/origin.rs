@@ -34,12 +34,7 @@ impl<'b> Serialized<'b> {
     fn parse(text: &'b [u8]) -> Option<Self> {
         let separator = text.windows(3).position(|w| w == b"://")?;
         let scheme = text.get(..separator)?;
-        let (first, rest) = scheme.split_first()?;
-        let scheme_ok = first.is_ascii_alphabetic()
-            && rest
-                .iter()
-                .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
-        if !scheme_ok {
+        if !crate::head::is_scheme(scheme) {
             return None;
         }
         let authority = Authority::parse(text.get(separator + 3..)?)?;

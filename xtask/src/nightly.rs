@@ -12,7 +12,8 @@ const USAGE: &str = "usage: cargo xtask nightly [--cases N] [--property NAME]...
   --peers             also the differential against python websockets (installed in a venv
                       under target/peers-venv when missing), bounded to --peer-seconds (default 300)";
 
-fn test_command(cases: u64) -> Command {
+/// `cargo test --release -p http-upgrade-proptests --test <test> --`, in the workspace root.
+fn release_test(test: &str) -> Command {
     let mut command = Command::new("cargo");
     command
         .args([
@@ -21,11 +22,15 @@ fn test_command(cases: u64) -> Command {
             "-p",
             "http-upgrade-proptests",
             "--test",
-            "properties",
-            "--",
         ])
-        .env("PROPTEST_CASES", cases.to_string())
+        .args([test, "--"])
         .current_dir(root());
+    command
+}
+
+fn test_command(cases: u64) -> Command {
+    let mut command = release_test("properties");
+    command.env("PROPTEST_CASES", cases.to_string());
     command
 }
 
@@ -199,21 +204,10 @@ fn peer_differential(seconds: u64) -> bool {
         return false;
     };
     println!("\npython websockets differential ({seconds} s):");
-    let status = Command::new("cargo")
-        .args([
-            "test",
-            "--release",
-            "-p",
-            "http-upgrade-proptests",
-            "--test",
-            "peer_websockets",
-            "--",
-            "--ignored",
-            "--nocapture",
-        ])
+    let status = release_test("peer_websockets")
+        .args(["--ignored", "--nocapture"])
         .env("PEER_PYTHON", &python)
         .env("PEER_SECONDS", seconds.to_string())
-        .current_dir(root())
         .status();
     status.is_ok_and(|s| s.success())
 }
