@@ -22,6 +22,10 @@ use std::time::Duration;
 use http_upgrade::{DeflatePolicy, Outcome, ServerPolicy, Status, EMPTY_HEADER};
 use tungstenite::protocol::{Role, WebSocket};
 
+#[path = "support/leak.rs"]
+mod leak;
+use leak::leak_list;
+
 #[path = "support/deflate_shim.rs"]
 mod deflate_shim;
 use deflate_shim::DeflateShim;
@@ -146,13 +150,7 @@ fn serve(mut stream: TcpStream, policy: &ServerPolicy<'_>) -> std::io::Result<()
 fn main() -> std::io::Result<()> {
     let flags = flags();
     // The policy borrows its lists for the life of the program.
-    let subprotocols: &'static [&'static str] = Vec::leak(
-        flags
-            .subprotocols
-            .iter()
-            .map(|s| &*String::leak(s.clone()))
-            .collect(),
-    );
+    let subprotocols = leak_list(flags.subprotocols);
     let policy = ServerPolicy {
         subprotocols,
         deflate: flags.deflate.then(DeflatePolicy::default),

@@ -11,11 +11,11 @@ use std::time::{Duration, Instant};
 
 use crate::seed::root;
 
-fn interop_dir() -> PathBuf {
+pub(crate) fn interop_dir() -> PathBuf {
     root().join("xtask/interop")
 }
 
-fn node_modules() -> PathBuf {
+pub(crate) fn node_modules() -> PathBuf {
     root().join("target/interop/node_modules")
 }
 
@@ -82,13 +82,13 @@ fn free_port() -> u16 {
 }
 
 /// A child process whose stdout lines are collected; killed when dropped.
-struct Process {
+pub(crate) struct Process {
     child: Child,
     lines: Arc<Mutex<Vec<String>>>,
 }
 
 impl Process {
-    fn start(command: &mut Command) -> Result<Process, String> {
+    pub(crate) fn start(command: &mut Command) -> Result<Process, String> {
         let mut child = command
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -105,12 +105,12 @@ impl Process {
         Ok(Process { child, lines })
     }
 
-    fn lines(&self) -> Vec<String> {
+    pub(crate) fn lines(&self) -> Vec<String> {
         self.lines.lock().map(|l| l.clone()).unwrap_or_default()
     }
 
     /// Waits (bounded) for a line containing `needle`.
-    fn wait_for(&self, needle: &str, timeout: Duration) -> Option<String> {
+    pub(crate) fn wait_for(&self, needle: &str, timeout: Duration) -> Option<String> {
         let deadline = Instant::now() + timeout;
         while Instant::now() < deadline {
             if let Some(line) = self.lines().into_iter().find(|l| l.contains(needle)) {
@@ -130,7 +130,7 @@ impl Drop for Process {
 }
 
 /// Runs a peer with a hard time limit; its stdout.
-fn run_peer(command: &mut Command, seconds: u32) -> (bool, String) {
+pub(crate) fn run_peer(command: &mut Command, seconds: u32) -> (bool, String) {
     let mut wrapped = Command::new("timeout");
     wrapped
         .arg(seconds.to_string())
@@ -153,7 +153,7 @@ fn run_peer(command: &mut Command, seconds: u32) -> (bool, String) {
     }
 }
 
-fn field<'a>(line: &'a str, key: &str) -> &'a str {
+pub(crate) fn field<'a>(line: &'a str, key: &str) -> &'a str {
     line.split_whitespace()
         .find_map(|word| {
             word.strip_prefix(key)
@@ -162,13 +162,13 @@ fn field<'a>(line: &'a str, key: &str) -> &'a str {
         .unwrap_or("?")
 }
 
-struct Row {
-    peer: &'static str,
-    role: &'static str,
-    passed: bool,
-    subprotocol: String,
-    extensions: String,
-    detail: String,
+pub(crate) struct Row {
+    pub(crate) peer: &'static str,
+    pub(crate) role: &'static str,
+    pub(crate) passed: bool,
+    pub(crate) subprotocol: String,
+    pub(crate) extensions: String,
+    pub(crate) detail: String,
 }
 
 impl Row {
@@ -185,7 +185,7 @@ impl Row {
     }
 }
 
-fn example(name: &str) -> PathBuf {
+pub(crate) fn example(name: &str) -> PathBuf {
     root().join("target/debug/examples").join(name)
 }
 
@@ -322,7 +322,14 @@ pub fn run(args: &[String]) -> i32 {
     }
     if !succeeds(
         Command::new("cargo")
-            .args(["build", "-p", "http-upgrade", "--examples"])
+            .args([
+                "build",
+                "-p",
+                "http-upgrade",
+                "--features",
+                "http",
+                "--examples",
+            ])
             .current_dir(root()),
     ) {
         eprintln!("building the examples failed");
@@ -363,7 +370,7 @@ pub fn run(args: &[String]) -> i32 {
                 &page_port.to_string(),
                 "--directory",
             ])
-            .arg(&dir),
+            .arg(root().join("core/examples/support")),
     );
     std::thread::sleep(Duration::from_millis(500));
     let profile = root().join("target/interop/chromium-profile");
@@ -386,7 +393,7 @@ pub fn run(args: &[String]) -> i32 {
         ])
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg(format!(
-            "http://127.0.0.1:{page_port}/chromium.html?ws={ws_url}"
+            "http://127.0.0.1:{page_port}/echo_page.html?ws={ws_url}"
         ));
     let row = server_pair(&server, "chromium (headless)", &mut chromium, true);
     drop(page_server);
@@ -521,6 +528,8 @@ pub fn run(args: &[String]) -> i32 {
         &dir.join("py_server.py"),
         false,
     ));
+
+    rows.extend(crate::interop_h2::rows());
 
     println!();
     println!(

@@ -6,6 +6,7 @@ mod fuzz;
 mod inspect;
 mod instructions;
 mod interop;
+mod interop_h2;
 mod json;
 mod mutants;
 mod nightly;
