@@ -66,7 +66,8 @@ const CONNECTION_SPECIFIC: [&str; 5] = [
 impl<'b> PseudoHeaders<'b> {
     /// Reads the pseudo-header fields at the start of `fields` and checks the whole
     /// section's form: pseudo-headers only first, each known and once (RFC 9113 §8.3);
-    /// field names lowercase (RFC 9113 §8.2.1); no connection-specific field and `te` only
+    /// field names lowercase tokens, values free of control bytes and of surrounding
+    /// whitespace (RFC 9113 §8.2.1, RFC 9110 §5.5); no connection-specific field and `te` only
     /// as `trailers` (RFC 9113 §8.2.2). Returns them and the regular fields.
     pub fn split<'h>(
         fields: &'h [Header<'b>],
@@ -77,6 +78,9 @@ impl<'b> PseudoHeaders<'b> {
             .position(|field| !field.name.starts_with(':'))
             .unwrap_or(fields.len());
         let (pseudo_fields, regular) = fields.split_at(regular_start);
+        if !fields.iter().all(|field| value_ok(field.value)) {
+            return Err(RejectReason::InvalidFieldValue);
+        }
         for field in pseudo_fields {
             let slot = match field.name {
                 ":method" => &mut pseudo.method,
@@ -110,6 +114,17 @@ impl<'b> PseudoHeaders<'b> {
         }
         Ok((pseudo, regular))
     }
+}
+
+/// A field value as RFC 9113 §8.2.1 and RFC 9110 §5.5 allow it: no NUL, CR or LF (nor any
+/// other control byte but HTAB, nor DEL, as over HTTP/1.1), and no SP or HTAB at either end.
+fn value_ok(value: &[u8]) -> bool {
+    let blank = |b: Option<&u8>| matches!(b, Some(b' ' | b'\t'));
+    !blank(value.first())
+        && !blank(value.last())
+        && value
+            .iter()
+            .all(|&b| b == b'\t' || (b >= b' ' && b != 0x7f))
 }
 
 /// What the server does with an HTTP/2 or HTTP/3 request.
@@ -199,13 +214,14 @@ impl<'p> ServerPolicy<'p> {
         else {
             return Err(Err(RejectReason::InvalidPseudoHeaders));
         };
+        // RFC 9113 §8.3.1: :path is not empty; here origin-form, as a WebSocket URI gives,
+        // of the visible ASCII bytes an HTTP/1.1 request-target may hold (RFC 3986 §2).
+        if path.first() != Some(&b'/') || !path.iter().all(|b| (0x21..=0x7e).contains(b)) {
+            return Err(Err(RejectReason::InvalidTarget));
+        }
         let protocol = ProtocolOffer::parse(protocol).ok_or(Err(RejectReason::MalformedUpgrade))?;
         if !self.protocols.iter().any(|entry| protocol.matches(entry)) {
             return Err(Ok(DeclineReason::UnsupportedProtocol));
-        }
-        // RFC 9113 §8.3.1: :path is not empty; here origin-form, as a WebSocket URI gives.
-        if path.first() != Some(&b'/') || path.iter().any(|&b| b <= b' ' || b == 0x7f) {
-            return Err(Err(RejectReason::InvalidTarget));
         }
         let authority = Authority::parse(authority).ok_or(Err(RejectReason::InvalidHost))?;
         let known = KnownFields::index(crate::head::Fields::new(regular));
@@ -440,7 +456,39 @@ mod tests {
             reject(&request(&[field("Origin", b"x")])),
             Some(RejectReason::InvalidFieldName)
         );
-        for path in [&b"chat"[..], b"/a b", b"/a\x7f", b"/a\x01", b""] {
+        // RFC 9113 §8.2.1: NUL, CR, LF anywhere, SP/HTAB at either end; inside is fine.
+        for value in [
+            &b"a\0b"[..],
+            b"a\x01b",
+            b"a\x7fb",
+            b"a\rb",
+            b"a\nb",
+            b" chat",
+            b"chat ",
+            b"\tchat",
+            b"chat\t",
+        ] {
+            assert_eq!(
+                reject(&request(&[field("sec-websocket-protocol", value)])),
+                Some(RejectReason::InvalidFieldValue),
+                "{value:?}"
+            );
+            let mut pseudo = request(&[]);
+            pseudo[3].value = value;
+            assert_eq!(
+                reject(&pseudo),
+                Some(RejectReason::InvalidFieldValue),
+                "{value:?}"
+            );
+        }
+        assert!(matches!(
+            policy.negotiate_connect(&request(&[
+                field("x-empty", b""),
+                field("x-inner", b"a \t b\x80")
+            ])),
+            ConnectOutcome::Accept(_)
+        ));
+        for path in [&b"chat"[..], b"/a b", b"/a\tb", b"/\xc3\xa9", b""] {
             let mut bad_path = request(&[]);
             bad_path[3].value = path;
             assert_eq!(

@@ -91,6 +91,10 @@ pub enum RejectReason {
     InvalidPseudoHeaders,
     /// An HTTP/2 or HTTP/3 field name with uppercase or non-token bytes (RFC 9113 §8.2.1): 400.
     InvalidFieldName,
+    /// An HTTP/2 or HTTP/3 field value (pseudo-header fields included) holding NUL, CR, LF
+    /// or another control byte, or starting or ending with SP or HTAB (RFC 9113 §8.2.1,
+    /// RFC 9110 §5.5): 400.
+    InvalidFieldValue,
     /// A connection-specific field in HTTP/2 or HTTP/3, such as `connection` or `upgrade`
     /// (RFC 9113 §8.2.2, RFC 9114 §4.2): 400.
     ConnectionSpecificField,
@@ -106,7 +110,7 @@ pub enum RejectReason {
 
 impl RejectReason {
     /// Every variant, for tests and tools that enumerate them.
-    pub const ALL: [RejectReason; 37] = [
+    pub const ALL: [RejectReason; 38] = [
         Self::MalformedHead,
         Self::HeadTooLarge,
         Self::TooManyHeaders,
@@ -140,6 +144,7 @@ impl RejectReason {
         Self::MissingOrigin,
         Self::InvalidPseudoHeaders,
         Self::InvalidFieldName,
+        Self::InvalidFieldValue,
         Self::ConnectionSpecificField,
         Self::MissingHttp2Settings,
         Self::InvalidHttp2Settings,
@@ -179,6 +184,7 @@ impl RejectReason {
             | Self::InvalidHost
             | Self::InvalidPseudoHeaders
             | Self::InvalidFieldName
+            | Self::InvalidFieldValue
             | Self::ConnectionSpecificField
             | Self::MissingHttp2Settings
             | Self::InvalidHttp2Settings
@@ -230,6 +236,7 @@ impl RejectReason {
             Self::MissingOrigin => "missing_origin",
             Self::InvalidPseudoHeaders => "invalid_pseudo_headers",
             Self::InvalidFieldName => "invalid_field_name",
+            Self::InvalidFieldValue => "invalid_field_value",
             Self::ConnectionSpecificField => "connection_specific_field",
             Self::MissingHttp2Settings => "missing_http2_settings",
             Self::InvalidHttp2Settings => "invalid_http2_settings",

@@ -46,6 +46,7 @@ fn connect_reject_cases() -> Vec<(RejectReason, Vec<(&'static str, &'static str)
         (RejectReason::InvalidPseudoHeaders, with((":status", "200"))),
         (RejectReason::InvalidPseudoHeaders, good[1..].to_vec()),
         (RejectReason::InvalidFieldName, with(("Origin", "null"))),
+        (RejectReason::InvalidFieldValue, with(("origin", "null "))),
         (
             RejectReason::ConnectionSpecificField,
             with(("connection", "upgrade")),

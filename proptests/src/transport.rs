@@ -51,6 +51,9 @@ pub fn connect_fields(model: &Handshake, rendering: &Rendering) -> Vec<(String, 
     for (name, value) in arrange(fields(model, &plain), &plain) {
         let name = name.to_ascii_lowercase();
         if !DROPPED.contains(&name.as_str()) {
+            // The field value without the OWS around it (RFC 9110 §5.5), as an HTTP/2
+            // field carries it (RFC 9113 §8.2.1).
+            let value = value.trim_matches([' ', '\t']).to_string();
             out.push((name, value));
         }
     }

@@ -8,7 +8,7 @@ use std::time::Instant;
 use crate::seed::root;
 
 /// Every fuzz target, in campaign order.
-pub const TARGETS: [&str; 9] = [
+pub const TARGETS: [&str; 10] = [
     "request_head",
     "server_negotiate",
     "client_validate",
@@ -16,6 +16,7 @@ pub const TARGETS: [&str; 9] = [
     "header_lists",
     "handshake_structured",
     "transport_equivalence",
+    "extended_connect",
     "accept_key",
     "diff_tungstenite",
 ];

@@ -10,6 +10,7 @@ use http_upgrade::{
 };
 
 use crate::json::Object;
+use http_upgrade_proptests::oracles::field_section;
 
 const USAGE: &str = "usage: cargo xtask inspect [--role server|client] [options] FILE|-
 server: [--protocol NAME]... [--subprotocol NAME]... [--server-preference]
@@ -258,24 +259,6 @@ pub(crate) fn server(options: &Options, bytes: &[u8]) -> Object {
     json
 }
 
-/// Reads the text form of an HTTP/2 or HTTP/3 field section: one `name: value` per line
-/// (a pseudo-header's name keeps its leading colon), blank lines ignored.
-pub fn field_section(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
-    let text = String::from_utf8_lossy(bytes);
-    text.lines()
-        .filter(|line| !line.trim().is_empty())
-        .map(|line| {
-            let (pseudo, rest) = match line.strip_prefix(':') {
-                Some(rest) => (":", rest),
-                None => ("", line),
-            };
-            let (name, value) = rest.split_once(':').unwrap_or((rest, ""));
-            let value = value.strip_prefix(' ').unwrap_or(value);
-            (format!("{pseudo}{name}"), value.as_bytes().to_vec())
-        })
-        .collect()
-}
-
 /// The JSON verdict on an extended CONNECT (RFC 8441, RFC 9220): the same keys as the
 /// HTTP/1.1 server role; `response` is the status and the fields, one per line.
 fn connect(policy: &ServerPolicy<'_>, bytes: &[u8]) -> Object {
@@ -427,10 +410,6 @@ mod tests {
     fn h2_transport_reads_the_text_form() {
         let request = b":method: CONNECT\n:protocol: websocket\n:scheme: https\n:path: /chat\n\
 :authority: example.com\nsec-websocket-version: 13\nsec-websocket-protocol: chat\n";
-        assert_eq!(
-            field_section(b":path: /a:b\r\nx: y: z\n\n")[0],
-            (":path".to_string(), b"/a:b".to_vec())
-        );
         let json = connect(
             &ServerPolicy {
                 subprotocols: &["chat"],

@@ -98,6 +98,41 @@ fn crafted_requests() -> Vec<String> {
 }
 
 /// Writes every seed.
+/// A captured HTTP/1.1 WebSocket request as the extended CONNECT (RFC 8441 §4) a browser
+/// would send over HTTP/2, in the text form of `cargo xtask inspect --transport h2`:
+/// lowercase names, Host as `:authority`, without the fields HTTP/2 forbids or ignores.
+fn as_extended_connect(request: &[u8]) -> Option<Vec<u8>> {
+    let text = String::from_utf8_lossy(request);
+    let head = text.split("\r\n\r\n").next()?;
+    let mut lines = head.split("\r\n");
+    let path = lines.next()?.split(' ').nth(1)?;
+    let fields: Vec<(String, &str)> = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.to_ascii_lowercase(), value.trim()))
+        .collect();
+    let upgrade = fields.iter().find(|(name, _)| name == "upgrade")?.1;
+    if !upgrade.eq_ignore_ascii_case("websocket") {
+        return None;
+    }
+    let authority = fields.iter().find(|(name, _)| name == "host")?.1;
+    let mut out = format!(
+        ":method: CONNECT\n:protocol: websocket\n:scheme: https\n:path: {path}\n:authority: {authority}\n"
+    );
+    for (name, value) in &fields {
+        let dropped = [
+            "host",
+            "connection",
+            "upgrade",
+            "sec-websocket-key",
+            "keep-alive",
+        ];
+        if !dropped.contains(&name.as_str()) {
+            out.push_str(&format!("{name}: {value}\n"));
+        }
+    }
+    Some(out.into_bytes())
+}
+
 pub fn run() -> i32 {
     match seed() {
         Ok(count) => {
@@ -130,6 +165,13 @@ fn seed() -> std::io::Result<usize> {
             let mut data = vec![selector];
             data.extend_from_slice(request);
             put("server_negotiate", &data)?;
+        }
+    }
+    for section in requests.iter().filter_map(|r| as_extended_connect(r)) {
+        for selector in [0x00u8, 0x25, 0x7d, 0xe6] {
+            let mut data = vec![selector];
+            data.extend_from_slice(&section);
+            put("extended_connect", &data)?;
         }
     }
     let interim = b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n";

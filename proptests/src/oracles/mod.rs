@@ -4,8 +4,10 @@
 //! assertion is a finding.
 
 mod differential;
+mod extended_connect;
 pub mod peer_websockets;
 mod targets;
 
 pub use differential::{classify, diff_tungstenite, tungstenite_accept, Divergence};
+pub use extended_connect::{extended_connect, field_section};
 pub use targets::*;
