@@ -70,7 +70,7 @@ fn transfer_encoding(fields: &KnownFields<'_, '_>, max: usize) -> Result<(), Rej
     let mut codings = 0usize;
     let mut last_is_chunked = false;
     let mut unknown = false;
-    for element in fields.list(Known::TransferEncoding).bounded(max) {
+    for element in fields.elements(Known::TransferEncoding, max) {
         let element = element.map_err(|fault| list_reject(fault, invalid))?;
         let (name, mut params) = split_parameterised(element).map_err(|_| invalid)?;
         // transfer-parameter = token BWS "=" BWS ( token / quoted-string ): a value is required.
@@ -100,7 +100,7 @@ fn transfer_encoding(fields: &KnownFields<'_, '_>, max: usize) -> Result<(), Rej
 fn content_length(fields: &KnownFields<'_, '_>, max: usize) -> Result<u64, RejectReason> {
     let invalid = RejectReason::InvalidContentLength;
     let mut first: Option<&[u8]> = None;
-    for element in fields.list(Known::ContentLength).bounded(max) {
+    for element in fields.elements(Known::ContentLength, max) {
         let element = element.map_err(|fault| list_reject(fault, invalid))?;
         match first {
             None => first = Some(element),

@@ -97,10 +97,11 @@ pub fn check<'b>(
     let Singleton::One(value) = fields.singleton(Known::Http2Settings) else {
         return Err(RejectReason::MissingHttp2Settings);
     };
-    let named = fields
-        .list(Known::Connection)
-        .contains_token("http2-settings", max_list_elements)
-        .map_err(|fault| list_reject(fault, RejectReason::MalformedConnection))?;
+    let named = crate::list::contains_token(
+        fields.elements(Known::Connection, max_list_elements),
+        "http2-settings",
+    )
+    .map_err(|fault| list_reject(fault, RejectReason::MalformedConnection))?;
     if !named {
         return Err(RejectReason::MissingHttp2Settings);
     }

@@ -1,7 +1,7 @@
 //! Request and response heads over httparse (RFC 9112 §2-§5): borrowed views, caller-owned
 //! header storage, bounded size, and the number of bytes the head used.
 
-use crate::list::{FieldValues, ListElements};
+use crate::list::{BoundedElements, FieldValues, ListElements, PlainElements};
 use crate::reason::RejectReason;
 
 pub use httparse::{Header, EMPTY_HEADER};
@@ -280,6 +280,22 @@ pub enum Known {
 const KNOWN_COUNT: usize = 12;
 
 impl Known {
+    /// Every known field.
+    pub const ALL: [Known; KNOWN_COUNT] = [
+        Known::Host,
+        Known::Origin,
+        Known::Upgrade,
+        Known::Connection,
+        Known::Key,
+        Known::Version,
+        Known::Protocol,
+        Known::Extensions,
+        Known::ContentLength,
+        Known::TransferEncoding,
+        Known::Expect,
+        Known::Http2Settings,
+    ];
+
     /// The field name, lowercase.
     pub const fn name(self) -> &'static str {
         match self {
@@ -317,7 +333,7 @@ impl Known {
             (24, _) => Known::Extensions,
             _ => return None,
         };
-        name.eq_ignore_ascii_case(candidate.name())
+        crate::byte_class::eq_ignore_case_lower(name.as_bytes(), candidate.name().as_bytes())
             .then_some(candidate)
     }
 }
@@ -392,6 +408,22 @@ impl<'h, 'b> KnownFields<'h, 'b> {
                 }),
             _ => Singleton::Repeated,
         }
+    }
+
+    /// A list field's elements up to `max`, all its fields combined in order (RFC 9110
+    /// §5.3, §5.6.1): read by [`PlainElements`] when the field occurs once without a quote.
+    pub fn elements(&self, known: Known, max: usize) -> BoundedElements<'h, 'b> {
+        let slot = self.slot(known);
+        if slot.count == 1 {
+            let plain = self
+                .headers
+                .get(slot.first)
+                .and_then(|header| PlainElements::new(header.value, max));
+            if let Some(plain) = plain {
+                return BoundedElements::Plain(plain);
+            }
+        }
+        BoundedElements::General(self.list(known).bounded(max))
     }
 
     /// A list field's elements, all its fields combined in order (RFC 9110 §5.3, §5.6.1).
@@ -517,20 +549,7 @@ mod tests {
             (Some(Ok(&b"a"[..])), Some(Ok(&b"b"[..])), None)
         );
         assert!(!known.contains(Known::Upgrade));
-        for known in [
-            Known::Host,
-            Known::Origin,
-            Known::Upgrade,
-            Known::Connection,
-            Known::Key,
-            Known::Version,
-            Known::Protocol,
-            Known::Extensions,
-            Known::ContentLength,
-            Known::TransferEncoding,
-            Known::Expect,
-            Known::Http2Settings,
-        ] {
+        for known in Known::ALL {
             assert_eq!(Known::of(&known.name().to_ascii_uppercase()), Some(known));
             assert_eq!(Known::of(known.name()), Some(known));
         }

@@ -48,6 +48,7 @@
 extern crate std;
 
 pub mod authority;
+pub mod byte_class;
 pub mod client;
 pub mod connect;
 pub mod framing;

@@ -209,12 +209,12 @@ impl Accepted<'_> {
     }
 
     fn switch(&self, out: &mut HeadWriter<'_>) {
-        status_line(out, 101);
         match &self.websocket {
             Some(websocket) => {
-                out.field("Upgrade", PROTOCOL.as_bytes());
-                out.field("Connection", b"Upgrade");
-                out.field("Sec-WebSocket-Accept", websocket.accept.as_bytes());
+                // The fixed part of every WebSocket 101 in one copy, then the variable fields.
+                out.put(WEBSOCKET_101_PREFIX);
+                out.put(websocket.accept.as_bytes());
+                out.put(b"\r\n");
                 if let Some(subprotocol) = websocket.subprotocol {
                     out.field("Sec-WebSocket-Protocol", subprotocol.as_bytes());
                 }
@@ -225,6 +225,7 @@ impl Accepted<'_> {
                 }
             }
             None => {
+                status_line(out, 101);
                 out.field("Upgrade", self.protocol.text.as_bytes());
                 out.field("Connection", b"Upgrade");
             }
@@ -232,6 +233,10 @@ impl Accepted<'_> {
         out.put(b"\r\n");
     }
 }
+
+/// The status line and fixed fields that open every WebSocket 101 (RFC 6455 §4.2.2 item 5),
+/// up to the Accept value.
+const WEBSOCKET_101_PREFIX: &[u8] = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ";
 
 /// A complete exchange from raw bytes: the outcome, and how many bytes the head used
 /// (`None` when the head could not be parsed at all).
@@ -300,14 +305,13 @@ impl<'p> ServerPolicy<'p> {
         if head.minor_version == 0 {
             return Err(Verdict::Decline(DeclineReason::Http10));
         }
-        let connection_upgrade = fields
-            .list(Known::Connection)
-            .contains_token("upgrade", max)
-            .map_err(|f| list_reject(f, RejectReason::MalformedConnection))?;
+        let connection_upgrade =
+            crate::list::contains_token(fields.elements(Known::Connection, max), "upgrade")
+                .map_err(|f| list_reject(f, RejectReason::MalformedConnection))?;
         if !connection_upgrade {
             return Err(Verdict::Decline(DeclineReason::ConnectionWithoutUpgrade));
         }
-        let protocol = upgrade::choose(fields.list(Known::Upgrade).bounded(max), self.protocols)
+        let protocol = upgrade::choose(fields.elements(Known::Upgrade, max), self.protocols)
             .map_err(|f| list_reject(f, RejectReason::MalformedUpgrade))?
             .ok_or(Verdict::Decline(DeclineReason::UnsupportedProtocol))?;
         if !target_form_ok(head.target) {
@@ -398,13 +402,13 @@ impl<'p> ServerPolicy<'p> {
         };
         self.origins.check(origin, authority, self.require_origin)?;
         let subprotocol = subprotocol::choose(
-            fields.list(Known::Protocol).bounded(max),
+            fields.elements(Known::Protocol, max),
             self.subprotocols,
             self.subprotocol_order,
         )
         .map_err(|f| list_reject(f, RejectReason::MalformedSubprotocols))?;
         let mut deflate = None;
-        for offer in extensions::offers(fields.list(Known::Extensions).bounded(max)) {
+        for offer in extensions::offers(fields.elements(Known::Extensions, max)) {
             let offer = offer.map_err(|f| list_reject(f, RejectReason::MalformedExtensions))?;
             let Some(policy) = self.deflate.filter(|_| deflate.is_none()) else {
                 continue;
@@ -443,7 +447,7 @@ pub(crate) fn check_version(fields: &KnownFields<'_, '_>) -> Result<(), RejectRe
 /// §10.1.1); any other member, or a malformed list, is a 417.
 fn expect_continue(fields: &KnownFields<'_, '_>, max: usize) -> Result<bool, RejectReason> {
     let mut expected = false;
-    for element in fields.list(Known::Expect).bounded(max) {
+    for element in fields.elements(Known::Expect, max) {
         match element {
             Ok(member) if member.eq_ignore_ascii_case(b"100-continue") => expected = true,
             Err(ListFault::TooMany) => return Err(RejectReason::TooManyListElements),

@@ -21,14 +21,16 @@ impl<'b> ProtocolOffer<'b> {
         if !is_token(name) || version.is_some_and(|v| !is_token(v)) {
             return None;
         }
-        // Tokens are ASCII, so these conversions cannot fail.
+        // Tokens are ASCII: one conversion, then the parts are sliced at the ASCII `/`.
+        let text = core::str::from_utf8(element).ok()?;
+        let (name, version) = match text.split_once('/') {
+            Some((name, version)) => (name, Some(version)),
+            None => (text, None),
+        };
         Some(Self {
-            text: core::str::from_utf8(element).ok()?,
-            name: core::str::from_utf8(name).ok()?,
-            version: match version {
-                Some(version) => Some(core::str::from_utf8(version).ok()?),
-                None => None,
-            },
+            text,
+            name,
+            version,
         })
     }
 

@@ -11,7 +11,7 @@ use http_upgrade_proptests::structured::handshake_structured;
 type Oracle = fn(&[u8]);
 
 /// Every fuzz target and its oracle.
-const TARGETS: [(&str, Oracle); 10] = [
+const TARGETS: [(&str, Oracle); 11] = [
     ("request_head", oracles::request_head),
     ("server_negotiate", oracles::server_negotiate),
     ("client_validate", oracles::client_validate),
@@ -20,6 +20,7 @@ const TARGETS: [(&str, Oracle); 10] = [
     ("accept_key", oracles::accept_key),
     ("diff_tungstenite", oracles::diff_tungstenite),
     ("extended_connect", oracles::extended_connect),
+    ("fast_paths", oracles::fast_paths),
     ("handshake_structured", handshake_structured),
     (
         "transport_equivalence",

@@ -13,6 +13,28 @@ use http_upgrade_proptests::strategies::*;
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
 
+/// Pieces of list values for the fast-path property: tokens, every kind of OWS, empty
+/// elements, quotes (closed, open, escaped, with commas inside), non-tokens.
+const LIST_PIECES: [&[u8]; 17] = [
+    b"websocket",
+    b"Upgrade",
+    b"keep-alive",
+    b"",
+    b" ",
+    b"\t",
+    b",",
+    b" , ",
+    b"\"",
+    b"\"q,x\"",
+    b"a b",
+    b"a/1",
+    "\u{e9}".as_bytes(),
+    b"\r\n ",
+    b";",
+    b"=",
+    b"\\\"",
+];
+
 fn config() -> ProptestConfig {
     ProptestConfig {
         failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
@@ -174,6 +196,29 @@ proptest! {
         let mut c = [EMPTY_HEADER; 32];
         let mut d = [EMPTY_HEADER; 32];
         prop_assert_eq!(expectation.validate(&bytes, &mut c), expectation.validate(&bytes, &mut d));
+    }
+
+    /// 6a. The fast paths of the hot path (issue #12) read list values made of near misses
+    /// (quotes, OWS of every kind, empty elements, non-tokens, commas inside quotes) and
+    /// keys one character or one byte of length off exactly as the grammar code does.
+    #[test]
+    fn fast_paths_agree_with_the_grammar(
+        parts in proptest::collection::vec(0..LIST_PIECES.len(), 0..12),
+        selector in any::<u8>(),
+        nonce in any::<[u8; 16]>(),
+        at in 0usize..25,
+        byte in any::<u8>(),
+    ) {
+        let mut data = vec![selector];
+        data.extend(parts.iter().flat_map(|&i| LIST_PIECES[i].iter()));
+        http_upgrade_proptests::oracles::fast_paths(&data);
+        let mut key = Key::from_nonce(&nonce).as_str().as_bytes().to_vec();
+        match at {
+            24 => key.push(byte),
+            _ => key[at] = byte,
+        }
+        prop_assert_eq!(Key::parse(&key), Key::parse_by_decoding(&key));
+        prop_assert_eq!(Key::parse(&key[..23]), None);
     }
 
     /// 6b. Any model, valid or broken in several ways at once, under any policy: the crate

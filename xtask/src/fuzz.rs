@@ -8,7 +8,7 @@ use std::time::Instant;
 use crate::seed::root;
 
 /// Every fuzz target, in campaign order.
-pub const TARGETS: [&str; 10] = [
+pub const TARGETS: [&str; 11] = [
     "request_head",
     "server_negotiate",
     "client_validate",
@@ -17,6 +17,7 @@ pub const TARGETS: [&str; 10] = [
     "handshake_structured",
     "transport_equivalence",
     "extended_connect",
+    "fast_paths",
     "accept_key",
     "diff_tungstenite",
 ];

@@ -116,13 +116,24 @@ pub fn run(args: &[String]) -> i32 {
         }
         rows.push((input, row));
     }
+    // With every peer counted, the two ratios issue #12 sets targets on.
+    let ratios = peers == PEERS;
+    let ratio_headers = if ratios {
+        " ours / floor (target ≤ 1.2) | tungstenite / ours |"
+    } else {
+        ""
+    };
     let mut table = format!(
-        "| input | {} |\n|---|{}\n",
+        "| input | {} |{ratio_headers}\n|---|{}\n",
         peers.join(" | "),
-        " ---: |".repeat(peers.len())
+        " ---: |".repeat(peers.len() + if ratios { 2 } else { 0 })
     );
     for (input, row) in &rows {
-        let cells: Vec<String> = row.iter().map(|n| format!("{n:.0}")).collect();
+        let mut cells: Vec<String> = row.iter().map(|n| format!("{n:.0}")).collect();
+        if let (true, [floor, ours, tungstenite]) = (ratios, row.as_slice()) {
+            cells.push(format!("{:.2}", ours / floor));
+            cells.push(format!("{:.1}", tungstenite / ours));
+        }
         let _ = writeln!(table, "| {input} | {} |", cells.join(" | "));
     }
     println!("instructions per operation (callgrind, difference of {ITERATIONS} and {} iterations)\n\n{table}", 2 * ITERATIONS);

@@ -174,6 +174,19 @@ fn seed() -> std::io::Result<usize> {
             put("extended_connect", &data)?;
         }
     }
+    // Every field value of the captures, at two element limits.
+    for request in &requests {
+        let text = String::from_utf8_lossy(request);
+        for line in text.split("\r\n").skip(1) {
+            if let Some((_, value)) = line.split_once(':') {
+                for selector in [0x04u8, 0x88] {
+                    let mut data = vec![selector];
+                    data.extend_from_slice(value.as_bytes());
+                    put("fast_paths", &data)?;
+                }
+            }
+        }
+    }
     let interim = b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n";
     let folded: Vec<Vec<u8>> = responses
         .iter()

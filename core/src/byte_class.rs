@@ -1,0 +1,158 @@
+//! Byte classes for the one-pass scanners of the hot path: one 256-entry table built at
+//! compile time, one lookup per byte (issue #12). The grammar code in [`crate::list`] says
+//! the same things one rule at a time and is the reference these scanners are tested against.
+
+/// `tchar` (RFC 9110 §5.6.2).
+pub const TCHAR: u8 = 1;
+/// OWS as [`crate::list::is_ows`] reads it: SP, HTAB, and the CR and LF of an obs-fold.
+pub const OWS: u8 = 2;
+/// The base64 alphabet (RFC 4648 §4), without the pad.
+pub const BASE64: u8 = 4;
+/// `,`, the list separator (RFC 9110 §5.6.1).
+pub const COMMA: u8 = 8;
+
+/// Every class of every byte value.
+// A 256-entry table indexed by a `u8` cannot be indexed out of bounds.
+#[allow(clippy::indexing_slicing)]
+const CLASSES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        let mut class = 0;
+        if crate::list::is_tchar(b) {
+            class |= TCHAR;
+        }
+        if crate::list::is_ows(b) {
+            class |= OWS;
+        }
+        if b.is_ascii_alphanumeric() || b == b'+' || b == b'/' {
+            class |= BASE64;
+        }
+        if b == b',' {
+            class |= COMMA;
+        }
+        table[byte] = class;
+        byte += 1;
+    }
+    table
+};
+
+/// The classes of `byte`.
+#[inline]
+#[allow(clippy::indexing_slicing)] // a u8 always indexes a 256-entry table
+pub const fn of(byte: u8) -> u8 {
+    CLASSES[byte as usize]
+}
+
+/// Whether every byte of `bytes` has one of `classes`.
+#[inline]
+pub fn all(bytes: &[u8], classes: u8) -> bool {
+    bytes.iter().all(|&b| of(b) & classes != 0)
+}
+
+/// `a` equals the lowercase ASCII `lower` with ASCII case ignored, as
+/// `a.eq_ignore_ascii_case(lower)` says, compared a word at a time: each word of `a` is ORed
+/// with 0x20 exactly where `lower` has a letter (elsewhere bytes must be equal as they are).
+#[inline]
+pub fn eq_ignore_case_lower(a: &[u8], lower: &[u8]) -> bool {
+    let len = lower.len();
+    if a.len() != len {
+        return false;
+    }
+    match len {
+        0..=3 => a.eq_ignore_ascii_case(lower),
+        4..=7 => word::<4>(a, lower, 0) && word::<4>(a, lower, len - 4),
+        _ => {
+            let mut at = 0;
+            while at + 8 < len {
+                if !word::<8>(a, lower, at) {
+                    return false;
+                }
+                at += 8;
+            }
+            word::<8>(a, lower, len - 8)
+        }
+    }
+}
+
+/// 0x20 in each byte of `word` that is a lowercase ASCII letter, else 0.
+#[inline]
+const fn letter_bits(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // Per byte (all below 0x80 in a lowercase name, so no borrow crosses bytes): 0x80 set
+    // when the byte is >= 'a' (0x61) and when it is > 'z' (0x7a); a letter has the first
+    // and not the second.
+    let at_least_a = (word | (0x80 * ONES)) - (0x61 * ONES);
+    let above_z = (word | (0x80 * ONES)) - (0x7b * ONES);
+    (at_least_a & !above_z & (0x80 * ONES)) >> 2
+}
+
+/// The `WIDTH` bytes of `a` at `at` equal those of `lower`, case ignored where `lower` has
+/// a letter (`WIDTH` is 4 or 8).
+#[inline]
+fn word<const WIDTH: usize>(a: &[u8], lower: &[u8], at: usize) -> bool {
+    let (Some(a), Some(lower)) = (a.get(at..at + WIDTH), lower.get(at..at + WIDTH)) else {
+        return false;
+    };
+    let mut x = [0u8; 8];
+    let mut y = [0u8; 8];
+    let (Some(x_part), Some(y_part)) = (x.get_mut(..WIDTH), y.get_mut(..WIDTH)) else {
+        return false;
+    };
+    x_part.copy_from_slice(a);
+    y_part.copy_from_slice(lower);
+    let (x, y) = (u64::from_le_bytes(x), u64::from_le_bytes(y));
+    (x | letter_bits(y)) == y
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classes_follow_the_grammar_predicates() {
+        for b in 0..=255u8 {
+            assert_eq!(of(b) & TCHAR != 0, crate::list::is_tchar(b), "{b}");
+            assert_eq!(of(b) & OWS != 0, crate::list::is_ows(b), "{b}");
+            assert_eq!(
+                of(b) & BASE64 != 0,
+                b.is_ascii_alphanumeric() || b == b'+' || b == b'/',
+                "{b}"
+            );
+            assert_eq!(of(b) & COMMA != 0, b == b',', "{b}");
+        }
+    }
+
+    #[test]
+    fn word_compare_is_eq_ignore_ascii_case() {
+        let names = [
+            "host",
+            "origin",
+            "upgrade",
+            "sec-websocket-extensions",
+            "http2-settings",
+            "te",
+            "a-b",
+        ];
+        for lower in names {
+            for b in 0..=255u8 {
+                for at in 0..lower.len() {
+                    let mut a = lower.as_bytes().to_vec();
+                    a[at] = b;
+                    assert_eq!(
+                        eq_ignore_case_lower(&a, lower.as_bytes()),
+                        a.eq_ignore_ascii_case(lower.as_bytes()),
+                        "{lower} {at} {b}"
+                    );
+                }
+            }
+            let upper = lower.to_ascii_uppercase();
+            assert!(eq_ignore_case_lower(upper.as_bytes(), lower.as_bytes()));
+            assert!(!eq_ignore_case_lower(
+                &upper.as_bytes()[1..],
+                lower.as_bytes()
+            ));
+        }
+    }
+}

@@ -1,0 +1,117 @@
+//! `fast_paths`: each fast path of the hot path (issue #12) against the general grammar code
+//! it replaces, on the same bytes: the same elements and faults, the same verdicts.
+//!
+//! - [`PlainElements`] and [`KnownFields::elements`] against [`Bounded`] over
+//!   [`ListElements`], for one field and for the same bytes split over several fields;
+//! - [`Key::parse`] (alphabet check) against [`Key::parse_by_decoding`] (base64 decode);
+//! - [`byte_class::eq_ignore_case_lower`] against `eq_ignore_ascii_case` for every known
+//!   field name.
+
+use std::vec::Vec;
+
+use http_upgrade::byte_class;
+use http_upgrade::head::{Fields, Known, KnownFields};
+use http_upgrade::list::{Bounded, FieldValues, ListElements, ListFault, PlainElements};
+use http_upgrade::{Header, Key};
+
+/// Elements up to and including the first fault, as a caller using `?` sees them.
+fn until_fault<'b>(
+    elements: impl Iterator<Item = Result<&'b [u8], ListFault>>,
+) -> Vec<Result<&'b [u8], ListFault>> {
+    let mut out = Vec::new();
+    for element in elements {
+        let fault = element.is_err();
+        out.push(element);
+        if fault {
+            break;
+        }
+    }
+    out
+}
+
+/// The general reading of `headers`' values, bounded.
+fn general<'h, 'b>(headers: &'h [Header<'b>], max: usize) -> Bounded<ListElements<'h, 'b>> {
+    ListElements::new(FieldValues::all(headers)).bounded(max)
+}
+
+/// Checks one value (selector byte: the element limit and how to split the value over
+/// several fields).
+pub fn fast_paths(data: &[u8]) {
+    let Some((&selector, value)) = data.split_first() else {
+        return;
+    };
+    let max = usize::from(selector % 9);
+    let one = [Header { name: "x", value }];
+    if let Some(plain) = PlainElements::new(value, max) {
+        assert_eq!(
+            until_fault(plain),
+            until_fault(general(&one, max)),
+            "{value:?} max {max}"
+        );
+    } else {
+        assert!(value.contains(&b'"'));
+    }
+
+    // The same bytes as one Connection field, and split at `;` into several with noise
+    // between: KnownFields::elements takes the fast reading only for the first.
+    for split in [false, true] {
+        let mut headers = vec![Header {
+            name: "User-Agent",
+            value: b"x",
+        }];
+        let parts: Vec<&[u8]> = if split {
+            value.split(|&b| b == b';').collect()
+        } else {
+            vec![value]
+        };
+        for part in &parts {
+            headers.push(Header {
+                name: if selector & 0x80 != 0 {
+                    "CONNECTION"
+                } else {
+                    "connection"
+                },
+                value: part,
+            });
+            headers.push(Header {
+                name: "Pragma",
+                value: b"no-cache",
+            });
+        }
+        let known = KnownFields::index(Fields::new(&headers));
+        let named: Vec<Header<'_>> = headers
+            .iter()
+            .filter(|h| h.name.eq_ignore_ascii_case("connection"))
+            .copied()
+            .collect();
+        assert_eq!(
+            until_fault(known.elements(Known::Connection, max)),
+            until_fault(general(&named, max)),
+            "{parts:?} max {max}"
+        );
+    }
+
+    // The key: every 24-byte window of the value, and the value itself.
+    assert_eq!(
+        Key::parse(value),
+        Key::parse_by_decoding(value),
+        "{value:?}"
+    );
+    for window in value.windows(24).take(8) {
+        assert_eq!(
+            Key::parse(window),
+            Key::parse_by_decoding(window),
+            "{window:?}"
+        );
+    }
+
+    // Field-name recognition, word at a time.
+    for known in Known::ALL {
+        let name = known.name().as_bytes();
+        assert_eq!(
+            byte_class::eq_ignore_case_lower(value, name),
+            value.eq_ignore_ascii_case(name),
+            "{value:?} {known:?}"
+        );
+    }
+}
