@@ -69,7 +69,7 @@ fn host_is_reg_name(host: &[u8]) -> bool {
                 [a, b, tail @ ..] if a.is_ascii_hexdigit() && b.is_ascii_hexdigit() => rest = tail,
                 _ => return false,
             },
-            _ if is_unreserved(byte) || is_sub_delim_not_comma(byte) => {}
+            _ if crate::byte_class::of(byte) & crate::byte_class::REG_NAME != 0 => {}
             _ => return false,
         }
     }
@@ -77,12 +77,12 @@ fn host_is_reg_name(host: &[u8]) -> bool {
 }
 
 /// `unreserved = ALPHA / DIGIT / "-" / "." / "_" / "~"` (RFC 3986 §2.3).
-const fn is_unreserved(byte: u8) -> bool {
+pub(crate) const fn is_unreserved(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
 }
 
 /// `sub-delims` (RFC 3986 §2.2) less `,`.
-const fn is_sub_delim_not_comma(byte: u8) -> bool {
+pub(crate) const fn is_sub_delim_not_comma(byte: u8) -> bool {
     matches!(
         byte,
         b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b';' | b'='

@@ -10,6 +10,9 @@ pub const OWS: u8 = 2;
 pub const BASE64: u8 = 4;
 /// `,`, the list separator (RFC 9110 §5.6.1).
 pub const COMMA: u8 = 8;
+/// A `reg-name` byte other than `%` (RFC 3986 §3.2.2: unreserved and sub-delims), less the
+/// comma, as [`crate::authority`] reads a Host.
+pub const REG_NAME: u8 = 16;
 
 /// Every class of every byte value.
 // A 256-entry table indexed by a `u8` cannot be indexed out of bounds.
@@ -31,6 +34,9 @@ const CLASSES: [u8; 256] = {
         }
         if b == b',' {
             class |= COMMA;
+        }
+        if crate::authority::is_unreserved(b) || crate::authority::is_sub_delim_not_comma(b) {
+            class |= REG_NAME;
         }
         table[byte] = class;
         byte += 1;
@@ -74,6 +80,16 @@ pub fn eq_ignore_case_lower(a: &[u8], lower: &[u8]) -> bool {
             word::<8>(a, lower, len - 8)
         }
     }
+}
+
+/// `a.eq_ignore_ascii_case(b)` as one short loop, for the few bytes of protocol names
+/// (the standard library's version is built for long slices).
+#[inline]
+pub fn eq_ignore_ascii_case(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| x.eq_ignore_ascii_case(y))
 }
 
 /// 0x20 in each byte of `word` that is a lowercase ASCII letter, else 0.
@@ -121,6 +137,11 @@ mod tests {
                 "{b}"
             );
             assert_eq!(of(b) & COMMA != 0, b == b',', "{b}");
+            assert_eq!(
+                of(b) & REG_NAME != 0,
+                crate::authority::is_unreserved(b) || crate::authority::is_sub_delim_not_comma(b),
+                "{b}"
+            );
         }
     }
 
@@ -134,6 +155,7 @@ mod tests {
             "http2-settings",
             "te",
             "a-b",
+            "x{|}~\x7fy`@",
         ];
         for lower in names {
             for b in 0..=255u8 {

@@ -317,23 +317,25 @@ impl Known {
     /// The known field a name is, compared case-insensitively; the length and, where two
     /// names share one, the first byte pick the only candidate, so one comparison decides.
     fn of(name: &str) -> Option<Known> {
-        let first = name.as_bytes().first().map(u8::to_ascii_lowercase);
-        let candidate = match (name.len(), first) {
-            (4, _) => Known::Host,
-            (6, Some(b'e')) => Known::Expect,
-            (6, _) => Known::Origin,
-            (7, _) => Known::Upgrade,
-            (10, _) => Known::Connection,
-            (14, Some(b'h')) => Known::Http2Settings,
-            (14, _) => Known::ContentLength,
-            (17, Some(b't')) => Known::TransferEncoding,
-            (17, _) => Known::Key,
-            (21, _) => Known::Version,
-            (22, _) => Known::Protocol,
-            (24, _) => Known::Extensions,
+        let name = name.as_bytes();
+        // The first byte is read only where two names share a length.
+        let first = || name.first().map(u8::to_ascii_lowercase);
+        let candidate = match name.len() {
+            4 => Known::Host,
+            6 if first() == Some(b'e') => Known::Expect,
+            6 => Known::Origin,
+            7 => Known::Upgrade,
+            10 => Known::Connection,
+            14 if first() == Some(b'h') => Known::Http2Settings,
+            14 => Known::ContentLength,
+            17 if first() == Some(b't') => Known::TransferEncoding,
+            17 => Known::Key,
+            21 => Known::Version,
+            22 => Known::Protocol,
+            24 => Known::Extensions,
             _ => return None,
         };
-        crate::byte_class::eq_ignore_case_lower(name.as_bytes(), candidate.name().as_bytes())
+        crate::byte_class::eq_ignore_case_lower(name, candidate.name().as_bytes())
             .then_some(candidate)
     }
 }

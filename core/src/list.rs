@@ -363,8 +363,9 @@ impl<'b> Iterator for BoundedElements<'_, 'b> {
     }
 }
 
-/// Whether the elements hold `token`, compared case-insensitively, every element checked to
-/// be a token (RFC 9110 §7.6.1 Connection options, RFC 6455 §4.2.1 protocol names).
+/// Whether the elements hold `token` (given in lowercase), compared case-insensitively,
+/// every element checked to be a token (RFC 9110 §7.6.1 Connection options, RFC 6455
+/// §4.2.1 protocol names).
 pub fn contains_token<'b>(
     elements: impl Iterator<Item = Result<&'b [u8], ListFault>>,
     token: &str,
@@ -375,7 +376,7 @@ pub fn contains_token<'b>(
         if !is_token(element) {
             return Err(ListFault::Malformed);
         }
-        found |= element.eq_ignore_ascii_case(token.as_bytes());
+        found |= crate::byte_class::eq_ignore_case_lower(element, token.as_bytes());
     }
     Ok(found)
 }
@@ -464,6 +465,14 @@ fn trim_leading_ows(bytes: &[u8]) -> &[u8] {
 /// Splits an element `token *( OWS ";" OWS param )` into its leading token and its
 /// parameter text, checking the whole element (RFC 9110 §5.6.6, RFC 6455 §9.1).
 pub fn split_parameterised(element: &[u8]) -> Result<(&[u8], Params<'_>), MalformedList> {
+    split_parameterised_where(element, |_| true)
+}
+
+/// [`split_parameterised`], with every parameter also passing `accept` in the same pass.
+pub fn split_parameterised_where(
+    element: &[u8],
+    accept: impl Fn(&Param<'_>) -> bool,
+) -> Result<(&[u8], Params<'_>), MalformedList> {
     let name_len = element
         .iter()
         .position(|&b| !is_tchar(b))
@@ -476,7 +485,10 @@ pub fn split_parameterised(element: &[u8]) -> Result<(&[u8], Params<'_>), Malfor
     let mut check = params;
     while !check.is_empty() {
         let after_semicolon = check.strip_prefix(b";").ok_or(MalformedList)?;
-        let (_, rest) = read_param(after_semicolon).ok_or(MalformedList)?;
+        let (param, rest) = read_param(after_semicolon).ok_or(MalformedList)?;
+        if !accept(&param) {
+            return Err(MalformedList);
+        }
         check = rest;
     }
     Ok((name, Params { rest: params }))

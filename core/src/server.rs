@@ -305,13 +305,26 @@ impl<'p> ServerPolicy<'p> {
         if head.minor_version == 0 {
             return Err(Verdict::Decline(DeclineReason::Http10));
         }
-        let connection_upgrade =
-            crate::list::contains_token(fields.elements(Known::Connection, max), "upgrade")
-                .map_err(|f| list_reject(f, RejectReason::MalformedConnection))?;
+        // `Connection: Upgrade` alone, the common case, is one compare; anything else is read
+        // as a list.
+        let connection_upgrade = match fields.singleton(Known::Connection) {
+            Singleton::One(value) if max > 0 && crate::list::is_token(value) => {
+                crate::byte_class::eq_ignore_case_lower(value, b"upgrade")
+            }
+            _ => crate::list::contains_token(fields.elements(Known::Connection, max), "upgrade")
+                .map_err(|f| list_reject(f, RejectReason::MalformedConnection))?,
+        };
         if !connection_upgrade {
             return Err(Verdict::Decline(DeclineReason::ConnectionWithoutUpgrade));
         }
-        let protocol = upgrade::choose(fields.elements(Known::Upgrade, max), self.protocols)
+        let single = match fields.singleton(Known::Upgrade) {
+            Singleton::One(value) => upgrade::choose_single_token(value, max, self.protocols),
+            _ => None,
+        };
+        let protocol = single
+            .unwrap_or_else(|| {
+                upgrade::choose(fields.elements(Known::Upgrade, max), self.protocols)
+            })
             .map_err(|f| list_reject(f, RejectReason::MalformedUpgrade))?
             .ok_or(Verdict::Decline(DeclineReason::UnsupportedProtocol))?;
         if !target_form_ok(head.target) {

@@ -1,7 +1,7 @@
 //! The generic Upgrade mechanism (RFC 9110 §7.8): `Upgrade: name[/version], ...` offers in
 //! the client's preference order, honoured only with the `upgrade` Connection option.
 
-use crate::list::{is_token, ListFault};
+use crate::list::{is_tchar, ListFault};
 
 /// One protocol in an Upgrade field: `protocol-name ["/" protocol-version]` (RFC 9110 §7.8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,14 +17,23 @@ pub struct ProtocolOffer<'b> {
 impl<'b> ProtocolOffer<'b> {
     /// Parses one Upgrade list element; `None` if it is not `token ["/" token]`.
     pub fn parse(element: &'b [u8]) -> Option<Self> {
-        let (name, version) = split_version(element);
-        if !is_token(name) || version.is_some_and(|v| !is_token(v)) {
+        // One pass: every byte a tchar but for one `/` with a token on each side.
+        let mut slash = None;
+        for (index, &byte) in element.iter().enumerate() {
+            if byte == b'/' && slash.is_none() {
+                slash = Some(index);
+            } else if !is_tchar(byte) {
+                return None;
+            }
+        }
+        let name_len = slash.unwrap_or(element.len());
+        if name_len == 0 || slash.is_some_and(|at| at + 1 == element.len()) {
             return None;
         }
         // Tokens are ASCII: one conversion, then the parts are sliced at the ASCII `/`.
         let text = core::str::from_utf8(element).ok()?;
-        let (name, version) = match text.split_once('/') {
-            Some((name, version)) => (name, Some(version)),
+        let (name, version) = match slash {
+            Some(at) => (text.get(..at)?, Some(text.get(at + 1..)?)),
             None => (text, None),
         };
         Some(Self {
@@ -40,7 +49,7 @@ impl<'b> ProtocolOffer<'b> {
     /// a version takes only that version, one without takes any.
     pub fn matches(&self, entry: &str) -> bool {
         let (name, version) = split_version(entry.as_bytes());
-        self.name.as_bytes().eq_ignore_ascii_case(name)
+        crate::byte_class::eq_ignore_ascii_case(self.name.as_bytes(), name)
             && version.is_none_or(|wanted| self.version.map(str::as_bytes) == Some(wanted))
     }
 }
@@ -72,6 +81,30 @@ where
         }
     }
     Ok(chosen)
+}
+
+/// [`choose`] for the common Upgrade field that occurs once and holds one bare token
+/// (`Upgrade: websocket`), without the list reader: `None` for any other value, which
+/// [`choose`] must read (issue #12's fast path; `fast_paths` checks it against [`choose`]).
+/// `value` is the field's OWS-trimmed value, `max` the list element limit.
+pub fn choose_single_token<'b>(
+    value: &'b [u8],
+    max: usize,
+    supported: &[&str],
+) -> Option<Result<Option<ProtocolOffer<'b>>, ListFault>> {
+    if max == 0 || !crate::list::is_token(value) {
+        return None;
+    }
+    let text = core::str::from_utf8(value).ok()?;
+    let offer = ProtocolOffer {
+        text,
+        name: text,
+        version: None,
+    };
+    Some(Ok(supported
+        .iter()
+        .any(|entry| offer.matches(entry))
+        .then_some(offer)))
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Sec-WebSocket-Extensions (RFC 6455 §9.1): a list of `extension-token *( ";" param )`
 //! offers, parameter values as tokens or quoted-strings.
 
-use crate::list::{split_parameterised, ListFault, Param, ParamValue, Params};
+use crate::list::{split_parameterised_where, ListFault, Param, ParamValue, Params};
 use crate::response::HeadWriter;
 
 /// One extension offer (or, in a response, one accepted extension) with its parameters.
@@ -18,11 +18,10 @@ impl<'b> Extension<'b> {
     /// a quoted parameter value that is not a token once unquoted ("the value after
     /// quoted-string unescaping MUST conform to the 'token' ABNF").
     pub fn parse(element: &'b [u8]) -> Option<Self> {
-        let (name, params) = split_parameterised(element).ok()?;
-        let mut check = params;
-        if !check.all(|param| param.value.is_none_or(|v| is_token_value(&v))) {
-            return None;
-        }
+        let (name, params) = split_parameterised_where(element, |param| {
+            param.value.is_none_or(|v| is_token_value(&v))
+        })
+        .ok()?;
         let name = core::str::from_utf8(name).ok()?;
         Some(Self { name, params })
     }

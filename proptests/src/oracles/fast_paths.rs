@@ -5,13 +5,20 @@
 //!   [`ListElements`], for one field and for the same bytes split over several fields;
 //! - [`Key::parse`] (alphabet check) against [`Key::parse_by_decoding`] (base64 decode);
 //! - [`byte_class::eq_ignore_case_lower`] against `eq_ignore_ascii_case` for every known
-//!   field name.
+//!   field name;
+//! - [`upgrade::choose_single_token`] against [`upgrade::choose`] over the general reader,
+//!   and the one-compare `Connection: upgrade` against [`contains_token`];
+//! - [`ProtocolOffer::parse`] against `token ["/" token]` written here from RFC 9110 §7.8.
 
 use std::vec::Vec;
 
 use http_upgrade::byte_class;
 use http_upgrade::head::{Fields, Known, KnownFields};
-use http_upgrade::list::{Bounded, FieldValues, ListElements, ListFault, PlainElements};
+use http_upgrade::list::{
+    contains_token, is_token, trim_ows, Bounded, FieldValues, ListElements, ListFault,
+    PlainElements,
+};
+use http_upgrade::upgrade::{self, ProtocolOffer};
 use http_upgrade::{Header, Key};
 
 /// Elements up to and including the first fault, as a caller using `?` sees them.
@@ -88,6 +95,54 @@ pub fn fast_paths(data: &[u8]) {
             until_fault(known.elements(Known::Connection, max)),
             until_fault(general(&named, max)),
             "{parts:?} max {max}"
+        );
+    }
+
+    // The single-token fast paths of Upgrade and Connection, on the OWS-trimmed value.
+    let trimmed = trim_ows(value);
+    for supported in [
+        &["websocket"][..],
+        &["WebSocket", "h2c"],
+        &["websocket/13"],
+        &["a", "upgrade"],
+    ] {
+        if let Some(fast) = upgrade::choose_single_token(trimmed, max, supported) {
+            assert_eq!(
+                fast,
+                upgrade::choose(general(&one, max), supported),
+                "{value:?} {supported:?}"
+            );
+        }
+    }
+    if max > 0 && is_token(trimmed) {
+        assert_eq!(
+            Ok(byte_class::eq_ignore_case_lower(trimmed, b"upgrade")),
+            contains_token(general(&one, max), "upgrade"),
+            "{value:?}"
+        );
+    }
+
+    // One Upgrade offer: `protocol-name ["/" protocol-version]`, both tokens.
+    let token = |t: &[u8]| {
+        !t.is_empty()
+            && t.iter()
+                .all(|&b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    };
+    let expected = match value.iter().position(|&b| b == b'/') {
+        Some(at) => token(&value[..at]) && token(&value[at + 1..]),
+        None => token(value),
+    };
+    let offer = ProtocolOffer::parse(value);
+    assert_eq!(offer.is_some(), expected, "{value:?}");
+    if let Some(offer) = offer {
+        let text = std::str::from_utf8(value).unwrap();
+        assert_eq!(offer.text, text);
+        assert_eq!(
+            (offer.name, offer.version),
+            match text.split_once('/') {
+                Some((name, version)) => (name, Some(version)),
+                None => (text, None),
+            }
         );
     }
 
