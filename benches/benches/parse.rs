@@ -19,6 +19,18 @@ fn parse(c: &mut Criterion) {
             })
         });
     }
+    // httparse alone on the same bytes: how close our parse (limits, version check) runs
+    // to the parser's own speed.
+    for input in all_requests() {
+        group.throughput(Throughput::Bytes(input.bytes.len() as u64));
+        group.bench_function(format!("httparse/{}", input.name), |b| {
+            b.iter(|| {
+                let mut headers = [EMPTY_HEADER; 32];
+                let mut request = httparse::Request::new(&mut headers);
+                black_box(request.parse(black_box(&input.bytes)).is_ok())
+            })
+        });
+    }
     for input in responses() {
         group.throughput(Throughput::Bytes(input.bytes.len() as u64));
         group.bench_function(format!("response/{}", input.name), |b| {

@@ -140,6 +140,54 @@ pub fn ours(policy: &ServerPolicy<'_>, bytes: &[u8], out: &mut [u8]) -> usize {
     }
 }
 
+/// The key every captured 101 answers (RFC 6455 §1.3's sample).
+pub const SAMPLE_KEY: &[u8; 24] = b"dGhlIHNhbXBsZSBub25jZQ==";
+
+/// The client floor: httparse on the 101, a case-insensitive scan for
+/// Sec-WebSocket-Accept, and a compare with base64(SHA-1(key ‖ GUID)) computed for the
+/// key; no other check. Whether the value matched.
+pub fn client_floor(bytes: &[u8]) -> bool {
+    let mut headers = [EMPTY_HEADER; 16];
+    let mut response = httparse::Response::new(&mut headers);
+    if !matches!(response.parse(bytes), Ok(httparse::Status::Complete(_))) {
+        return false;
+    }
+    let Some(accept) = response
+        .headers
+        .iter()
+        .find(|h| h.name.eq_ignore_ascii_case("sec-websocket-accept"))
+    else {
+        return false;
+    };
+    let mut sha1 = Sha1::new();
+    sha1.update(SAMPLE_KEY);
+    sha1.update(GUID);
+    let digest: [u8; 20] = sha1.finalize().into();
+    let mut expected = [0u8; 28];
+    let _ = STANDARD.encode_slice(digest, &mut expected);
+    accept.value == expected
+}
+
+/// The offers the captured 101s answer: subprotocols `chat` and `superchat`, and
+/// permessage-deflate with `client_max_window_bits`.
+pub fn client_expectation() -> http_upgrade::Expectation<'static> {
+    http_upgrade::Expectation {
+        key: http_upgrade::Key::parse(SAMPLE_KEY).expect("the sample key"),
+        subprotocols: &["chat", "superchat"],
+        extensions: Some(b"permessage-deflate; client_max_window_bits"),
+        limits: http_upgrade::Limits::DEFAULT,
+    }
+}
+
+/// Our client hot path: validate a 101 against the offers. Whether it was accepted.
+pub fn client_ours(expectation: &http_upgrade::Expectation<'_>, bytes: &[u8]) -> bool {
+    let mut headers = [EMPTY_HEADER; 16];
+    matches!(
+        expectation.validate(bytes, &mut headers),
+        Ok(Status::Complete(_))
+    )
+}
+
 /// An in-memory socket for tungstenite: reads the input, then would block; keeps output.
 struct Memory<'a> {
     input: &'a [u8],

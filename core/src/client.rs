@@ -1,7 +1,9 @@
 //! The client side: writing the opening request (RFC 6455 §4.1) and checking the server's
 //! response to it (RFC 6455 §4.1, items 1-6 of the response checks; RFC 7692 §7.1).
 
-use crate::head::{parse_response, target_form_ok, Header, Limits, Singleton, Status};
+use crate::head::{
+    parse_response, target_form_ok, Header, Known, KnownFields, Limits, Singleton, Status,
+};
 use crate::list::{is_token, ListFault};
 use crate::reason::{BufferTooSmall, RejectReason};
 use crate::response::HeadWriter;
@@ -316,9 +318,10 @@ impl<'a> Expectation<'a> {
                 status: head.status,
             });
         }
-        let fields = &head.fields;
+        // One indexing pass, then each field read where it is (as the server does).
+        let fields = KnownFields::index(head.fields);
         let max = self.limits.max_list_elements;
-        let mut upgrade = fields.list("upgrade").bounded(max);
+        let mut upgrade = fields.elements(Known::Upgrade, max);
         let upgrade_ok = matches!(
             (upgrade.next(), upgrade.next()),
             (Some(Ok(only)), None) if only.eq_ignore_ascii_case(PROTOCOL.as_bytes())
@@ -326,19 +329,20 @@ impl<'a> Expectation<'a> {
         if !upgrade_ok {
             return Err(ClientError::UpgradeNotWebsocket);
         }
-        if fields.list("connection").contains_token("upgrade", max) != Ok(true) {
+        if crate::list::contains_token(fields.elements(Known::Connection, max), "upgrade")
+            != Ok(true)
+        {
             return Err(ClientError::ConnectionNotUpgrade);
         }
-        match fields.singleton("sec-websocket-accept") {
+        match fields.singleton(Known::Accept) {
             Singleton::One(accept) if accept == self.key.accept().as_bytes() => {}
             Singleton::One(_) => return Err(ClientError::AcceptMismatch),
             Singleton::Missing => return Err(ClientError::MissingAccept),
             Singleton::Repeated => return Err(ClientError::DuplicateAccept),
         }
-        let subprotocol =
-            self.check_subprotocol(fields.list("sec-websocket-protocol").bounded(max))?;
+        let subprotocol = self.check_subprotocol(fields.elements(Known::Protocol, max))?;
         let (deflate, extensions) =
-            self.check_extensions(fields.list("sec-websocket-extensions").bounded(max))?;
+            self.check_extensions(fields.elements(Known::Extensions, max))?;
         Ok(Status::Complete(Established {
             subprotocol,
             deflate,
@@ -383,15 +387,35 @@ impl<'a> Expectation<'a> {
                 .iter()
                 .flatten()
                 .any(|e: &Extension<'_>| e.name == extension.name);
-            if seen_before || !self.offered(extension.name) {
+            if seen_before {
                 return Err(ClientError::UnexpectedExtension);
             }
-            if extension.name == deflate::NAME {
-                let params = DeflateParams::parse_response(extension.params)
-                    .filter(|params| self.deflate_offers().any(|offer| params.answers(&offer)))
-                    .ok_or(ClientError::InvalidDeflateParams)?;
-                deflate = Some(params);
+            let is_deflate = extension.name == deflate::NAME;
+            let params = if is_deflate {
+                DeflateParams::parse_response(extension.params)
+            } else {
+                None
+            };
+            // One pass over the client's own offers: was this extension offered, and, for
+            // permessage-deflate, does the answer fit one of the offers.
+            let mut offered = false;
+            let mut answered = false;
+            for offer in self.offered_extensions() {
+                if offer.name != extension.name {
+                    continue;
+                }
+                offered = true;
+                answered |= params.is_some_and(|params| {
+                    DeflateOffer::parse(offer.params).is_some_and(|offer| params.answers(&offer))
+                });
             }
+            if !offered {
+                return Err(ClientError::UnexpectedExtension);
+            }
+            if is_deflate && !answered {
+                return Err(ClientError::InvalidDeflateParams);
+            }
+            deflate = deflate.or(params);
             *accepted
                 .get_mut(index)
                 .ok_or(ClientError::UnexpectedExtension)? = Some(extension);
@@ -405,16 +429,6 @@ impl<'a> Expectation<'a> {
         crate::list::Elements::new(value)
             .filter_map(Result::ok)
             .filter_map(Extension::parse)
-    }
-
-    fn offered(&self, name: &str) -> bool {
-        self.offered_extensions().any(|offer| offer.name == name)
-    }
-
-    fn deflate_offers(&self) -> impl Iterator<Item = DeflateOffer> + 'a {
-        self.offered_extensions()
-            .filter(|offer| offer.name == deflate::NAME)
-            .filter_map(|offer| DeflateOffer::parse(offer.params))
     }
 }
 

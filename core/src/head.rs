@@ -246,8 +246,9 @@ pub fn is_scheme(bytes: &[u8]) -> bool {
     })
 }
 
-/// The fields the Upgrade and WebSocket handshakes read (RFC 9110 §7.6.1, §7.8, §8.6,
-/// §10.1.1; RFC 9112 §3.2, §6.1; RFC 6455 §11.3; RFC 6454 §7; RFC 7540 §3.2.1).
+/// The fields the Upgrade and WebSocket handshakes read, in requests and in the 101
+/// (RFC 9110 §7.6.1, §7.8, §8.6, §10.1.1; RFC 9112 §3.2, §6.1; RFC 6455 §11.3; RFC 6454
+/// §7; RFC 7540 §3.2.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Known {
     /// `Host`.
@@ -274,10 +275,12 @@ pub enum Known {
     Expect,
     /// `HTTP2-Settings` (RFC 7540 §3.2.1).
     Http2Settings,
+    /// `Sec-WebSocket-Accept`, read by the client (RFC 6455 §4.1, §11.3.3).
+    Accept,
 }
 
 /// How many [`Known`] fields there are.
-const KNOWN_COUNT: usize = 12;
+const KNOWN_COUNT: usize = 13;
 
 impl Known {
     /// Every known field.
@@ -294,6 +297,7 @@ impl Known {
         Known::TransferEncoding,
         Known::Expect,
         Known::Http2Settings,
+        Known::Accept,
     ];
 
     /// The field name, lowercase.
@@ -311,6 +315,7 @@ impl Known {
             Known::TransferEncoding => "transfer-encoding",
             Known::Expect => "expect",
             Known::Http2Settings => "http2-settings",
+            Known::Accept => "sec-websocket-accept",
         }
     }
 
@@ -330,6 +335,7 @@ impl Known {
             14 => Known::ContentLength,
             17 if first() == Some(b't') => Known::TransferEncoding,
             17 => Known::Key,
+            20 => Known::Accept,
             21 => Known::Version,
             22 => Known::Protocol,
             24 => Known::Extensions,

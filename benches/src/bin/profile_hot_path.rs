@@ -1,7 +1,12 @@
 //! Runs one peer on one capture in a loop, for `perf record` or `valgrind --tool=callgrind`:
 //! `cargo run --release -p http-upgrade-benches --bin profile_hot_path -- ours chromium 1000000`.
+//! Peers: `ours`, `floor`, `tungstenite` on a request capture; `client-ours`,
+//! `client-floor` on a response capture (`response-node-ws`).
 
-use http_upgrade_benches::{floor, ours, plain_policy, tungstenite_accept, websocket_requests};
+use http_upgrade_benches::{
+    client_expectation, client_floor, client_ours, floor, ours, plain_policy, responses,
+    tungstenite_accept, websocket_requests,
+};
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -11,19 +16,23 @@ fn main() {
         .next()
         .and_then(|n| n.parse().ok())
         .unwrap_or(1_000_000);
-    let inputs = websocket_requests();
+    let mut inputs = websocket_requests();
+    inputs.extend(responses());
     let bytes = &inputs
         .iter()
         .find(|i| i.name == input)
         .expect("input name")
         .bytes;
     let policy = plain_policy();
+    let expectation = client_expectation();
     let mut out = [0u8; 512];
     let mut total = 0usize;
     for _ in 0..iterations {
         total += match peer.as_str() {
             "ours" => ours(&policy, std::hint::black_box(bytes), &mut out),
             "floor" => floor(std::hint::black_box(bytes), &mut out),
+            "client-ours" => usize::from(client_ours(&expectation, std::hint::black_box(bytes))),
+            "client-floor" => usize::from(client_floor(std::hint::black_box(bytes))),
             _ => tungstenite_accept(std::hint::black_box(bytes)),
         };
     }
