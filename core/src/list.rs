@@ -363,6 +363,14 @@ impl<'b> Iterator for BoundedElements<'_, 'b> {
     }
 }
 
+/// [`contains_token`] for a field that occurs once as one bare token (`Connection:
+/// Upgrade`): one compare, no list reader. `None` when `value` (OWS-trimmed) is anything
+/// else or `max` allows no element, for [`contains_token`] to read (issue #12).
+pub fn single_token_contains(value: &[u8], max: usize, token: &str) -> Option<bool> {
+    (max > 0 && is_token(value))
+        .then(|| crate::byte_class::eq_ignore_case_lower(value, token.as_bytes()))
+}
+
 /// Whether the elements hold `token` (given in lowercase), compared case-insensitively,
 /// every element checked to be a token (RFC 9110 §7.6.1 Connection options, RFC 6455
 /// §4.2.1 protocol names).
@@ -514,6 +522,15 @@ impl<'b> Iterator for Params<'b> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn single_tokens_are_decided_without_the_list_reader() {
+        assert_eq!(single_token_contains(b"Upgrade", 1, "upgrade"), Some(true));
+        assert_eq!(single_token_contains(b"close", 1, "upgrade"), Some(false));
+        assert_eq!(single_token_contains(b"Upgrade", 0, "upgrade"), None);
+        assert_eq!(single_token_contains(b"a, upgrade", 4, "upgrade"), None);
+        assert_eq!(single_token_contains(b"", 4, "upgrade"), None);
+    }
 
     fn collect(value: &[u8]) -> ([&[u8]; 8], usize, bool) {
         let mut out: [&[u8]; 8] = [b""; 8];

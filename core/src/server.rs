@@ -307,11 +307,13 @@ impl<'p> ServerPolicy<'p> {
         }
         // `Connection: Upgrade` alone, the common case, is one compare; anything else is read
         // as a list.
-        let connection_upgrade = match fields.singleton(Known::Connection) {
-            Singleton::One(value) if max > 0 && crate::list::is_token(value) => {
-                crate::byte_class::eq_ignore_case_lower(value, b"upgrade")
-            }
-            _ => crate::list::contains_token(fields.elements(Known::Connection, max), "upgrade")
+        let single = match fields.singleton(Known::Connection) {
+            Singleton::One(value) => crate::list::single_token_contains(value, max, "upgrade"),
+            _ => None,
+        };
+        let connection_upgrade = match single {
+            Some(found) => found,
+            None => crate::list::contains_token(fields.elements(Known::Connection, max), "upgrade")
                 .map_err(|f| list_reject(f, RejectReason::MalformedConnection))?,
         };
         if !connection_upgrade {

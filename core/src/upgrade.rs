@@ -117,6 +117,25 @@ mod tests {
     }
 
     #[test]
+    fn one_bare_token_is_chosen_without_the_list_reader() {
+        let chosen = choose_single_token(b"WebSocket", 1, &["websocket"]);
+        assert_eq!(
+            chosen
+                .and_then(Result::ok)
+                .flatten()
+                .map(|o| (o.text, o.version)),
+            Some(("WebSocket", None))
+        );
+        assert_eq!(
+            choose_single_token(b"websocket", 1, &["h2c"]),
+            Some(Ok(None))
+        );
+        assert_eq!(choose_single_token(b"websocket", 0, &["websocket"]), None);
+        assert_eq!(choose_single_token(b"a/1", 1, &["a"]), None);
+        assert_eq!(choose_single_token(b"a, b", 1, &["a"]), None);
+    }
+
+    #[test]
     fn parses_name_and_version() {
         let offer = ProtocolOffer::parse(b"example/1").expect("valid");
         assert_eq!((offer.name, offer.version), ("example", Some("1")));

@@ -125,6 +125,22 @@ fn cpu_model() -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
+/// The clock /proc/cpuinfo reports, in MHz (on a VM the nominal rate).
+fn cpu_mhz() -> Option<f64> {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()?
+        .lines()
+        .find(|l| l.starts_with("cpu MHz"))?
+        .split(':')
+        .nth(1)?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// The wall-clock target of issue #12: ours within 1.3× the floor on every capture.
+const FLOOR_TARGET: f64 = 1.3;
+
 fn output(command: &mut Command) -> String {
     command
         .output()
@@ -278,7 +294,7 @@ fn render(
         report,
         "\n## Ours against the floor and tungstenite (same bytes, same run)\n"
     );
-    let _ = writeln!(report, "| input | floor | ours | tungstenite | ours / floor (target ≤ 1.15) | tungstenite / ours (target ≥ 8) |");
+    let _ = writeln!(report, "| input | floor | ours | tungstenite | ours / floor (target ≤ {FLOOR_TARGET}) | tungstenite / ours |");
     let _ = writeln!(report, "| --- | ---: | ---: | ---: | ---: | ---: |");
     let mut inputs: Vec<&str> = benches
         .keys()
@@ -299,13 +315,8 @@ fn render(
         };
         let to_floor = ours / floor;
         let speedup = tungstenite / ours;
-        if to_floor > 1.15 {
+        if to_floor > FLOOR_TARGET {
             misses.push(format!("{input}: ours is {to_floor:.2}× the floor"));
-        }
-        if speedup < 8.0 {
-            misses.push(format!(
-                "{input}: ours is only {speedup:.1}× faster than tungstenite"
-            ));
         }
         let _ = writeln!(
             report,
@@ -315,6 +326,22 @@ fn render(
             human_time(tungstenite)
         );
     }
+    render_pairs(
+        &mut report,
+        benches,
+        "The client: validating a captured 101 against its floor",
+        "httparse on the 101, the Accept scan, SHA-1 + base64 of the key, one compare; ours also checks Upgrade, Connection, the subprotocol and the extensions against the offers.",
+        ("client/validate/", "client/floor/"),
+        ("ours", "floor", "ours / floor"),
+    );
+    render_pairs(
+        &mut report,
+        benches,
+        "Parsing alone: ours against httparse on the same bytes",
+        "ours is httparse plus the size limits and the version check; bytes per cycle at the clock /proc/cpuinfo reports",
+        ("parse/request/", "parse/httparse/"),
+        ("ours", "httparse", "ours / httparse"),
+    );
     let _ = writeln!(report, "\n## Heap allocations per operation\n");
     let _ = writeln!(report, "{}", allocation_table.trim_end());
     if !allocations_ok {
@@ -322,11 +349,58 @@ fn render(
     }
     let _ = writeln!(report, "\n## Targets\n");
     if misses.is_empty() {
-        let _ = writeln!(report, "All met: ours ≤ 1.15× the floor and ≥ 8× faster than tungstenite on every input; 0 allocations.");
+        let _ = writeln!(
+            report,
+            "All met: ours ≤ {FLOOR_TARGET}× the floor on every input; 0 allocations."
+        );
     } else {
         for miss in misses {
             let _ = writeln!(report, "- MISSED: {miss}");
         }
     }
     report
+}
+
+/// A table of `ours` against a reference bench on the same inputs, with bytes per cycle
+/// where the benches measure bytes.
+fn render_pairs(
+    report: &mut String,
+    benches: &BTreeMap<String, Bench>,
+    title: &str,
+    what: &str,
+    (ours_prefix, reference_prefix): (&str, &str),
+    (ours_name, reference_name, ratio_name): (&str, &str, &str),
+) {
+    let mhz = cpu_mhz();
+    let per_cycle = |bench: &Bench| match (&bench.throughput, mhz) {
+        (Some((kind, bytes)), Some(mhz)) if kind == "Bytes" => {
+            format!("{:.2}", *bytes as f64 / (bench.median_ns * mhz / 1000.0))
+        }
+        _ => "-".to_string(),
+    };
+    let _ = writeln!(report, "\n## {title}\n\n{what}.\n");
+    let _ = writeln!(
+        report,
+        "| input | {reference_name} | {ours_name} | {reference_name} bytes/cycle | {ours_name} bytes/cycle | {ratio_name} |\n| --- | ---: | ---: | ---: | ---: | ---: |"
+    );
+    for (id, ours) in benches.range(ours_prefix.to_string()..) {
+        let Some(input) = id.strip_prefix(ours_prefix) else {
+            break;
+        };
+        let Some(reference) = benches.get(&format!("{reference_prefix}{input}")) else {
+            continue;
+        };
+        let _ = writeln!(
+            report,
+            "| {input} | {} | {} | {} | {} | {:.2} |",
+            human_time(reference.median_ns),
+            human_time(ours.median_ns),
+            per_cycle(reference),
+            per_cycle(ours),
+            ours.median_ns / reference.median_ns
+        );
+    }
+    if let Some(mhz) = mhz {
+        let _ = writeln!(report, "\nCycles are estimated from the {mhz:.0} MHz in /proc/cpuinfo (`perf stat -e cycles` is not supported on this machine).");
+    }
 }

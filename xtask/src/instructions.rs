@@ -8,7 +8,8 @@ use std::process::Command;
 use crate::seed::root;
 
 const USAGE: &str = "usage: cargo xtask instructions [--check] [--update] [--tolerance PCT]
-  prints instructions per operation for floor, ours and tungstenite on every capture;
+  prints instructions per operation for floor, ours and tungstenite on every request capture,
+  and for the client's floor and ours on every captured 101, with the ratios;
   --check     fail if ours exceeds benches/instructions.baseline by more than the tolerance (default 3%)
   --update    rewrite benches/instructions.baseline from this run";
 
@@ -21,6 +22,9 @@ const INPUTS: [&str; 6] = [
     "large-browser-4k",
 ];
 const PEERS: [&str; 3] = ["floor", "ours", "tungstenite"];
+/// The client side (issue #12): validating a captured 101, against its floor.
+const CLIENT_INPUTS: [&str; 2] = ["response-node-ws", "response-python-websockets"];
+const CLIENT_PEERS: [&str; 2] = ["client-floor", "client-ours"];
 const ITERATIONS: u64 = 2000;
 
 /// Instructions per operation: the difference between two run lengths cancels start-up.
@@ -101,33 +105,45 @@ pub fn run(args: &[String]) -> i32 {
         return 1;
     }
     let _ = std::fs::create_dir_all(root().join("target/instructions"));
-    let peers: &[&str] = if check { &["ours"] } else { &PEERS };
-    let mut rows = Vec::new();
-    for input in INPUTS {
-        let mut row = Vec::new();
-        for peer in peers {
-            match count(peer, input) {
-                Ok(n) => row.push(n),
-                Err(message) => {
-                    eprintln!("{message}");
-                    return 1;
+    // (baseline key, input, counts of `peers`) for the server rows, then the client rows.
+    let server_peers: &[&str] = if check { &["ours"] } else { &PEERS };
+    let client_peers: &[&str] = if check {
+        &["client-ours"]
+    } else {
+        &CLIENT_PEERS
+    };
+    let mut rows: Vec<(String, Vec<f64>)> = Vec::new();
+    let mut client_rows: Vec<(String, Vec<f64>)> = Vec::new();
+    for (inputs, peers, out, prefix) in [
+        (&INPUTS[..], server_peers, &mut rows, ""),
+        (
+            &CLIENT_INPUTS[..],
+            client_peers,
+            &mut client_rows,
+            "client/",
+        ),
+    ] {
+        for input in inputs {
+            let mut row = Vec::new();
+            for peer in peers {
+                match count(peer, input) {
+                    Ok(n) => row.push(n),
+                    Err(message) => {
+                        eprintln!("{message}");
+                        return 1;
+                    }
                 }
             }
+            out.push((format!("{prefix}{input}"), row));
         }
-        rows.push((input, row));
     }
-    // With every peer counted, the two ratios issue #12 sets targets on.
-    let ratios = peers == PEERS;
-    let ratio_headers = if ratios {
-        " ours / floor (target ≤ 1.2) | tungstenite / ours |"
+    let ratios = !check;
+    let mut table = String::new();
+    if ratios {
+        let _ = writeln!(table, "| input | floor | ours | tungstenite | ours / floor (target ≤ 1.2) | tungstenite / ours |\n|---| ---: | ---: | ---: | ---: | ---: |");
     } else {
-        ""
-    };
-    let mut table = format!(
-        "| input | {} |{ratio_headers}\n|---|{}\n",
-        peers.join(" | "),
-        " ---: |".repeat(peers.len() + if ratios { 2 } else { 0 })
-    );
+        let _ = writeln!(table, "| input | ours |\n|---| ---: |");
+    }
     for (input, row) in &rows {
         let mut cells: Vec<String> = row.iter().map(|n| format!("{n:.0}")).collect();
         if let (true, [floor, ours, tungstenite]) = (ratios, row.as_slice()) {
@@ -136,11 +152,22 @@ pub fn run(args: &[String]) -> i32 {
         }
         let _ = writeln!(table, "| {input} | {} |", cells.join(" | "));
     }
+    if ratios {
+        let _ = writeln!(table, "\n| 101 validated by the client | floor | ours | ours / floor |\n|---| ---: | ---: | ---: |");
+    }
+    for (input, row) in &client_rows {
+        let mut cells: Vec<String> = row.iter().map(|n| format!("{n:.0}")).collect();
+        if let (true, [floor, ours]) = (ratios, row.as_slice()) {
+            cells.push(format!("{:.2}", ours / floor));
+        }
+        let _ = writeln!(table, "| {input} | {} |", cells.join(" | "));
+    }
     println!("instructions per operation (callgrind, difference of {ITERATIONS} and {} iterations)\n\n{table}", 2 * ITERATIONS);
-    let ours_index = peers.iter().position(|p| *p == "ours").unwrap_or(0);
+    let ours_index = usize::from(!check);
+    let rows: Vec<(String, Vec<f64>)> = rows.into_iter().chain(client_rows).collect();
     if update {
         let mut text = String::from(
-            "# ours: instructions per negotiate, from `cargo xtask instructions --update`\n",
+            "# ours: instructions per negotiate (client/: per validated 101), from `cargo xtask instructions --update`\n",
         );
         for (input, row) in &rows {
             let _ = writeln!(text, "{input} {:.0}", row[ours_index]);

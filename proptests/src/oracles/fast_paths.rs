@@ -15,7 +15,7 @@ use std::vec::Vec;
 use http_upgrade::byte_class;
 use http_upgrade::head::{Fields, Known, KnownFields};
 use http_upgrade::list::{
-    contains_token, is_token, trim_ows, Bounded, FieldValues, ListElements, ListFault,
+    contains_token, single_token_contains, trim_ows, Bounded, FieldValues, ListElements, ListFault,
     PlainElements,
 };
 use http_upgrade::upgrade::{self, ProtocolOffer};
@@ -114,9 +114,9 @@ pub fn fast_paths(data: &[u8]) {
             );
         }
     }
-    if max > 0 && is_token(trimmed) {
+    if let Some(found) = single_token_contains(trimmed, max, "upgrade") {
         assert_eq!(
-            Ok(byte_class::eq_ignore_case_lower(trimmed, b"upgrade")),
+            Ok(found),
             contains_token(general(&one, max), "upgrade"),
             "{value:?}"
         );
