@@ -7,7 +7,9 @@
 //! ```
 //! Flags: `--port N` (TLS; 0: any), `--h2c-port N` (cleartext; 0: any), `--subprotocol NAME`...,
 //! `--no-connect-protocol` (leave `SETTINGS_ENABLE_CONNECT_PROTOCOL` unsent, RFC 8441 §3:
-//! browsers then open their WebSockets over a new HTTP/1.1 connection).
+//! browsers then open their WebSockets over a new HTTP/1.1 connection), `--capture-dir DIR`
+//! (write each HTTP/2 request's field section, as hyper hands it over, to `DIR/<n>.h2` in the
+//! text form `cargo xtask inspect --transport h2` reads).
 //!
 //! TLS is rustls (ring) with a self-signed certificate for `localhost` and `127.0.0.1`
 //! generated at start-up; ALPN offers `h2` and `http/1.1`. `GET /` serves a page that opens
@@ -34,7 +36,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
-use http_upgrade::http_types::{negotiate_parts, response_for, Negotiated};
+use http_upgrade::http_types::{field_section, negotiate_parts, response_for, Negotiated};
 use http_upgrade::{ConnectOutcome, OriginPolicy, Outcome, ServerPolicy, EMPTY_HEADER};
 use hyper::body::Incoming;
 use hyper::server::conn::{http1, http2};
@@ -51,6 +53,27 @@ use tokio_tungstenite::WebSocketStream;
 mod leak;
 use leak::leak_list;
 
+/// Where `--capture-dir` writes HTTP/2 field sections, if anywhere.
+static CAPTURE_DIR: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+static CAPTURED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Writes one HTTP/2 request's field section to the capture directory, one `name: value`
+/// per line, pseudo-header fields first.
+fn capture(fields: &[http_upgrade::Header<'_>]) {
+    let Some(dir) = CAPTURE_DIR.get() else {
+        return;
+    };
+    let mut text = Vec::new();
+    for field in fields {
+        text.extend_from_slice(field.name.as_bytes());
+        text.extend_from_slice(b": ");
+        text.extend_from_slice(field.value);
+        text.push(b'\n');
+    }
+    let n = CAPTURED.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let _ = std::fs::write(dir.join(format!("{n}.h2")), text);
+}
+
 /// How long any one read from a peer may take before the connection is dropped.
 const IDLE: Duration = Duration::from_secs(30);
 
@@ -63,6 +86,7 @@ struct Flags {
     h2c_port: u16,
     subprotocols: Vec<String>,
     connect_protocol: bool,
+    capture_dir: Option<std::path::PathBuf>,
 }
 
 fn flags() -> Flags {
@@ -71,6 +95,7 @@ fn flags() -> Flags {
         h2c_port: 8080,
         subprotocols: Vec::new(),
         connect_protocol: true,
+        capture_dir: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -86,6 +111,9 @@ fn flags() -> Flags {
                 .subprotocols
                 .push(args.next().expect("--subprotocol NAME")),
             "--no-connect-protocol" => flags.connect_protocol = false,
+            "--capture-dir" => {
+                flags.capture_dir = Some(args.next().expect("--capture-dir DIR").into());
+            }
             other => panic!("unknown flag {other}"),
         }
     }
@@ -143,6 +171,12 @@ async fn handle(
     let path = parts.uri.path().to_string();
     let mut storage = [EMPTY_HEADER; 64];
     let negotiated = negotiate_parts(&policy, &parts, protocol.as_deref(), &mut storage);
+    if let Negotiated::Connect(_) = negotiated {
+        let mut section = [EMPTY_HEADER; 64];
+        if let Some(len) = field_section(&parts, protocol.as_deref(), &mut section) {
+            capture(&section[..len]);
+        }
+    }
     let switched = |protocol: &str, subprotocol: Option<&str>| {
         let subprotocol = subprotocol.unwrap_or("-");
         println!("switch transport={transport} tls={tls} path={path} protocol={protocol} subprotocol={subprotocol}");
@@ -372,6 +406,10 @@ async fn serve_cleartext(
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let flags = flags();
+    if let Some(dir) = flags.capture_dir.clone() {
+        std::fs::create_dir_all(&dir)?;
+        let _ = CAPTURE_DIR.set(dir);
+    }
     // The policies borrow their lists for the life of the program.
     let subprotocols = leak_list(flags.subprotocols);
     let tls_policy = ServerPolicy {

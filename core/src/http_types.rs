@@ -48,8 +48,9 @@ pub enum Negotiated<'a> {
 }
 
 /// Copies `parts`' fields into `storage` as borrowed pairs, pseudo-header fields first for
-/// HTTP/2 and HTTP/3; `None` when `storage` is too small.
-fn fill<'a>(
+/// HTTP/2 and HTTP/3 (RFC 9113 §8.3, in the order `:method`, `:protocol`, `:scheme`,
+/// `:path`, `:authority`); how many, or `None` when `storage` is too small.
+pub fn field_section<'a>(
     parts: &'a Parts,
     protocol: Option<&'a str>,
     storage: &mut [Header<'a>],
@@ -95,7 +96,7 @@ pub fn negotiate_parts<'a>(
     storage: &'a mut [Header<'a>],
 ) -> Negotiated<'a> {
     let http1 = matches!(parts.version, Version::HTTP_10 | Version::HTTP_11);
-    let Some(len) = fill(parts, protocol, storage) else {
+    let Some(len) = field_section(parts, protocol, storage) else {
         let too_many = RejectReason::TooManyHeaders;
         return if http1 {
             Negotiated::Http1(Outcome::Reject(too_many))

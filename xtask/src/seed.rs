@@ -167,7 +167,17 @@ fn seed() -> std::io::Result<usize> {
             put("server_negotiate", &data)?;
         }
     }
-    for section in requests.iter().filter_map(|r| as_extended_connect(r)) {
+    let mut h2_captures: Vec<_> = std::fs::read_dir(root().join("corpus/captures"))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "h2"))
+        .collect();
+    h2_captures.sort();
+    let real_sections = h2_captures
+        .iter()
+        .map(std::fs::read)
+        .collect::<std::io::Result<Vec<_>>>()?;
+    let converted = requests.iter().filter_map(|r| as_extended_connect(r));
+    for section in real_sections.into_iter().chain(converted) {
         for selector in [0x00u8, 0x25, 0x7d, 0xe6] {
             let mut data = vec![selector];
             data.extend_from_slice(&section);

@@ -1,0 +1,68 @@
+//! The real HTTP/2 field sections in `corpus/captures/*.h2` (Chromium and Node.js over
+//! hyper): each extended CONNECT is accepted with the subprotocol the client offered and the
+//! server takes, a plain GET is declined, and each passes the `extended_connect` oracle under
+//! every policy selector.
+
+use std::path::PathBuf;
+
+use http_upgrade::connect::ConnectOutcome;
+use http_upgrade::{DeclineReason, Header, OriginPolicy, ServerPolicy};
+use http_upgrade_proptests::oracles::{extended_connect, field_section};
+
+fn captures() -> Vec<(String, Vec<u8>)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../corpus/captures");
+    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+        .expect("corpus/captures")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "h2"))
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read(&p).expect("read"))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn real_h2_sections_negotiate() {
+    let captures = captures();
+    assert!(captures.len() >= 3, "{captures:?}");
+    let policy = ServerPolicy {
+        subprotocols: &["chat"],
+        origins: OriginPolicy::SameHost,
+        require_origin: false,
+        ..ServerPolicy::websocket()
+    };
+    for (name, bytes) in &captures {
+        let section = field_section(bytes);
+        let fields: Vec<Header<'_>> = section
+            .iter()
+            .map(|(name, value)| Header { name, value })
+            .collect();
+        let outcome = policy.negotiate_connect(&fields);
+        if name.contains("extended-connect") {
+            let ConnectOutcome::Accept(accepted) = outcome else {
+                panic!("{name}: {outcome:?}");
+            };
+            let websocket = accepted.websocket.expect("websocket");
+            assert_eq!(websocket.subprotocol, Some("chat"), "{name}");
+            assert_eq!(websocket.deflate, None, "{name}: no deflate policy");
+            assert!(
+                websocket.origin.is_some(),
+                "{name}: browsers and this client send one"
+            );
+        } else {
+            assert_eq!(
+                outcome,
+                ConnectOutcome::Decline(DeclineReason::NoUpgrade),
+                "{name}"
+            );
+        }
+        for selector in 0..=255u8 {
+            let mut data = vec![selector];
+            data.extend_from_slice(bytes);
+            extended_connect(&data);
+        }
+    }
+}
