@@ -330,7 +330,7 @@ fn render(
         &mut report,
         benches,
         "The client: validating a captured 101 against its floor",
-        "httparse on the 101, the Accept scan, SHA-1 + base64 of the key, one compare; ours also checks Upgrade, Connection, the subprotocol and the extensions against the offers.",
+        "httparse on the 101, the Accept scan, SHA-1 + base64 of the key, one compare; ours also checks Upgrade, Connection, the subprotocol and the extensions against the offers",
         ("client/validate/", "client/floor/"),
         ("ours", "floor", "ours / floor"),
     );
