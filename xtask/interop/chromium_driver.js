@@ -1,7 +1,7 @@
 // Drives headless Chromium over the DevTools protocol: opens a page, waits (bounded) until
-// its #result element leaves "pending", prints `result=<text>` and exits. Used instead of
-// --dump-dom where the page's WebSocket needs a new TLS connection, which --dump-dom's
-// virtual time does not wait for.
+// its #result element leaves "pending", prints `result=<text>` and exits. Used for every
+// Chromium row instead of --dump-dom, whose virtual time does not wait for a WebSocket that
+// needs a new TLS connection, and which once printed nothing at all on a first CI run.
 //   node chromium_driver.js URL PROFILE_DIR SECONDS
 const { spawn } = require("child_process");
 const WebSocket = require("ws");
@@ -14,15 +14,16 @@ const chrome = spawn("chromium", [
   "--ignore-certificate-errors", `--user-data-dir=${profile}`, "--remote-debugging-port=0",
   "about:blank",
 ], { stdio: ["ignore", "ignore", "pipe"] });
+let stderr = "";
 const finish = (line, code) => {
   console.log(line);
   chrome.kill("SIGKILL");
   process.exit(code);
 };
-setTimeout(() => finish("result=timeout", 1), deadline - Date.now());
+// On a timeout, the end of Chromium's stderr says why (it is not printed otherwise).
+setTimeout(() => finish(`result=timeout stderr=${JSON.stringify(stderr.slice(-400))}`, 1), deadline - Date.now());
 process.on("SIGTERM", () => finish("result=terminated", 1));
 
-let stderr = "";
 chrome.stderr.on("data", (chunk) => {
   stderr += chunk;
   const match = /DevTools listening on (ws:\/\/\S+)/.exec(stderr);
