@@ -110,12 +110,9 @@ Sec-WebSocket-Key: {}\r\nSec-WebSocket-Version: {}\r\nSec-WebSocket-Protocol: {}
     }
 }
 
-/// RFC 9110 §5.6.2.
+/// RFC 9110 §5.6.2, through the one reference in [`crate::rfc`].
 fn is_token(text: &str) -> bool {
-    !text.is_empty()
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    crate::rfc::is_token(text.as_bytes())
 }
 
 /// RFC 9110 §5.6.1: the non-empty, OWS-trimmed members of a list (no quotes are generated
@@ -193,10 +190,7 @@ pub fn expected(case: &NearMiss) -> Expected {
         }
         Field::Upgrade => {
             let members = members(&value);
-            let offer_ok = |m: &&str| match m.split_once('/') {
-                Some((name, version)) => is_token(name) && is_token(version),
-                None => is_token(m),
-            };
+            let offer_ok = |m: &&str| crate::rfc::is_protocol(m.as_bytes());
             if !members.iter().all(offer_ok) {
                 return Expected::Reject("malformed_upgrade", 400);
             }

@@ -1,5 +1,6 @@
 //! An independent SHA-1 (FIPS 180-4 §6.1) and base64 (RFC 4648 §4), written plainly so the
-//! fuzz oracles do not trust the crates the product uses.
+//! fuzz oracles do not trust the crates the product uses, and the RFC 9110 token grammar
+//! every oracle judges names and protocols by.
 
 use std::string::String;
 use std::vec::Vec;
@@ -87,6 +88,24 @@ pub fn accept(key: &str) -> String {
     let mut input = key.as_bytes().to_vec();
     input.extend_from_slice(b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11");
     base64(&sha1(&input))
+}
+
+/// `tchar` (RFC 9110 §5.6.2).
+pub fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+/// `token = 1*tchar` (RFC 9110 §5.6.2).
+pub fn is_token(bytes: &[u8]) -> bool {
+    !bytes.is_empty() && bytes.iter().all(|&b| is_tchar(b))
+}
+
+/// `protocol = protocol-name ["/" protocol-version]`, both tokens (RFC 9110 §7.8).
+pub fn is_protocol(bytes: &[u8]) -> bool {
+    match bytes.iter().position(|&b| b == b'/') {
+        Some(slash) => is_token(&bytes[..slash]) && is_token(&bytes[slash + 1..]),
+        None => is_token(bytes),
+    }
 }
 
 #[cfg(test)]

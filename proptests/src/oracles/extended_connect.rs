@@ -19,6 +19,7 @@ use http_upgrade::server::{Outcome, ServerPolicy};
 use http_upgrade::{Header, Status, EMPTY_HEADER};
 
 use super::targets::policy_from;
+use crate::rfc::{is_protocol, is_tchar};
 
 /// Reads the text form of an HTTP/2 or HTTP/3 field section: one `name: value` per line
 /// (a pseudo-header's name keeps its leading colon; one SP after the colon is dropped; a
@@ -40,11 +41,6 @@ pub fn field_section(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
             (String::from_utf8_lossy(name).into_owned(), value.to_vec())
         })
         .collect()
-}
-
-/// RFC 9110 §5.6.2 `tchar`.
-fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }
 
 /// The request pseudo-header fields (RFC 9113 §8.3.1, RFC 8441 §4).
@@ -205,12 +201,7 @@ pub fn extended_connect(data: &[u8]) {
         return;
     }
     // RFC 9110 §7.8: protocol = protocol-name ["/" protocol-version], both tokens.
-    let token = |t: &[u8]| !t.is_empty() && t.iter().all(|&b| is_tchar(b));
-    let protocol_ok = match protocol.iter().position(|&b| b == b'/') {
-        Some(slash) => token(&protocol[..slash]) && token(&protocol[slash + 1..]),
-        None => token(protocol),
-    };
-    if !protocol_ok {
+    if !is_protocol(protocol) {
         assert_eq!(
             outcome,
             ConnectOutcome::Reject(RejectReason::MalformedUpgrade)

@@ -8,7 +8,8 @@
 //!   field name;
 //! - [`upgrade::choose_single_token`] against [`upgrade::choose`] over the general reader,
 //!   and the one-compare `Connection: upgrade` against [`contains_token`];
-//! - [`ProtocolOffer::parse`] against `token ["/" token]` written here from RFC 9110 §7.8.
+//! - [`ProtocolOffer::parse`] against `token ["/" token]` as [`crate::rfc::is_protocol`]
+//!   writes it from RFC 9110 §7.8.
 
 use std::vec::Vec;
 
@@ -123,17 +124,8 @@ pub fn fast_paths(data: &[u8]) {
     }
 
     // One Upgrade offer: `protocol-name ["/" protocol-version]`, both tokens.
-    let token = |t: &[u8]| {
-        !t.is_empty()
-            && t.iter()
-                .all(|&b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
-    };
-    let expected = match value.iter().position(|&b| b == b'/') {
-        Some(at) => token(&value[..at]) && token(&value[at + 1..]),
-        None => token(value),
-    };
     let offer = ProtocolOffer::parse(value);
-    assert_eq!(offer.is_some(), expected, "{value:?}");
+    assert_eq!(offer.is_some(), crate::rfc::is_protocol(value), "{value:?}");
     if let Some(offer) = offer {
         let text = std::str::from_utf8(value).unwrap();
         assert_eq!(offer.text, text);
