@@ -82,13 +82,6 @@ pub fn eq_ignore_case_lower(a: &[u8], lower: &[u8]) -> bool {
     }
 }
 
-/// `a.eq_ignore_ascii_case(b)` as one short loop, for the few bytes of protocol names
-/// (the standard library's version is built for long slices).
-#[inline]
-pub fn eq_ignore_ascii_case(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.eq_ignore_ascii_case(y))
-}
-
 /// 0x20 in each byte of `word` that is a lowercase ASCII letter, else 0.
 #[inline]
 const fn letter_bits(word: u64) -> u64 {

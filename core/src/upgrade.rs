@@ -49,7 +49,7 @@ impl<'b> ProtocolOffer<'b> {
     /// a version takes only that version, one without takes any.
     pub fn matches(&self, entry: &str) -> bool {
         let (name, version) = split_version(entry.as_bytes());
-        crate::byte_class::eq_ignore_ascii_case(self.name.as_bytes(), name)
+        self.name.as_bytes().eq_ignore_ascii_case(name)
             && version.is_none_or(|wanted| self.version.map(str::as_bytes) == Some(wanted))
     }
 }
