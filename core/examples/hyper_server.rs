@@ -143,10 +143,8 @@ fn transport(version: Version) -> &'static str {
     }
 }
 
-/// What to do once the response head is sent.
+/// What to do with the connection or stream once a switch's response head is sent.
 enum AfterSwitch {
-    /// Nothing: a decline or a rejection.
-    Nothing,
     /// Echo WebSocket messages.
     WebSocket,
     /// Answer stream 1 over HTTP/2 with this body.
@@ -190,21 +188,21 @@ async fn handle(
                     .collect();
                 let settings = listed.join("");
                 println!("switch transport={transport} tls={tls} path={path} protocol=h2c settings={settings}");
-                AfterSwitch::H2c(format!(
+                Some(AfterSwitch::H2c(format!(
                     "served over h2c on stream 1; your HTTP2-Settings: {}\n",
                     listed.join(" ")
-                ))
+                )))
             }
             None => {
                 let subprotocol = accepted.websocket.and_then(|w| w.subprotocol);
                 switched(accepted.protocol.name, subprotocol);
-                AfterSwitch::WebSocket
+                Some(AfterSwitch::WebSocket)
             }
         },
         Negotiated::Connect(ConnectOutcome::Accept(accepted)) => {
             let subprotocol = accepted.websocket.and_then(|w| w.subprotocol);
             switched(accepted.protocol.name, subprotocol);
-            AfterSwitch::WebSocket
+            Some(AfterSwitch::WebSocket)
         }
         Negotiated::Http1(Outcome::Reject(reason))
         | Negotiated::Connect(ConnectOutcome::Reject(reason)) => {
@@ -213,7 +211,7 @@ async fn handle(
                 reason.status(),
                 reason.name()
             );
-            AfterSwitch::Nothing
+            None
         }
         Negotiated::Http1(Outcome::Decline(reason))
         | Negotiated::Connect(ConnectOutcome::Decline(reason)) => {
@@ -247,16 +245,15 @@ async fn handle(
             return Ok(response);
         }
     };
-    if matches!(after, AfterSwitch::Nothing) {
+    let Some(after) = after else {
         return Ok(response);
-    }
+    };
     tokio::spawn(async move {
         let upgraded = match on_upgrade.await {
             Ok(upgraded) => TokioIo::new(upgraded),
             Err(error) => return println!("upgrade error: {error}"),
         };
         let result = match after {
-            AfterSwitch::Nothing => Ok(()),
             AfterSwitch::WebSocket => echo(upgraded).await,
             AfterSwitch::H2c(body) => answer_h2c(upgraded, body.as_bytes()).await,
         };

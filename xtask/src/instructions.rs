@@ -105,7 +105,7 @@ pub fn run(args: &[String]) -> i32 {
         return 1;
     }
     let _ = std::fs::create_dir_all(root().join("target/instructions"));
-    // (baseline key, input, counts of `peers`) for the server rows, then the client rows.
+    // (baseline key, counts of the group's peers): the server rows, then the client rows.
     let server_peers: &[&str] = if check { &["ours"] } else { &PEERS };
     let client_peers: &[&str] = if check {
         &["client-ours"]
