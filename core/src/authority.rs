@@ -21,12 +21,12 @@ impl<'b> Authority<'b> {
         let host_len = if text.first() == Some(&b'[') {
             text.iter().position(|&b| b == b']')? + 1
         } else {
-            text.iter().position(|&b| b == b':').unwrap_or(text.len())
+            reg_name_len(text)?
         };
         let (host, rest) = text.split_at(host_len);
         let host_ok = match host {
             [b'[', literal @ .., b']'] => ip_literal(literal),
-            _ => !host.is_empty() && host_is_reg_name(host),
+            _ => !host.is_empty(),
         };
         if !host_ok {
             return None;
@@ -48,32 +48,38 @@ impl<'b> Authority<'b> {
 
 /// `port = *DIGIT` (RFC 3986 §3.2.3), here 1 to 5 digits up to 65535.
 fn port_ok(digits: &[u8]) -> bool {
-    if digits.is_empty() || digits.len() > 5 || !digits.iter().all(u8::is_ascii_digit) {
+    if !(1..=5).contains(&digits.len()) {
         return false;
     }
-    digits
-        .iter()
-        .fold(0u32, |value, &d| value * 10 + u32::from(d - b'0'))
-        <= 65535
+    let mut value = 0u32;
+    for &digit in digits {
+        if !digit.is_ascii_digit() {
+            return false;
+        }
+        value = value * 10 + u32::from(digit - b'0');
+    }
+    value <= 65535
 }
 
-/// `reg-name = *( unreserved / pct-encoded / sub-delims )` (RFC 3986 §3.2.2), without the
-/// comma: a Host holding a comma is read as a list by some intermediaries, so it is refused.
-/// An IPv4address is a reg-name by this grammar too.
-fn host_is_reg_name(host: &[u8]) -> bool {
-    let mut rest = host;
-    while let Some((&byte, tail)) = rest.split_first() {
-        rest = tail;
-        match byte {
-            b'%' => match rest {
-                [a, b, tail @ ..] if a.is_ascii_hexdigit() && b.is_ascii_hexdigit() => rest = tail,
-                _ => return false,
-            },
-            _ if crate::byte_class::of(byte) & crate::byte_class::REG_NAME != 0 => {}
-            _ => return false,
+/// The length of the `reg-name` at the start of `text`, up to the first byte that cannot
+/// continue it (RFC 3986 §3.2.2: `*( unreserved / pct-encoded / sub-delims )`), read in one
+/// scan by class table; `None` for a broken `%` escape. The comma is left out: a Host holding
+/// one is read as a list by some intermediaries, so it is refused. An IPv4address is a
+/// reg-name by this grammar too.
+fn reg_name_len(text: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    loop {
+        let rest = text.get(at..).unwrap_or_default();
+        at += rest
+            .iter()
+            .position(|&b| crate::byte_class::of(b) & crate::byte_class::REG_NAME == 0)
+            .unwrap_or(rest.len());
+        match text.get(at..) {
+            Some([b'%', a, b, ..]) if a.is_ascii_hexdigit() && b.is_ascii_hexdigit() => at += 3,
+            Some([b'%', ..]) => return None,
+            _ => return Some(at),
         }
     }
-    true
 }
 
 /// `unreserved = ALPHA / DIGIT / "-" / "." / "_" / "~"` (RFC 3986 §2.3).

@@ -66,9 +66,13 @@ pub fn eq_ignore_case_lower(a: &[u8], lower: &[u8]) -> bool {
     if a.len() != len {
         return false;
     }
+    // Overlapping words cover every byte; with `lower` a literal, the compiler folds its
+    // words and masks into constants.
     match len {
         0..=3 => a.eq_ignore_ascii_case(lower),
         4..=7 => word::<4>(a, lower, 0) && word::<4>(a, lower, len - 4),
+        8..=16 => word::<8>(a, lower, 0) && word::<8>(a, lower, len - 8),
+        17..=24 => word::<8>(a, lower, 0) && word::<8>(a, lower, 8) && word::<8>(a, lower, len - 8),
         _ => {
             let mut at = 0;
             while at + 8 < len {

@@ -321,28 +321,32 @@ impl Known {
 
     /// The known field a name is, compared case-insensitively; the length and, where two
     /// names share one, the first byte pick the only candidate, so one comparison decides.
-    fn of(name: &str) -> Option<Known> {
+    /// Each arm compares with its own literal name, so the compiler folds the name's words
+    /// and letter masks into constants (issue #12).
+    #[inline]
+    pub(crate) fn of(name: &str) -> Option<Known> {
         let name = name.as_bytes();
+        let is = |known: Known, lower: &str| {
+            crate::byte_class::eq_ignore_case_lower(name, lower.as_bytes()).then_some(known)
+        };
         // The first byte is read only where two names share a length.
         let first = || name.first().map(u8::to_ascii_lowercase);
-        let candidate = match name.len() {
-            4 => Known::Host,
-            6 if first() == Some(b'e') => Known::Expect,
-            6 => Known::Origin,
-            7 => Known::Upgrade,
-            10 => Known::Connection,
-            14 if first() == Some(b'h') => Known::Http2Settings,
-            14 => Known::ContentLength,
-            17 if first() == Some(b't') => Known::TransferEncoding,
-            17 => Known::Key,
-            20 => Known::Accept,
-            21 => Known::Version,
-            22 => Known::Protocol,
-            24 => Known::Extensions,
-            _ => return None,
-        };
-        crate::byte_class::eq_ignore_case_lower(name, candidate.name().as_bytes())
-            .then_some(candidate)
+        match name.len() {
+            4 => is(Known::Host, "host"),
+            6 if first() == Some(b'e') => is(Known::Expect, "expect"),
+            6 => is(Known::Origin, "origin"),
+            7 => is(Known::Upgrade, "upgrade"),
+            10 => is(Known::Connection, "connection"),
+            14 if first() == Some(b'h') => is(Known::Http2Settings, "http2-settings"),
+            14 => is(Known::ContentLength, "content-length"),
+            17 if first() == Some(b't') => is(Known::TransferEncoding, "transfer-encoding"),
+            17 => is(Known::Key, "sec-websocket-key"),
+            20 => is(Known::Accept, "sec-websocket-accept"),
+            21 => is(Known::Version, "sec-websocket-version"),
+            22 => is(Known::Protocol, "sec-websocket-protocol"),
+            24 => is(Known::Extensions, "sec-websocket-extensions"),
+            _ => None,
+        }
     }
 }
 
