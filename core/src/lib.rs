@@ -57,6 +57,8 @@ pub mod head;
 #[cfg(feature = "http")]
 pub mod http_types;
 pub mod list;
+pub mod list_automaton;
+pub mod one_pass;
 pub mod origin;
 pub mod reason;
 pub mod response;
@@ -72,6 +74,7 @@ pub use h2c::Http2Settings;
 pub use head::{
     parse_request, parse_response, Header, Limits, RequestHead, ResponseHead, Status, EMPTY_HEADER,
 };
+pub use one_pass::{Reply, WebSocketSwitch};
 pub use origin::OriginPolicy;
 pub use reason::{BufferTooSmall, DeclineReason, RejectReason};
 pub use server::{Accepted, AuthoritySource, Handshake, Outcome, ServerPolicy, WebSocketAccepted};

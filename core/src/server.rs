@@ -16,7 +16,7 @@ use crate::origin::OriginPolicy;
 use crate::reason::{list_reject, BufferTooSmall, DeclineReason, RejectReason};
 use crate::response::{status_line, write_rejection, HeadWriter};
 use crate::upgrade::{self, ProtocolOffer};
-use crate::websocket::deflate::{self, DeflateOffer, DeflateParams, DeflatePolicy};
+use crate::websocket::deflate::{DeflateParams, DeflatePolicy};
 use crate::websocket::extensions;
 use crate::websocket::key::{Accept, Key};
 use crate::websocket::subprotocol::{self, SubprotocolOrder};
@@ -210,28 +210,42 @@ impl Accepted<'_> {
 
     fn switch(&self, out: &mut HeadWriter<'_>) {
         match &self.websocket {
-            Some(websocket) => {
-                // The fixed part of every WebSocket 101 in one copy, then the variable fields.
-                out.put(WEBSOCKET_101_PREFIX);
-                out.put(websocket.accept.as_bytes());
-                out.put(b"\r\n");
-                if let Some(subprotocol) = websocket.subprotocol {
-                    out.field("Sec-WebSocket-Protocol", subprotocol.as_bytes());
-                }
-                if let Some(deflate) = &websocket.deflate {
-                    out.put(b"Sec-WebSocket-Extensions: ");
-                    deflate.write(out);
-                    out.put(b"\r\n");
-                }
-            }
+            Some(websocket) => write_websocket_101(
+                out,
+                &websocket.accept,
+                websocket.subprotocol,
+                websocket.deflate.as_ref(),
+            ),
             None => {
                 status_line(out, 101);
                 out.field("Upgrade", self.protocol.text.as_bytes());
                 out.field("Connection", b"Upgrade");
+                out.put(b"\r\n");
             }
         }
+    }
+}
+
+/// Writes a WebSocket 101 (RFC 6455 §4.2.2 item 5): the fixed part in one copy, then the
+/// accept value, the chosen subprotocol and the accepted extension, then the empty line.
+pub(crate) fn write_websocket_101(
+    out: &mut HeadWriter<'_>,
+    accept: &Accept,
+    subprotocol: Option<&str>,
+    deflate: Option<&DeflateParams>,
+) {
+    out.put(WEBSOCKET_101_PREFIX);
+    out.put(accept.as_bytes());
+    out.put(b"\r\n");
+    if let Some(subprotocol) = subprotocol {
+        out.field("Sec-WebSocket-Protocol", subprotocol.as_bytes());
+    }
+    if let Some(deflate) = deflate {
+        out.put(b"Sec-WebSocket-Extensions: ");
+        deflate.write(out);
         out.put(b"\r\n");
     }
+    out.put(b"\r\n");
 }
 
 /// The status line and fixed fields that open every WebSocket 101 (RFC 6455 §4.2.2 item 5),
@@ -422,16 +436,9 @@ impl<'p> ServerPolicy<'p> {
             self.subprotocol_order,
         )
         .map_err(|f| list_reject(f, RejectReason::MalformedSubprotocols))?;
-        let mut deflate = None;
-        for offer in extensions::offers(fields.elements(Known::Extensions, max)) {
-            let offer = offer.map_err(|f| list_reject(f, RejectReason::MalformedExtensions))?;
-            let Some(policy) = self.deflate.filter(|_| deflate.is_none()) else {
-                continue;
-            };
-            if offer.name == deflate::NAME {
-                deflate = DeflateOffer::parse(offer.params).map(|offer| policy.accept(&offer));
-            }
-        }
+        let deflate =
+            extensions::choose_deflate(fields.elements(Known::Extensions, max), self.deflate)
+                .map_err(|f| list_reject(f, RejectReason::MalformedExtensions))?;
         Ok(WebSocketChoice {
             subprotocol,
             deflate,

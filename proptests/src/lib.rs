@@ -47,3 +47,22 @@ pub fn corpus_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     files.sort();
     files
 }
+
+/// The real captures in `corpus/captures/` with this file extension (`http`, `h2`), as
+/// (file name, bytes), sorted by name.
+pub fn captures(extension: &str) -> Vec<(String, Vec<u8>)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus/captures");
+    corpus_files(&dir)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == extension))
+        .map(|p| {
+            let name = p
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            let bytes = std::fs::read(&p).unwrap_or_default();
+            (name, bytes)
+        })
+        .collect()
+}

@@ -3,25 +3,12 @@
 //! server takes, a plain GET is declined, and each passes the `extended_connect` oracle under
 //! every policy selector.
 
-use std::path::PathBuf;
-
 use http_upgrade::connect::ConnectOutcome;
 use http_upgrade::{DeclineReason, Header, OriginPolicy, ServerPolicy};
 use http_upgrade_proptests::oracles::{extended_connect, field_section};
 
 fn captures() -> Vec<(String, Vec<u8>)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../corpus/captures");
-    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
-        .expect("corpus/captures")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "h2"))
-        .map(|p| {
-            let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            (name, std::fs::read(&p).expect("read"))
-        })
-        .collect();
-    out.sort();
-    out
+    http_upgrade_proptests::captures("h2")
 }
 
 #[test]

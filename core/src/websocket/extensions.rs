@@ -3,6 +3,7 @@
 
 use crate::list::{split_parameterised_where, ListFault, Param, ParamValue, Params};
 use crate::response::HeadWriter;
+use crate::websocket::deflate::{self, DeflateOffer, DeflateParams, DeflatePolicy};
 
 /// One extension offer (or, in a response, one accepted extension) with its parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,6 +87,29 @@ where
     I: Iterator<Item = Result<&'b [u8], ListFault>>,
 {
     elements.map(|element| Extension::parse(element?).ok_or(ListFault::Malformed))
+}
+
+/// The permessage-deflate parameters a server with `policy` answers: the first
+/// permessage-deflate offer whose parameters are valid (RFC 7692 §5.1, §7.1), every offer
+/// checked against the §9.1 grammar on the way (RFC 6455 §4.2.2 item 5.6).
+pub fn choose_deflate<'b, I>(
+    elements: I,
+    policy: Option<DeflatePolicy>,
+) -> Result<Option<DeflateParams>, ListFault>
+where
+    I: Iterator<Item = Result<&'b [u8], ListFault>>,
+{
+    let mut chosen = None;
+    for offer in offers(elements) {
+        let offer = offer?;
+        let Some(policy) = policy.filter(|_| chosen.is_none()) else {
+            continue;
+        };
+        if offer.name == deflate::NAME {
+            chosen = DeflateOffer::parse(offer.params).map(|offer| policy.accept(&offer));
+        }
+    }
+    Ok(chosen)
 }
 
 #[cfg(test)]

@@ -8,6 +8,8 @@
 //!   field name;
 //! - [`upgrade::choose_single_token`] against [`upgrade::choose`] over the general reader,
 //!   and the one-compare `Connection: upgrade` against [`contains_token`];
+//! - the list automata of the one pass ([`TOKEN_LIST`], [`EXTENSION_LIST`]) against
+//!   [`contains_token`] and [`extensions::offers`] over the general reader, both ways;
 //! - [`ProtocolOffer::parse`] against `token ["/" token]` as [`crate::rfc::is_protocol`]
 //!   writes it from RFC 9110 §7.8.
 
@@ -19,7 +21,9 @@ use http_upgrade::list::{
     contains_token, single_token_contains, trim_ows, Bounded, FieldValues, ListElements, ListFault,
     PlainElements,
 };
+use http_upgrade::list_automaton::{EXTENSION_LIST, TOKEN_LIST};
 use http_upgrade::upgrade::{self, ProtocolOffer};
+use http_upgrade::websocket::extensions;
 use http_upgrade::{Header, Key};
 
 /// Elements up to and including the first fault, as a caller using `?` sees them.
@@ -96,6 +100,25 @@ pub fn fast_paths(data: &[u8]) {
             until_fault(known.elements(Known::Connection, max)),
             until_fault(general(&named, max)),
             "{parts:?} max {max}"
+        );
+    }
+
+    // The one pass's list automata against the general readers: whatever they take, the
+    // general reader takes; and they take every quote-free value the general reader takes
+    // whose commas alone prove it within the element limit.
+    let tokens_ok = contains_token(general(&one, max), "x").is_ok();
+    let extensions_ok = extensions::offers(general(&one, max)).all(|offer| offer.is_ok());
+    let quote_free = !value.contains(&b'"');
+    let within = value.iter().filter(|&&b| b == b',').count() < max;
+    for (automaton, general_ok, name) in [
+        (&TOKEN_LIST, tokens_ok, "tokens"),
+        (&EXTENSION_LIST, extensions_ok, "extensions"),
+    ] {
+        let taken = automaton.accepts(value, max);
+        assert!(!taken || general_ok, "{name} {value:?} max {max}");
+        assert!(
+            taken || !(general_ok && quote_free && within),
+            "{name} {value:?} max {max}"
         );
     }
 

@@ -6,6 +6,7 @@
 mod differential;
 mod extended_connect;
 mod fast_paths;
+pub mod one_pass;
 pub mod peer_websockets;
 mod targets;
 

@@ -136,6 +136,7 @@ pub fn server_negotiate(data: &[u8]) {
         return;
     };
     let policy = policy_from(selector);
+    crate::oracles::one_pass::agrees(&policy, request);
     let mut headers = [EMPTY_HEADER; 32];
     let Status::Complete(handshake) = policy.handshake(request, &mut headers) else {
         assert!(request.len() < policy.limits.max_head_bytes);

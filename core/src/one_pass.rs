@@ -1,0 +1,224 @@
+//! The WebSocket handshake's hot path (issue #12; RFC 6455 §4.2.1-§4.2.2, RFC 9110 §7.8):
+//! one pass over the parsed fields that recognises each field by its name's length and
+//! first byte and checks its value the moment it is seen, a flat result, and the 101
+//! written straight into the caller's buffer.
+//!
+//! It takes only requests it can judge whole as a switch: a GET in HTTP/1.1 to an
+//! origin-form target; Host, Upgrade, Connection, Sec-WebSocket-Key and
+//! Sec-WebSocket-Version each exactly once, and Origin, Sec-WebSocket-Protocol and
+//! Sec-WebSocket-Extensions at most once; `Upgrade: websocket` as one token the policy
+//! takes; a valid Host; no Content-Length,
+//! Transfer-Encoding or Expect; no quoted-string in a list field. Anything else, and every
+//! rejection and decline, goes to the general path ([`ServerPolicy::negotiate`]), which
+//! stays the reference: the `one_pass` property (`proptests`) and the `server_negotiate`
+//! fuzz target check that whatever this path takes, the general path switches too, with
+//! the same fields and the same 101 bytes.
+
+use crate::authority::Authority;
+use crate::byte_class::eq_ignore_case_lower;
+use crate::head::{parse_request, Header, Known, RequestHead, Status};
+use crate::list::{contains_token, single_token_contains, trim_ows, PlainElements};
+use crate::list_automaton::{EXTENSION_LIST, TOKEN_LIST};
+use crate::response::HeadWriter;
+use crate::server::{write_websocket_101, Handshake, Outcome, ServerPolicy};
+use crate::websocket::deflate::DeflateParams;
+use crate::websocket::key::Key;
+use crate::websocket::{extensions, subprotocol, PROTOCOL, VERSION};
+
+/// A WebSocket switch decided in one pass, its 101 already written (RFC 6455 §4.2.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WebSocketSwitch<'b> {
+    /// The request head's length; bytes after it are the client's first frames.
+    pub consumed: usize,
+    /// The length of the 101 at the start of the caller's buffer.
+    pub written: usize,
+    /// The request target, in origin-form (RFC 9112 §3.2.1).
+    pub target: &'b str,
+    /// The Host field value, `reg-name [ ":" port ]` (RFC 9112 §3.2): the effective
+    /// authority, since the target is in origin-form.
+    pub host: &'b [u8],
+    /// The Origin field, for the caller's own check (RFC 6455 §10.2).
+    pub origin: Option<&'b [u8]>,
+    /// The chosen subprotocol, as the client wrote it (RFC 6455 §4.2.2 item 5.5).
+    pub subprotocol: Option<&'b str>,
+    /// The accepted permessage-deflate parameters (RFC 7692 §7).
+    pub deflate: Option<DeflateParams>,
+}
+
+/// What [`ServerPolicy::respond`] did with a complete head.
+// The general variant is the general path's result, kept whole for its callers; the common
+// WebSocket switch is the small variant.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reply<'b> {
+    /// A WebSocket switch: the 101 is in the buffer; send it and speak WebSocket.
+    WebSocket(WebSocketSwitch<'b>),
+    /// Anything else, judged by the general path: answer it with
+    /// [`ServerPolicy::write_response`].
+    Handshake(Handshake<'b>),
+}
+
+/// The fields a WebSocket switch needs, as bits of [`Known`].
+const REQUIRED: u16 = bit(Known::Host)
+    | bit(Known::Upgrade)
+    | bit(Known::Connection)
+    | bit(Known::Key)
+    | bit(Known::Version);
+
+const fn bit(known: Known) -> u16 {
+    1 << known as u16
+}
+
+/// The values of the fields [`ServerPolicy::switch_in_one_pass`] reads after the pass.
+#[derive(Default)]
+struct Seen<'b> {
+    fields: u16,
+    host: Option<Authority<'b>>,
+    key: Option<Key>,
+    origin: Option<&'b [u8]>,
+    subprotocols: Option<&'b [u8]>,
+    extensions: Option<&'b [u8]>,
+}
+
+impl<'p> ServerPolicy<'p> {
+    /// Parses a request head from `bytes` and answers it: a common WebSocket handshake in
+    /// one pass, its 101 written into `out` ([`Reply::WebSocket`]); anything else by
+    /// [`ServerPolicy::negotiate`] ([`Reply::Handshake`]; what `out` then holds means
+    /// nothing). `Partial`
+    /// means read more (RFC 9112 §2.2, RFC 6455 §4.2).
+    pub fn respond<'b>(
+        &self,
+        bytes: &'b [u8],
+        headers: &mut [Header<'b>],
+        out: &mut [u8],
+    ) -> Status<Reply<'b>> {
+        match parse_request(bytes, headers, &self.limits) {
+            Err(reason) => Status::Complete(Reply::Handshake(Handshake {
+                outcome: Outcome::Reject(reason),
+                consumed: None,
+            })),
+            Ok(Status::Partial) => Status::Partial,
+            Ok(Status::Complete(head)) => {
+                Status::Complete(match self.switch_in_one_pass(&head, out) {
+                    Some(switch) => Reply::WebSocket(switch),
+                    None => Reply::Handshake(Handshake {
+                        outcome: self.negotiate(&head),
+                        consumed: Some(head.consumed),
+                    }),
+                })
+            }
+        }
+    }
+
+    /// The one-pass WebSocket switch of this module's description, its 101 written into
+    /// `out`; `None` for any request outside that description or a buffer too small, which
+    /// [`ServerPolicy::negotiate`] then judges (RFC 6455 §4.2.1-§4.2.2).
+    pub fn switch_in_one_pass<'b>(
+        &self,
+        head: &RequestHead<'_, 'b>,
+        out: &mut [u8],
+    ) -> Option<WebSocketSwitch<'b>> {
+        let max = self.limits.max_list_elements;
+        if head.minor_version != 1 || head.method != "GET" || !head.target.starts_with('/') {
+            return None;
+        }
+        let seen = self.read_fields(head.fields.as_slice(), max)?;
+        let (Some(host), Some(key)) = (seen.host, seen.key) else {
+            return None;
+        };
+        self.origins
+            .check(seen.origin, &host, self.require_origin)
+            .ok()?;
+        let subprotocol = match seen.subprotocols {
+            None => None,
+            Some(offers) if self.subprotocols.is_empty() => {
+                if !TOKEN_LIST.accepts(offers, max) {
+                    return None;
+                }
+                None
+            }
+            Some(offers) => subprotocol::choose(
+                PlainElements::new(offers, max)?,
+                self.subprotocols,
+                self.subprotocol_order,
+            )
+            .ok()?,
+        };
+        let deflate = match seen.extensions {
+            Some(offers) if EXTENSION_LIST.accepts(offers, max) => match self.deflate {
+                None => None,
+                Some(_) => {
+                    extensions::choose_deflate(PlainElements::new(offers, max)?, self.deflate)
+                        .ok()?
+                }
+            },
+            Some(_) => return None,
+            None => None,
+        };
+        let mut writer = HeadWriter::new(out);
+        write_websocket_101(&mut writer, &key.accept(), subprotocol, deflate.as_ref());
+        Some(WebSocketSwitch {
+            consumed: head.consumed,
+            written: writer.finish().ok()?,
+            target: head.target,
+            host: host.text,
+            origin: seen.origin,
+            subprotocol,
+            deflate,
+        })
+    }
+
+    /// The pass itself: each field recognised once and its value checked as it is seen;
+    /// `None` as soon as a field takes the request outside the one-pass description.
+    fn read_fields<'b>(&self, headers: &[Header<'b>], max: usize) -> Option<Seen<'b>> {
+        let mut seen = Seen::default();
+        for header in headers {
+            let Some(known) = Known::of(header.name) else {
+                continue;
+            };
+            if seen.fields & bit(known) != 0 {
+                return None;
+            }
+            seen.fields |= bit(known);
+            let value = trim_ows(header.value);
+            match known {
+                Known::Host => seen.host = Some(Authority::parse(value)?),
+                Known::Origin => seen.origin = Some(value),
+                Known::Upgrade => {
+                    // An entry takes a bare `websocket` offer exactly when it is
+                    // `websocket`, case aside ([`ProtocolOffer::matches`]).
+                    if !eq_ignore_case_lower(value, PROTOCOL.as_bytes())
+                        || !self.protocols.iter().any(|entry| {
+                            eq_ignore_case_lower(entry.as_bytes(), PROTOCOL.as_bytes())
+                        })
+                    {
+                        return None;
+                    }
+                }
+                Known::Connection => {
+                    // `Connection: Upgrade`, the common value, is one compare.
+                    let upgrade = eq_ignore_case_lower(value, b"upgrade") && max > 0;
+                    let upgrade = upgrade
+                        || match single_token_contains(value, max, "upgrade") {
+                            Some(found) => found,
+                            None => {
+                                contains_token(PlainElements::new(value, max)?, "upgrade").ok()?
+                            }
+                        };
+                    if !upgrade {
+                        return None;
+                    }
+                }
+                Known::Key => seen.key = Some(Key::parse(value)?),
+                Known::Version if value == VERSION => {}
+                Known::Protocol => seen.subprotocols = Some(value),
+                Known::Extensions => seen.extensions = Some(value),
+                Known::Http2Settings | Known::Accept => {}
+                Known::Version | Known::ContentLength | Known::TransferEncoding | Known::Expect => {
+                    return None
+                }
+            }
+        }
+        (seen.fields & REQUIRED == REQUIRED).then_some(seen)
+    }
+}
