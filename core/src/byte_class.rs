@@ -60,7 +60,8 @@ pub fn all(bytes: &[u8], classes: u8) -> bool {
 /// `a` equals the lowercase ASCII `lower` with ASCII case ignored, as
 /// `a.eq_ignore_ascii_case(lower)` says, compared a word at a time: each word of `a` is ORed
 /// with 0x20 exactly where `lower` has a letter (elsewhere bytes must be equal as they are).
-#[inline]
+// Always inlined: with `lower` a literal at the call site, its words and masks fold.
+#[inline(always)]
 pub fn eq_ignore_case_lower(a: &[u8], lower: &[u8]) -> bool {
     let len = lower.len();
     if a.len() != len {

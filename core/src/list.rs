@@ -40,7 +40,17 @@ pub const fn is_ows(byte: u8) -> bool {
 }
 
 /// `bytes` without leading and trailing OWS (RFC 9110 §5.6.3).
+#[inline]
 pub fn trim_ows(bytes: &[u8]) -> &[u8] {
+    // httparse already trims request values: two compares settle the common case.
+    match (bytes.first(), bytes.last()) {
+        (Some(&first), Some(&last)) if !is_ows(first) && !is_ows(last) => bytes,
+        _ => trim_ows_slowly(bytes),
+    }
+}
+
+/// [`trim_ows`] by scanning from both ends.
+fn trim_ows_slowly(bytes: &[u8]) -> &[u8] {
     let start = bytes
         .iter()
         .position(|&b| !is_ows(b))

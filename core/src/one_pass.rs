@@ -22,7 +22,7 @@ use crate::list_automaton::{EXTENSION_LIST, TOKEN_LIST};
 use crate::response::HeadWriter;
 use crate::server::{write_websocket_101, Handshake, Outcome, ServerPolicy};
 use crate::websocket::deflate::DeflateParams;
-use crate::websocket::key::Key;
+use crate::websocket::key::{Accept, Key};
 use crate::websocket::{extensions, subprotocol, PROTOCOL, VERSION};
 
 /// A WebSocket switch decided in one pass, its 101 already written (RFC 6455 §4.2.2).
@@ -74,7 +74,7 @@ const fn bit(known: Known) -> u16 {
 struct Seen<'b> {
     fields: u16,
     host: Option<Authority<'b>>,
-    key: Option<Key>,
+    key: Option<&'b [u8; 24]>,
     origin: Option<&'b [u8]>,
     subprotocols: Option<&'b [u8]>,
     extensions: Option<&'b [u8]>,
@@ -113,6 +113,7 @@ impl<'p> ServerPolicy<'p> {
     /// The one-pass WebSocket switch of this module's description, its 101 written into
     /// `out`; `None` for any request outside that description or a buffer too small, which
     /// [`ServerPolicy::negotiate`] then judges (RFC 6455 §4.2.1-§4.2.2).
+    #[inline]
     pub fn switch_in_one_pass<'b>(
         &self,
         head: &RequestHead<'_, 'b>,
@@ -156,7 +157,12 @@ impl<'p> ServerPolicy<'p> {
             None => None,
         };
         let mut writer = HeadWriter::new(out);
-        write_websocket_101(&mut writer, &key.accept(), subprotocol, deflate.as_ref());
+        write_websocket_101(
+            &mut writer,
+            &Accept::for_key_text(key),
+            subprotocol,
+            deflate.as_ref(),
+        );
         Some(WebSocketSwitch {
             consumed: head.consumed,
             written: writer.finish().ok()?,
@@ -170,6 +176,7 @@ impl<'p> ServerPolicy<'p> {
 
     /// The pass itself: each field recognised once and its value checked as it is seen;
     /// `None` as soon as a field takes the request outside the one-pass description.
+    #[inline]
     fn read_fields<'b>(&self, headers: &[Header<'b>], max: usize) -> Option<Seen<'b>> {
         let mut seen = Seen::default();
         for header in headers {
@@ -209,7 +216,7 @@ impl<'p> ServerPolicy<'p> {
                         return None;
                     }
                 }
-                Known::Key => seen.key = Some(Key::parse(value)?),
+                Known::Key => seen.key = Some(Key::valid_text(value)?),
                 Known::Version if value == VERSION => {}
                 Known::Protocol => seen.subprotocols = Some(value),
                 Known::Extensions => seen.extensions = Some(value),

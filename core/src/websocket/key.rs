@@ -19,8 +19,14 @@ impl Key {
     /// Checks a field value: OWS-trimmed, 24 characters of canonical base64 (RFC 4648 §4,
     /// with padding and zero trailing bits) decoding to exactly 16 bytes.
     pub fn parse(value: &[u8]) -> Option<Key> {
-        let text: [u8; 24] = trim_ows(value).try_into().ok()?;
-        canonical_16_bytes(&text).then_some(Key { text })
+        Self::valid_text(trim_ows(value)).map(|text| Key { text: *text })
+    }
+
+    /// [`Key::parse`] of an already OWS-trimmed value, without copying it: the value as
+    /// the 24 characters of a valid key, if it is one.
+    pub fn valid_text(value: &[u8]) -> Option<&[u8; 24]> {
+        let text: &[u8; 24] = value.try_into().ok()?;
+        canonical_16_bytes(text).then_some(text)
     }
 
     /// The same verdict as [`Key::parse`], by decoding with the `base64` crate: the
