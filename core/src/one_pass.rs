@@ -86,6 +86,7 @@ impl<'p> ServerPolicy<'p> {
     /// [`ServerPolicy::negotiate`] ([`Reply::Handshake`]; what `out` then holds means
     /// nothing). `Partial`
     /// means read more (RFC 9112 §2.2, RFC 6455 §4.2).
+    #[inline]
     pub fn respond<'b>(
         &self,
         bytes: &'b [u8],
