@@ -1,7 +1,9 @@
 //! A small std::net WebSocket echo server built on `http-upgrade`.
 //!
-//! It reads the head with the crate (partial reads included), negotiates with a policy
-//! taken from flags, writes the 101 or the rejection, then hands the socket and the bytes
+//! It reads the head with the crate (partial reads included), answers it with
+//! `ServerPolicy::respond` under a policy taken from flags (a common WebSocket handshake in
+//! one pass, printing `one pass`; anything else by the general path), writes the 101 or the
+//! rejection, then hands the socket and the bytes
 //! already read past the head to tungstenite's framing to echo messages. A plain request
 //! the crate declines gets a small HTTP 200 page.
 //!
@@ -19,7 +21,7 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::time::Duration;
 
-use http_upgrade::{DeflatePolicy, Outcome, ServerPolicy, Status, EMPTY_HEADER};
+use http_upgrade::{DeflatePolicy, Outcome, Reply, ServerPolicy, Status, EMPTY_HEADER};
 use tungstenite::protocol::{Role, WebSocket};
 
 #[path = "support/leak.rs"]
@@ -86,62 +88,76 @@ fn serve(mut stream: TcpStream, policy: &ServerPolicy<'_>) -> std::io::Result<()
     if read_head(&mut stream, policy, &mut buf).is_none() {
         return Ok(());
     }
+    // The hot path: a common WebSocket handshake is judged in one pass and its 101 written
+    // into `response`; anything else comes back as the general path's handshake.
     let mut headers = [EMPTY_HEADER; 64];
-    let Status::Complete(handshake) = policy.handshake(&buf, &mut headers) else {
+    let mut response = [0u8; 1024];
+    let Status::Complete(reply) = policy.respond(&buf, &mut headers, &mut response) else {
         return Ok(());
     };
-    let (outcome, consumed) = (handshake.outcome, handshake.consumed.unwrap_or(buf.len()));
-    let mut response = [0u8; 1024];
-    let len = policy
-        .write_response(&outcome, &mut response)
-        .expect("1 KiB holds any response");
-    match outcome {
-        Outcome::Switch(accepted) => {
-            let websocket = accepted.websocket;
-            let subprotocol = websocket
-                .and_then(|w| w.subprotocol)
-                .unwrap_or("-")
-                .to_string();
-            let extensions = if websocket.is_some_and(|w| w.deflate.is_some()) {
-                "permessage-deflate"
-            } else {
-                "-"
-            };
-            println!("switch subprotocol={subprotocol} extensions={extensions}");
-            stream.write_all(&response[..len])?;
-            let deflate = websocket.is_some_and(|w| w.deflate.is_some());
-            let shim = DeflateShim::new(stream, buf[consumed..].to_vec(), deflate);
-            let mut socket = WebSocket::from_partially_read(shim, Vec::new(), Role::Server, None);
-            loop {
-                match socket.read() {
-                    Ok(message @ (Message::Text(_) | Message::Binary(_))) => {
-                        println!("echo {} bytes", message.len());
-                        socket.send(message).map_err(std::io::Error::other)?;
-                    }
-                    Ok(Message::Close(_)) => break,
-                    Err(error) => {
-                        println!("framing error: {error}");
-                        break;
-                    }
-                    Ok(_) => {}
+    let (len, consumed, subprotocol, deflate) = match reply {
+        Reply::WebSocket(switch) => {
+            println!("one pass");
+            (
+                switch.written,
+                switch.consumed,
+                switch.subprotocol,
+                switch.deflate.is_some(),
+            )
+        }
+        Reply::Handshake(handshake) => {
+            let len = policy
+                .write_response(&handshake.outcome, &mut response)
+                .expect("1 KiB holds any response");
+            match handshake.outcome {
+                Outcome::Switch(accepted) => {
+                    let websocket = accepted.websocket;
+                    (
+                        len,
+                        handshake.consumed.unwrap_or(buf.len()),
+                        websocket.and_then(|w| w.subprotocol),
+                        websocket.is_some_and(|w| w.deflate.is_some()),
+                    )
+                }
+                Outcome::Decline(reason) => {
+                    println!("decline {}", reason.name());
+                    let body = format!(
+                        "plain HTTP: the Upgrade was not taken ({})\n",
+                        reason.name()
+                    );
+                    return write!(
+                        stream,
+                        "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                }
+                Outcome::Reject(reason) => {
+                    println!("reject {} {}", reason.status(), reason.name());
+                    return stream.write_all(&response[..len]);
                 }
             }
         }
-        Outcome::Decline(reason) => {
-            println!("decline {}", reason.name());
-            let body = format!(
-                "plain HTTP: the Upgrade was not taken ({})\n",
-                reason.name()
-            );
-            write!(
-                stream,
-                "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            )?;
-        }
-        Outcome::Reject(reason) => {
-            println!("reject {} {}", reason.status(), reason.name());
-            stream.write_all(&response[..len])?;
+    };
+    println!(
+        "switch subprotocol={} extensions={}",
+        subprotocol.unwrap_or("-"),
+        if deflate { "permessage-deflate" } else { "-" }
+    );
+    stream.write_all(&response[..len])?;
+    let shim = DeflateShim::new(stream, buf[consumed..].to_vec(), deflate);
+    let mut socket = WebSocket::from_partially_read(shim, Vec::new(), Role::Server, None);
+    loop {
+        match socket.read() {
+            Ok(message @ (Message::Text(_) | Message::Binary(_))) => {
+                println!("echo {} bytes", message.len());
+                socket.send(message).map_err(std::io::Error::other)?;
+            }
+            Ok(Message::Close(_)) => break,
+            Err(error) => {
+                println!("framing error: {error}");
+                break;
+            }
+            Ok(_) => {}
         }
     }
     Ok(())

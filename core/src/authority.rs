@@ -70,10 +70,7 @@ fn reg_name_len(text: &[u8]) -> Option<usize> {
     let mut at = 0;
     loop {
         let rest = text.get(at..).unwrap_or_default();
-        at += rest
-            .iter()
-            .position(|&b| crate::byte_class::of(b) & crate::byte_class::REG_NAME == 0)
-            .unwrap_or(rest.len());
+        at += crate::byte_class::run_len(rest, crate::byte_class::REG_NAME);
         match text.get(at..) {
             Some([b'%', a, b, ..]) if a.is_ascii_hexdigit() && b.is_ascii_hexdigit() => at += 3,
             Some([b'%', ..]) => return None,

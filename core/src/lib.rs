@@ -57,9 +57,9 @@ pub mod head;
 #[cfg(feature = "http")]
 pub mod http_types;
 pub mod list;
-pub mod list_automaton;
 pub mod one_pass;
 pub mod origin;
+pub mod plain_list;
 pub mod reason;
 pub mod response;
 pub mod server;

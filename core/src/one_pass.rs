@@ -18,7 +18,7 @@ use crate::authority::Authority;
 use crate::byte_class::eq_ignore_case_lower;
 use crate::head::{parse_request, Header, Known, RequestHead, Status};
 use crate::list::{contains_token, single_token_contains, trim_ows, PlainElements};
-use crate::list_automaton::{EXTENSION_LIST, TOKEN_LIST};
+use crate::plain_list;
 use crate::response::HeadWriter;
 use crate::server::{write_websocket_101, Handshake, Outcome, ServerPolicy};
 use crate::websocket::deflate::DeflateParams;
@@ -134,7 +134,7 @@ impl<'p> ServerPolicy<'p> {
         let subprotocol = match seen.subprotocols {
             None => None,
             Some(offers) if self.subprotocols.is_empty() => {
-                if !TOKEN_LIST.accepts(offers, max) {
+                if !plain_list::tokens_ok(offers, max) {
                     return None;
                 }
                 None
@@ -147,7 +147,7 @@ impl<'p> ServerPolicy<'p> {
             .ok()?,
         };
         let deflate = match seen.extensions {
-            Some(offers) if EXTENSION_LIST.accepts(offers, max) => match self.deflate {
+            Some(offers) if plain_list::extensions_ok(offers, max) => match self.deflate {
                 None => None,
                 Some(_) => {
                     extensions::choose_deflate(PlainElements::new(offers, max)?, self.deflate)
