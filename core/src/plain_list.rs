@@ -20,6 +20,15 @@ fn skip_while(bytes: &[u8], skip: impl Fn(u8) -> bool) -> &[u8] {
     bytes.get(at..).unwrap_or_default()
 }
 
+/// `bytes` after its leading OWS; most values have none, which one compare settles.
+#[inline]
+fn skip_ows(bytes: &[u8]) -> &[u8] {
+    match bytes.first() {
+        Some(&first) if is_ows(first) => skip_while(bytes, is_ows),
+        _ => bytes,
+    }
+}
+
 /// `bytes` after a leading non-empty token, or `None` when it does not start with one.
 #[inline]
 fn after_token(bytes: &[u8]) -> Option<&[u8]> {
@@ -40,13 +49,13 @@ pub fn tokens_ok(value: &[u8], max: usize) -> bool {
 /// `max` elements; no quoted-string parameter value.
 pub fn extensions_ok(value: &[u8], max: usize) -> bool {
     elements(value, max, |mut rest| loop {
-        let after_ows = skip_while(rest, is_ows);
+        let after_ows = skip_ows(rest);
         let Some((b';', param)) = after_ows.split_first() else {
             return Some(rest);
         };
-        let name_end = skip_while(after_token(skip_while(param, is_ows))?, is_ows);
+        let name_end = skip_ows(after_token(skip_ows(param))?);
         rest = match name_end.split_first() {
-            Some((b'=', value)) => after_token(skip_while(value, is_ows))?,
+            Some((b'=', value)) => after_token(skip_ows(value))?,
             _ => name_end,
         };
     })
@@ -64,7 +73,10 @@ fn elements<'v>(
     let mut rest = value;
     let mut left = max;
     loop {
-        rest = skip_while(rest, |b| is_ows(b) || b == b',');
+        let separator = |b: u8| is_ows(b) || b == b',';
+        if rest.first().is_some_and(|&b| separator(b)) {
+            rest = skip_while(rest, separator);
+        }
         if rest.is_empty() {
             return true;
         }
@@ -78,7 +90,7 @@ fn elements<'v>(
         let Some(after) = params(after_name) else {
             return false;
         };
-        match skip_while(after, is_ows).split_first() {
+        match skip_ows(after).split_first() {
             None => return true,
             Some((b',', next)) => rest = next,
             Some(_) => return false,

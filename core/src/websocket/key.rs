@@ -76,6 +76,57 @@ fn canonical_16_bytes(text: &[u8; 24]) -> bool {
         && matches!(last, b'A' | b'Q' | b'g' | b'w')
 }
 
+/// SHA-1 (FIPS 180-4) of a 24-character key followed by the GUID (RFC 6455 §4.2.2 item
+/// 5.4). The message is always 60 bytes, so its padding (§5.1.1: `0x80`, zeros, the length
+/// in bits) makes two blocks of fixed layout; they go to sha1's block function directly,
+/// without the buffering of its `Digest` interface (issue #12). Other lengths, which no
+/// valid key has, take the `Digest` interface.
+fn sha1_of_key_and_guid(key: &[u8; 24]) -> [u8; 20] {
+    /// The initial hash value (FIPS 180-4 §5.3.1).
+    const INITIAL: [u32; 5] = [
+        0x6745_2301,
+        0xEFCD_AB89,
+        0x98BA_DCFE,
+        0x1032_5476,
+        0xC3D2_E1F0,
+    ];
+    /// The first block without the key: the GUID after its 24 bytes, then `0x80`.
+    // Evaluated at compile time: an index out of bounds fails the build, never a request.
+    #[allow(clippy::indexing_slicing)]
+    const FIRST: [u8; 64] = {
+        let mut block = [0u8; 64];
+        let mut at = 0;
+        while at < GUID.len() {
+            block[24 + at] = GUID[at];
+            at += 1;
+        }
+        block[60] = 0x80;
+        block
+    };
+    /// The second block: zeros, then the message length, 480 bits, big-endian.
+    #[allow(clippy::indexing_slicing)]
+    const SECOND: [u8; 64] = {
+        let mut block = [0u8; 64];
+        let length = (60u64 * 8).to_be_bytes();
+        let mut at = 0;
+        while at < 8 {
+            block[56 + at] = length[at];
+            at += 1;
+        }
+        block
+    };
+    let mut first = FIRST;
+    let (head, _) = first.split_at_mut(24);
+    head.copy_from_slice(key);
+    let mut state = INITIAL;
+    sha1::block_api::compress(&mut state, &[first, SECOND]);
+    let mut digest = [0u8; 20];
+    for (out, word) in digest.chunks_exact_mut(4).zip(state) {
+        out.copy_from_slice(&word.to_be_bytes());
+    }
+    digest
+}
+
 /// A Sec-WebSocket-Accept value: base64(SHA-1(key ‖ GUID)), 28 characters, on the stack
 /// (RFC 6455 §4.2.2 item 5.4).
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -86,10 +137,15 @@ pub struct Accept {
 impl Accept {
     /// Computes the Accept value for a key's exact text (RFC 6455 §1.3).
     pub fn for_key_text(key: &[u8]) -> Accept {
-        let mut sha1 = Sha1::new();
-        sha1.update(key);
-        sha1.update(GUID);
-        let digest: [u8; 20] = sha1.finalize().into();
+        let digest = match <&[u8; 24]>::try_from(key) {
+            Ok(key) => sha1_of_key_and_guid(key),
+            Err(_) => {
+                let mut sha1 = Sha1::new();
+                sha1.update(key);
+                sha1.update(GUID);
+                sha1.finalize().into()
+            }
+        };
         let mut text = [0u8; 28];
         // 20 bytes always encode to exactly 28 characters.
         let _ = STANDARD.encode_slice(digest, &mut text);
@@ -115,6 +171,18 @@ impl core::fmt::Debug for Accept {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn two_blocks_hash_as_the_digest_interface_does() {
+        for seed in 0..64u8 {
+            let text: [u8; 24] = core::array::from_fn(|i| seed.wrapping_mul(31) ^ (i as u8 * 7));
+            let mut sha1 = Sha1::new();
+            sha1.update(text);
+            sha1.update(GUID);
+            let expected: [u8; 20] = sha1.finalize().into();
+            assert_eq!(sha1_of_key_and_guid(&text), expected);
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -493,6 +493,15 @@ pub fn header_lists(data: &[u8]) {
 /// `accept_key`: 16 bytes → key → accept, equal to the independent reference; the key text
 /// parses back to the same key.
 pub fn accept_key(data: &[u8]) {
+    // Any text, of any length (24 bytes take sha1's block function directly, others the
+    // Digest interface): base64(SHA-1(text ‖ GUID)) by the independent reference.
+    let text = data.get(..data.len().min(80)).unwrap_or_default();
+    let mut message = text.to_vec();
+    message.extend_from_slice(http_upgrade::websocket::key::GUID);
+    assert_eq!(
+        http_upgrade::Accept::for_key_text(text).as_str(),
+        crate::rfc::base64(&crate::rfc::sha1(&message))
+    );
     let Ok(nonce) = <[u8; 16]>::try_from(data.get(..16).unwrap_or_default()) else {
         return;
     };
