@@ -21,7 +21,7 @@ impl<'b> Authority<'b> {
         let host_len = if text.first() == Some(&b'[') {
             text.iter().position(|&b| b == b']')? + 1
         } else {
-            reg_name_len(text)?
+            reg_name_len(text)
         };
         let (host, rest) = text.split_at(host_len);
         let host_ok = match host {
@@ -62,19 +62,18 @@ fn port_ok(digits: &[u8]) -> bool {
 }
 
 /// The length of the `reg-name` at the start of `text`, up to the first byte that cannot
-/// continue it (RFC 3986 §3.2.2: `*( unreserved / pct-encoded / sub-delims )`), read in one
-/// scan by class table; `None` for a broken `%` escape. The comma is left out: a Host holding
+/// continue it, a `%` without two hex digits included (RFC 3986 §3.2.2: `*( unreserved /
+/// pct-encoded / sub-delims )`), read by class table. The comma is left out: a Host holding
 /// one is read as a list by some intermediaries, so it is refused. An IPv4address is a
 /// reg-name by this grammar too.
-fn reg_name_len(text: &[u8]) -> Option<usize> {
+fn reg_name_len(text: &[u8]) -> usize {
     let mut at = 0;
     loop {
         let rest = text.get(at..).unwrap_or_default();
         at += crate::byte_class::run_len(rest, crate::byte_class::REG_NAME);
         match text.get(at..) {
             Some([b'%', a, b, ..]) if a.is_ascii_hexdigit() && b.is_ascii_hexdigit() => at += 3,
-            Some([b'%', ..]) => return None,
-            _ => return Some(at),
+            _ => return at,
         }
     }
 }

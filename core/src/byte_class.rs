@@ -93,9 +93,10 @@ pub fn eq_ignore_case_lower(a: &[u8], lower: &[u8]) -> bool {
 /// run's end.
 #[inline]
 pub fn run_len(bytes: &[u8], classes: u8) -> usize {
-    let mut at = 0;
+    let mut at = 0usize;
+    // (`wrapping_add` only to leave no equivalent mutant here: `at` is at most the length.)
     while let Some(&[a, b, c, d]) = bytes
-        .get(at..at + 4)
+        .get(at..at.wrapping_add(4))
         .and_then(|four| <&[u8; 4]>::try_from(four).ok())
     {
         if of(a) & of(b) & of(c) & of(d) & classes == 0 {

@@ -66,3 +66,136 @@ fn captures_agree_under_every_policy_selector() {
         assert!(!name.is_empty());
     }
 }
+
+/// The header lines of a capture's head, and the bytes after the head.
+fn lines_of(bytes: &[u8]) -> (Vec<Vec<u8>>, Vec<u8>) {
+    let end = bytes
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a head")
+        + 4;
+    let head = &bytes[..end - 2];
+    let lines = head
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let mut line = l.to_vec();
+            line.push(b'\n');
+            line
+        })
+        .collect();
+    (lines, bytes[end..].to_vec())
+}
+
+fn join(lines: &[Vec<u8>], rest: &[u8]) -> Vec<u8> {
+    let mut out: Vec<u8> = lines.concat();
+    out.extend_from_slice(b"\r\n");
+    out.extend_from_slice(rest);
+    out
+}
+
+/// Whether a header line names one of the fields a switch needs (RFC 6455 §4.2.1).
+fn required(line: &[u8]) -> bool {
+    let name = String::from_utf8_lossy(line.split(|&b| b == b':').next().unwrap_or_default())
+        .to_ascii_lowercase();
+    [
+        "host",
+        "upgrade",
+        "connection",
+        "sec-websocket-key",
+        "sec-websocket-version",
+    ]
+    .contains(&name.as_str())
+}
+
+/// Near misses of every real handshake: each header line left out, and each written twice.
+/// Both paths agree on all of them; without a required field, or with any handshake field
+/// twice, the one pass leaves the request to the general path.
+#[test]
+fn captures_with_a_field_missing_or_twice() {
+    let policies = [
+        ServerPolicy::websocket(),
+        ServerPolicy {
+            subprotocols: &["chat"],
+            deflate: Some(DeflatePolicy::default()),
+            ..ServerPolicy::websocket()
+        },
+    ];
+    let mut checked = 0;
+    for (name, bytes) in captures() {
+        if general_only(&name) {
+            continue;
+        }
+        let (lines, rest) = lines_of(&bytes);
+        for at in 1..lines.len() {
+            let mut without = lines.clone();
+            let removed = without.remove(at);
+            let mut twice = lines.clone();
+            twice.insert(at, lines[at].clone());
+            for policy in &policies {
+                let request = join(&without, &rest);
+                let switch = agrees(policy, &request);
+                if required(&removed) {
+                    assert!(switch.is_none(), "{name} without {removed:?}");
+                }
+                let request = join(&twice, &rest);
+                let switch = agrees(policy, &request);
+                let lower = String::from_utf8_lossy(&lines[at]).to_ascii_lowercase();
+                if required(&lines[at])
+                    || lower.starts_with("sec-websocket-")
+                    || lower.starts_with("origin")
+                {
+                    assert!(switch.is_none(), "{name} with {:?} twice", lines[at]);
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 50, "{checked}");
+}
+
+/// List limits at their edges: no element allowed, one, two.
+#[test]
+fn captures_under_tiny_list_limits() {
+    for (name, bytes) in captures() {
+        for max in 0..3 {
+            let policy = ServerPolicy {
+                limits: http_upgrade::Limits {
+                    max_list_elements: max,
+                    ..http_upgrade::Limits::DEFAULT
+                },
+                ..ServerPolicy::websocket()
+            };
+            let switch = agrees(&policy, &bytes);
+            assert!(
+                max > 0 || switch.is_none(),
+                "{name} with no list element allowed"
+            );
+        }
+    }
+}
+
+/// Firefox's `Connection: keep-alive, Upgrade` is a list, not one token: the one pass reads
+/// it too.
+#[test]
+fn firefox_connection_list_takes_the_one_pass() {
+    let request = b"GET /chat HTTP/1.1\r\nHost: example.com\r\nUser-Agent: Mozilla/5.0 \
+(X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0\r\nSec-WebSocket-Version: 13\r\n\
+Origin: http://example.com\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\
+Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nConnection: keep-alive, Upgrade\r\n\
+Upgrade: websocket\r\n\r\n";
+    for connection in [
+        &b"keep-alive, Upgrade"[..],
+        b"Upgrade",
+        b"upgrade, keep-alive",
+    ] {
+        let text = String::from_utf8_lossy(request).replace(
+            "keep-alive, Upgrade",
+            std::str::from_utf8(connection).unwrap(),
+        );
+        let switch = agrees(&ServerPolicy::websocket(), text.as_bytes());
+        assert!(switch.is_some(), "{text}");
+    }
+    let without = String::from_utf8_lossy(request).replace("keep-alive, Upgrade", "keep-alive");
+    assert!(agrees(&ServerPolicy::websocket(), without.as_bytes()).is_none());
+}
