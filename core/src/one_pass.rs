@@ -7,8 +7,8 @@
 //! origin-form target; Host, Upgrade, Connection, Sec-WebSocket-Key and
 //! Sec-WebSocket-Version each exactly once, and Origin, Sec-WebSocket-Protocol and
 //! Sec-WebSocket-Extensions at most once; `Upgrade: websocket` as one token the policy
-//! takes; a valid Host; no Content-Length,
-//! Transfer-Encoding or Expect; no quoted-string in a list field. Anything else, and every
+//! takes; a valid Host; no Content-Length, Transfer-Encoding or Expect; no quoted-string in
+//! a list field; an Origin the policy allows. Anything else, and every
 //! rejection and decline, goes to the general path ([`ServerPolicy::negotiate`]), which
 //! stays the reference: the `one_pass` property (`proptests`) and the `server_negotiate`
 //! fuzz target check that whatever this path takes, the general path switches too, with
@@ -34,7 +34,7 @@ pub struct WebSocketSwitch<'b> {
     pub written: usize,
     /// The request target, in origin-form (RFC 9112 §3.2.1).
     pub target: &'b str,
-    /// The Host field value, `reg-name [ ":" port ]` (RFC 9112 §3.2): the effective
+    /// The Host field value, `uri-host [ ":" port ]` (RFC 9112 §3.2): the effective
     /// authority, since the target is in origin-form.
     pub host: &'b [u8],
     /// The Origin field, for the caller's own check (RFC 6455 §10.2).
