@@ -1,10 +1,13 @@
-//! Peers side by side on the same bytes: the floor of our dependencies, tungstenite's
-//! `accept`, and ours (the plain `negotiate` path).
+//! Peers side by side on the same bytes: the floor of our dependencies (and the floor with
+//! SHA-1 from sha1's block function, as ours computes it), tungstenite's `accept`, and ours
+//! (`ServerPolicy::respond`, plain policy).
 
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use http_upgrade_benches::{floor, ours, plain_policy, tungstenite_accept, websocket_requests};
+use http_upgrade_benches::{
+    floor, floor_blocks, ours, plain_policy, tungstenite_accept, websocket_requests,
+};
 
 fn peers(c: &mut Criterion) {
     let policy = plain_policy();
@@ -25,6 +28,9 @@ fn peers(c: &mut Criterion) {
         );
         group.bench_function("floor", |b| {
             b.iter(|| black_box(floor(black_box(&input.bytes), &mut out)))
+        });
+        group.bench_function("floor-blocks", |b| {
+            b.iter(|| black_box(floor_blocks(black_box(&input.bytes), &mut out)))
         });
         group.bench_function("ours", |b| {
             b.iter(|| black_box(ours(&policy, black_box(&input.bytes), &mut out)))

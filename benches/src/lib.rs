@@ -100,6 +100,46 @@ const FIXED_101: &[u8] =
 /// The floor: httparse, a case-insensitive scan for Sec-WebSocket-Key, SHA-1, base64, and
 /// a fixed 101 head with the Accept copied into `out`. No checks at all; returns the length.
 pub fn floor(bytes: &[u8], out: &mut [u8]) -> usize {
+    floor_with(bytes, out, |key| {
+        let mut sha1 = Sha1::new();
+        sha1.update(key);
+        sha1.update(GUID);
+        Some(sha1.finalize().into())
+    })
+}
+
+/// [`floor`] with SHA-1 as ours computes it (issue #12): sha1's block function on the two
+/// padded blocks of the 60-byte key ‖ GUID, without the `Digest` buffer. The floor as the
+/// issue defines it uses the `Digest` interface; this one shows how much of ours / floor is
+/// that one change.
+pub fn floor_blocks(bytes: &[u8], out: &mut [u8]) -> usize {
+    floor_with(bytes, out, |key| {
+        let mut first = [0u8; 64];
+        first[..24].copy_from_slice(key.get(..24)?);
+        first[24..60].copy_from_slice(GUID);
+        first[60] = 0x80;
+        let mut second = [0u8; 64];
+        second[56..].copy_from_slice(&480u64.to_be_bytes());
+        let mut state = [
+            0x6745_2301,
+            0xEFCD_AB89,
+            0x98BA_DCFE,
+            0x1032_5476,
+            0xC3D2_E1F0,
+        ];
+        sha1::block_api::compress(&mut state, &[first, second]);
+        let mut digest = [0u8; 20];
+        for (chunk, word) in digest.chunks_exact_mut(4).zip(state) {
+            chunk.copy_from_slice(&word.to_be_bytes());
+        }
+        Some(digest)
+    })
+}
+
+/// The floor's frame: httparse, the key found by a case-insensitive scan, `digest` of it,
+/// base64, and the fixed 101 around the accept value.
+#[inline(always)]
+fn floor_with(bytes: &[u8], out: &mut [u8], digest: impl Fn(&[u8]) -> Option<[u8; 20]>) -> usize {
     let mut headers = [EMPTY_HEADER; 32];
     let mut request = httparse::Request::new(&mut headers);
     if !matches!(request.parse(bytes), Ok(httparse::Status::Complete(_))) {
@@ -112,10 +152,9 @@ pub fn floor(bytes: &[u8], out: &mut [u8]) -> usize {
     else {
         return 0;
     };
-    let mut sha1 = Sha1::new();
-    sha1.update(key.value);
-    sha1.update(GUID);
-    let digest: [u8; 20] = sha1.finalize().into();
+    let Some(digest) = digest(key.value) else {
+        return 0;
+    };
     let mut accept = [0u8; 28];
     let _ = STANDARD.encode_slice(digest, &mut accept);
     let len = FIXED_101.len() + accept.len() + 4;

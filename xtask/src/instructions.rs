@@ -21,7 +21,7 @@ const INPUTS: [&str; 6] = [
     "python-websockets",
     "large-browser-4k",
 ];
-const PEERS: [&str; 3] = ["floor", "ours", "tungstenite"];
+const PEERS: [&str; 4] = ["floor", "ours", "tungstenite", "floor-blocks"];
 /// The client side (issue #12): validating a captured 101, against its floor.
 const CLIENT_INPUTS: [&str; 2] = ["response-node-ws", "response-python-websockets"];
 const CLIENT_PEERS: [&str; 2] = ["client-floor", "client-ours"];
@@ -140,15 +140,16 @@ pub fn run(args: &[String]) -> i32 {
     let ratios = !check;
     let mut table = String::new();
     if ratios {
-        let _ = writeln!(table, "| input | floor | ours | tungstenite | ours / floor (target ≤ 1.2) | tungstenite / ours |\n|---| ---: | ---: | ---: | ---: | ---: |");
+        let _ = writeln!(table, "| input | floor | ours | tungstenite | floor, SHA-1 by blocks | ours / floor (target ≤ 1.2) | tungstenite / ours | ours / floor by blocks |\n|---| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     } else {
         let _ = writeln!(table, "| input | ours |\n|---| ---: |");
     }
     for (input, row) in &rows {
         let mut cells: Vec<String> = row.iter().map(|n| format!("{n:.0}")).collect();
-        if let (true, [floor, ours, tungstenite]) = (ratios, row.as_slice()) {
+        if let (true, [floor, ours, tungstenite, blocks]) = (ratios, row.as_slice()) {
             cells.push(format!("{:.2}", ours / floor));
             cells.push(format!("{:.1}", tungstenite / ours));
+            cells.push(format!("{:.2}", ours / blocks));
         }
         let _ = writeln!(table, "| {input} | {} |", cells.join(" | "));
     }

@@ -1,12 +1,13 @@
 //! Runs one peer on one capture in a loop, for `perf record` or `valgrind --tool=callgrind`:
 //! `cargo run --release -p http-upgrade-benches --bin profile_hot_path -- ours chromium 1000000`.
-//! Peers: `ours`, `ours-general` (the general path alone), `floor`, `tungstenite` on a
+//! Peers: `ours`, `ours-general` (the general path alone), `floor`, `floor-blocks`,
+//! `tungstenite` on a
 //! request capture; `client-ours`,
 //! `client-floor` on a response capture (`response-node-ws`).
 
 use http_upgrade_benches::{
-    client_expectation, client_floor, client_ours, floor, ours, ours_general, plain_policy,
-    responses, tungstenite_accept, websocket_requests,
+    client_expectation, client_floor, client_ours, floor, floor_blocks, ours, ours_general,
+    plain_policy, responses, tungstenite_accept, websocket_requests,
 };
 
 fn main() {
@@ -33,6 +34,7 @@ fn main() {
             "ours" => ours(&policy, std::hint::black_box(bytes), &mut out),
             "ours-general" => ours_general(&policy, std::hint::black_box(bytes), &mut out),
             "floor" => floor(std::hint::black_box(bytes), &mut out),
+            "floor-blocks" => floor_blocks(std::hint::black_box(bytes), &mut out),
             "client-ours" => usize::from(client_ours(&expectation, std::hint::black_box(bytes))),
             "client-floor" => usize::from(client_floor(std::hint::black_box(bytes))),
             _ => tungstenite_accept(std::hint::black_box(bytes)),
