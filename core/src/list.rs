@@ -375,10 +375,18 @@ impl<'b> Iterator for BoundedElements<'_, 'b> {
 
 /// [`contains_token`] for a field that occurs once as one bare token (`Connection:
 /// Upgrade`): one compare, no list reader. `None` when `value` (OWS-trimmed) is anything
-/// else or `max` allows no element, for [`contains_token`] to read (issue #12).
+/// else or `max` allows no element, for [`contains_token`] to read (issue #12). `token`
+/// is a lowercase token, so a value equal to it is a token too: the common case is settled
+/// by that compare before any scan.
+#[inline]
 pub fn single_token_contains(value: &[u8], max: usize, token: &str) -> Option<bool> {
-    (max > 0 && is_token(value))
-        .then(|| crate::byte_class::eq_ignore_case_lower(value, token.as_bytes()))
+    if max == 0 {
+        return None;
+    }
+    if crate::byte_class::eq_ignore_case_lower(value, token.as_bytes()) {
+        return Some(true);
+    }
+    is_token(value).then_some(false)
 }
 
 /// Whether the elements hold `token` (given in lowercase), compared case-insensitively,

@@ -204,15 +204,10 @@ impl<'p> ServerPolicy<'p> {
                     }
                 }
                 Known::Connection => {
-                    // `Connection: Upgrade`, the common value, is one compare.
-                    let upgrade = eq_ignore_case_lower(value, b"upgrade") && max > 0;
-                    let upgrade = upgrade
-                        || match single_token_contains(value, max, "upgrade") {
-                            Some(found) => found,
-                            None => {
-                                contains_token(PlainElements::new(value, max)?, "upgrade").ok()?
-                            }
-                        };
+                    let upgrade = match single_token_contains(value, max, "upgrade") {
+                        Some(found) => found,
+                        None => contains_token(PlainElements::new(value, max)?, "upgrade").ok()?,
+                    };
                     if !upgrade {
                         return None;
                     }
