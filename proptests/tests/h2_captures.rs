@@ -4,8 +4,8 @@
 //! every policy selector.
 
 use http_upgrade::connect::ConnectOutcome;
-use http_upgrade::{DeclineReason, Header, OriginPolicy, ServerPolicy};
-use http_upgrade_proptests::oracles::{extended_connect, field_section};
+use http_upgrade::{DeclineReason, OriginPolicy, ServerPolicy};
+use http_upgrade_proptests::oracles::{as_headers, extended_connect, field_section};
 
 fn captures() -> Vec<(String, Vec<u8>)> {
     http_upgrade_proptests::captures("h2")
@@ -23,10 +23,7 @@ fn real_h2_sections_negotiate() {
     };
     for (name, bytes) in &captures {
         let section = field_section(bytes);
-        let fields: Vec<Header<'_>> = section
-            .iter()
-            .map(|(name, value)| Header { name, value })
-            .collect();
+        let fields = as_headers(&section);
         let outcome = policy.negotiate_connect(&fields);
         if name.contains("extended-connect") {
             let ConnectOutcome::Accept(accepted) = outcome else {

@@ -43,6 +43,14 @@ pub fn field_section(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
+/// A field section as the crate's borrowed fields, in order.
+pub fn as_headers(section: &[(String, Vec<u8>)]) -> Vec<Header<'_>> {
+    section
+        .iter()
+        .map(|(name, value)| Header { name, value })
+        .collect()
+}
+
 /// The request pseudo-header fields (RFC 9113 §8.3.1, RFC 8441 §4).
 const PSEUDO: [&str; 5] = [":method", ":scheme", ":authority", ":path", ":protocol"];
 
@@ -147,10 +155,7 @@ pub fn extended_connect(data: &[u8]) {
     };
     let policy = policy_from(selector);
     let section = field_section(text);
-    let fields: Vec<Header<'_>> = section
-        .iter()
-        .map(|(name, value)| Header { name, value })
-        .collect();
+    let fields = as_headers(&section);
     let outcome = policy.negotiate_connect(&fields);
     assert_eq!(policy.negotiate_connect(&fields), outcome);
     check_response(&policy, &outcome);

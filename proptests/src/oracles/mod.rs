@@ -11,6 +11,6 @@ pub mod peer_websockets;
 mod targets;
 
 pub use differential::{classify, diff_tungstenite, tungstenite_accept, Divergence};
-pub use extended_connect::{extended_connect, field_section};
+pub use extended_connect::{as_headers, extended_connect, field_section};
 pub use fast_paths::fast_paths;
 pub use targets::*;
