@@ -480,7 +480,8 @@ fn read_param(bytes: &[u8]) -> Option<(Param<'_>, &[u8])> {
     Some((param, trim_leading_ows(rest)))
 }
 
-fn trim_leading_ows(bytes: &[u8]) -> &[u8] {
+/// `bytes` without leading OWS (RFC 9110 §5.6.3).
+pub(crate) fn trim_leading_ows(bytes: &[u8]) -> &[u8] {
     let start = bytes
         .iter()
         .position(|&b| !is_ows(b))

@@ -11,20 +11,13 @@
 //! reader both ways, and the `one_pass` property and the `server_negotiate` fuzz target
 //! check the requests they are part of.
 
-use crate::list::is_ows;
-
-/// `bytes` after a leading run of bytes that `skip` takes.
-#[inline]
-fn skip_while(bytes: &[u8], skip: impl Fn(u8) -> bool) -> &[u8] {
-    let at = bytes.iter().position(|&b| !skip(b)).unwrap_or(bytes.len());
-    bytes.get(at..).unwrap_or_default()
-}
+use crate::list::{is_ows, trim_leading_ows};
 
 /// `bytes` after its leading OWS; most values have none, which one compare settles.
 #[inline]
 fn skip_ows(bytes: &[u8]) -> &[u8] {
     match bytes.first() {
-        Some(&first) if is_ows(first) => skip_while(bytes, is_ows),
+        Some(&first) if is_ows(first) => trim_leading_ows(bytes),
         _ => bytes,
     }
 }
@@ -75,7 +68,11 @@ fn elements<'v>(
     loop {
         let separator = |b: u8| is_ows(b) || b == b',';
         if rest.first().is_some_and(|&b| separator(b)) {
-            rest = skip_while(rest, separator);
+            let start = rest
+                .iter()
+                .position(|&b| !separator(b))
+                .unwrap_or(rest.len());
+            rest = rest.get(start..).unwrap_or_default();
         }
         if rest.is_empty() {
             return true;
