@@ -59,11 +59,12 @@ fn real_websocket_handshakes_take_the_one_pass() {
 
 #[test]
 fn captures_agree_under_every_policy_selector() {
-    for (name, bytes) in captures() {
+    let captures = captures();
+    assert!(captures.len() >= 8, "{}", captures.len());
+    for (_, bytes) in captures {
         for selector in 0..=255u8 {
             agrees(&policy_from(selector), &bytes);
         }
-        assert!(!name.is_empty());
     }
 }
 
