@@ -128,7 +128,11 @@ pub(crate) fn host_value_ok(value: &[u8]) -> bool {
         }
         match after {
             "" => return true,
-            _ => ("ip-literal", after.strip_prefix(':')),
+            _ => match after.strip_prefix(':') {
+                Some(port) => ("ip-literal", Some(port)),
+                // Anything but `:port` after the bracket is not a Host.
+                None => return false,
+            },
         }
     } else {
         match text.rsplit_once(':') {
