@@ -100,46 +100,74 @@ const FIXED_101: &[u8] =
 /// The floor: httparse, a case-insensitive scan for Sec-WebSocket-Key, SHA-1, base64, and
 /// a fixed 101 head with the Accept copied into `out`. No checks at all; returns the length.
 pub fn floor(bytes: &[u8], out: &mut [u8]) -> usize {
-    floor_with(bytes, out, |key| {
-        let mut sha1 = Sha1::new();
-        sha1.update(key);
-        sha1.update(GUID);
-        Some(sha1.finalize().into())
-    })
+    floor_with(
+        bytes,
+        out,
+        |key| {
+            let mut sha1 = Sha1::new();
+            sha1.update(key);
+            sha1.update(GUID);
+            Some(sha1.finalize().into())
+        },
+        |digest| {
+            let mut accept = [0u8; 28];
+            let _ = STANDARD.encode_slice(digest, &mut accept);
+            accept
+        },
+    )
 }
 
-/// [`floor`] with SHA-1 as ours computes it (issue #12): sha1's block function on the two
-/// padded blocks of the 60-byte key ‖ GUID, without the `Digest` buffer. The floor as the
-/// issue defines it uses the `Digest` interface; this one shows how much of ours / floor is
-/// that one change.
+/// [`floor`] fed to its crates as ours feeds them (issue #12): sha1's block function on
+/// the two padded blocks of the 60-byte key ‖ GUID, without the `Digest` buffer, and the
+/// digest zero-extended to 27 bytes so that base64's eight-bytes-a-step loop encodes it.
+/// The floor as the issue defines it uses the plain interfaces; this one shows how much of
+/// ours / floor is those two changes.
 pub fn floor_blocks(bytes: &[u8], out: &mut [u8]) -> usize {
-    floor_with(bytes, out, |key| {
-        let mut first = [0u8; 64];
-        first[..24].copy_from_slice(key.get(..24)?);
-        first[24..60].copy_from_slice(GUID);
-        first[60] = 0x80;
-        let mut second = [0u8; 64];
-        second[56..].copy_from_slice(&480u64.to_be_bytes());
-        let mut state = [
-            0x6745_2301,
-            0xEFCD_AB89,
-            0x98BA_DCFE,
-            0x1032_5476,
-            0xC3D2_E1F0,
-        ];
-        sha1::block_api::compress(&mut state, &[first, second]);
-        let mut digest = [0u8; 20];
-        for (chunk, word) in digest.chunks_exact_mut(4).zip(state) {
-            chunk.copy_from_slice(&word.to_be_bytes());
-        }
-        Some(digest)
-    })
+    floor_with(
+        bytes,
+        out,
+        |key| {
+            let mut first = [0u8; 64];
+            first[..24].copy_from_slice(key.get(..24)?);
+            first[24..60].copy_from_slice(GUID);
+            first[60] = 0x80;
+            let mut second = [0u8; 64];
+            second[56..].copy_from_slice(&480u64.to_be_bytes());
+            let mut state = [
+                0x6745_2301,
+                0xEFCD_AB89,
+                0x98BA_DCFE,
+                0x1032_5476,
+                0xC3D2_E1F0,
+            ];
+            sha1::block_api::compress(&mut state, &[first, second]);
+            let mut digest = [0u8; 20];
+            for (chunk, word) in digest.chunks_exact_mut(4).zip(state) {
+                chunk.copy_from_slice(&word.to_be_bytes());
+            }
+            Some(digest)
+        },
+        |digest| {
+            let mut extended = [0u8; 27];
+            extended[..20].copy_from_slice(digest);
+            let mut encoded = [0u8; 36];
+            let _ = STANDARD.encode_slice(extended, &mut encoded);
+            let mut accept = [b'='; 28];
+            accept[..27].copy_from_slice(&encoded[..27]);
+            accept
+        },
+    )
 }
 
 /// The floor's frame: httparse, the key found by a case-insensitive scan, `digest` of it,
-/// base64, and the fixed 101 around the accept value.
+/// `encode` of that (base64), and the fixed 101 around the accept value.
 #[inline(always)]
-fn floor_with(bytes: &[u8], out: &mut [u8], digest: impl Fn(&[u8]) -> Option<[u8; 20]>) -> usize {
+fn floor_with(
+    bytes: &[u8],
+    out: &mut [u8],
+    digest: impl Fn(&[u8]) -> Option<[u8; 20]>,
+    encode: impl Fn(&[u8; 20]) -> [u8; 28],
+) -> usize {
     let mut headers = [EMPTY_HEADER; 32];
     let mut request = httparse::Request::new(&mut headers);
     if !matches!(request.parse(bytes), Ok(httparse::Status::Complete(_))) {
@@ -155,8 +183,7 @@ fn floor_with(bytes: &[u8], out: &mut [u8], digest: impl Fn(&[u8]) -> Option<[u8
     let Some(digest) = digest(key.value) else {
         return 0;
     };
-    let mut accept = [0u8; 28];
-    let _ = STANDARD.encode_slice(digest, &mut accept);
+    let accept = encode(&digest);
     let len = FIXED_101.len() + accept.len() + 4;
     out[..FIXED_101.len()].copy_from_slice(FIXED_101);
     out[FIXED_101.len()..FIXED_101.len() + 28].copy_from_slice(&accept);
@@ -341,4 +368,36 @@ pub fn ours_connect(
     policy
         .connect_response(&outcome, out)
         .map_or(0, |response| response.status)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The floors are baselines only if they write the 101 ours writes: the same bytes for
+    /// every real WebSocket handshake, under the plain policy.
+    #[test]
+    fn floors_write_the_101_ours_writes() {
+        let policy = plain_policy();
+        let requests = websocket_requests();
+        assert!(requests.len() >= 6, "{}", requests.len());
+        for input in &requests {
+            let mut ours_out = [0u8; 512];
+            let len = ours(&policy, &input.bytes, &mut ours_out);
+            assert!(len > 0, "{}", input.name);
+            for (name, floor) in [
+                ("floor", floor as fn(&[u8], &mut [u8]) -> usize),
+                ("floor-blocks", floor_blocks),
+            ] {
+                let mut out = [0u8; 512];
+                let floor_len = floor(&input.bytes, &mut out);
+                assert_eq!(
+                    &out[..floor_len],
+                    &ours_out[..len],
+                    "{name} on {}",
+                    input.name
+                );
+            }
+        }
+    }
 }

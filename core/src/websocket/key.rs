@@ -127,6 +127,24 @@ fn sha1_of_key_and_guid(key: &[u8; 24]) -> [u8; 20] {
     digest
 }
 
+/// The padded base64 of a 20-byte digest (RFC 4648 §4), 28 characters. The digest goes to
+/// the base64 engine zero-extended to 27 bytes, the length at which its eight-bytes-a-step
+/// loop starts (below it, every group takes the byte-at-a-time tail): characters 0-26 of
+/// that encoding depend only on the digest (the 27th takes the last four bits of byte 19
+/// and two zero bits, exactly as in the padded encoding), and the 28th is the pad.
+fn base64_of_digest(digest: &[u8; 20]) -> [u8; 28] {
+    let mut extended = [0u8; 27];
+    let (head, _) = extended.split_at_mut(20);
+    head.copy_from_slice(digest);
+    let mut encoded = [0u8; 36];
+    // 27 bytes always encode to exactly 36 characters.
+    let _ = STANDARD.encode_slice(extended, &mut encoded);
+    let mut text = [b'='; 28];
+    let (body, _) = text.split_at_mut(27);
+    body.copy_from_slice(encoded.get(..27).unwrap_or_default());
+    text
+}
+
 /// A Sec-WebSocket-Accept value: base64(SHA-1(key ‖ GUID)), 28 characters, on the stack
 /// (RFC 6455 §4.2.2 item 5.4).
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -146,10 +164,9 @@ impl Accept {
                 sha1.finalize().into()
             }
         };
-        let mut text = [0u8; 28];
-        // 20 bytes always encode to exactly 28 characters.
-        let _ = STANDARD.encode_slice(digest, &mut text);
-        Accept { text }
+        Accept {
+            text: base64_of_digest(&digest),
+        }
     }
 
     /// The value's text.
