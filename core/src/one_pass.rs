@@ -8,7 +8,8 @@
 //! Sec-WebSocket-Version each exactly once, and Origin, Sec-WebSocket-Protocol and
 //! Sec-WebSocket-Extensions at most once; `Upgrade: websocket` as one token the policy
 //! takes; a valid Host; no Content-Length, Transfer-Encoding or Expect; no quoted-string in
-//! a list field; an Origin the policy allows. Anything else, and every
+//! a list field; an Origin the policy allows; no OWS around the values of Host, Upgrade,
+//! Sec-WebSocket-Key and Sec-WebSocket-Version (httparse never leaves any). Anything else, and every
 //! rejection and decline, goes to the general path ([`ServerPolicy::negotiate`]), which
 //! stays the reference: the `one_pass` property (`proptests`) and the `server_negotiate`
 //! fuzz target check that whatever this path takes, the general path switches too, with
@@ -188,10 +189,13 @@ impl<'p> ServerPolicy<'p> {
                 return None;
             }
             seen.fields |= bit(known);
-            let value = trim_ows(header.value);
+            // Values are read as they stand: httparse trims OWS around them, and a value
+            // with OWS around it (a head built by hand) fails each check below and goes to
+            // the general path, which trims it; only the Origin, kept as it is, is trimmed.
+            let value = header.value;
             match known {
                 Known::Host => seen.host = Some(Authority::parse(value)?),
-                Known::Origin => seen.origin = Some(value),
+                Known::Origin => seen.origin = Some(trim_ows(value)),
                 Known::Upgrade => {
                     // An entry takes a bare `websocket` offer exactly when it is
                     // `websocket`, case aside ([`ProtocolOffer::matches`]).

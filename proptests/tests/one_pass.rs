@@ -3,8 +3,13 @@
 //! clients take, with and without subprotocols and permessage-deflate), and under every
 //! policy selector it agrees with the general path (`oracles::one_pass`).
 
-use http_upgrade::{DeflatePolicy, OriginPolicy, ServerPolicy};
-use http_upgrade_proptests::oracles::{one_pass::agrees, policy_from};
+use http_upgrade::head::Fields;
+use http_upgrade::{
+    parse_request, DeflatePolicy, Header, Limits, OriginPolicy, Outcome, RequestHead, ServerPolicy,
+    Status, EMPTY_HEADER,
+};
+use http_upgrade_proptests::oracles::one_pass::{agrees, same_switch};
+use http_upgrade_proptests::oracles::policy_from;
 
 fn captures() -> Vec<(String, Vec<u8>)> {
     http_upgrade_proptests::captures("http")
@@ -199,4 +204,67 @@ Upgrade: websocket\r\n\r\n";
     }
     let without = String::from_utf8_lossy(request).replace("keep-alive, Upgrade", "keep-alive");
     assert!(agrees(&ServerPolicy::websocket(), without.as_bytes()).is_none());
+}
+
+/// [`ServerPolicy::switch_in_one_pass`] takes a head built by hand, whose values may carry
+/// OWS that httparse would have trimmed (RFC 9110 §5.5). Each value of each capture, padded
+/// with SP and HTAB on one side or both: the general path trims and still switches; the one
+/// pass either leaves the head to it or decides exactly the same switch. An Origin padded
+/// under an allow-list is still taken by the one pass, trimmed.
+#[test]
+fn hand_built_heads_with_ows_around_a_value_fall_back_or_agree() {
+    let policies = [
+        ServerPolicy::websocket(),
+        ServerPolicy {
+            subprotocols: &["superchat", "chat"],
+            deflate: Some(DeflatePolicy::default()),
+            origins: OriginPolicy::AllowList(&["http://127.0.0.1:33395", "null"]),
+            ..ServerPolicy::websocket()
+        },
+    ];
+    let paddings: [(&[u8], &[u8]); 4] = [(b" ", b""), (b"", b" "), (b"\t", b"\t "), (b"  ", b"\t")];
+    let mut checked = 0;
+    let mut padded_origins_taken = 0;
+    for (name, bytes) in captures() {
+        if general_only(&name) {
+            continue;
+        }
+        let mut headers = [EMPTY_HEADER; 32];
+        let Ok(Status::Complete(head)) = parse_request(&bytes, &mut headers, &Limits::default())
+        else {
+            panic!("{name} does not parse");
+        };
+        let fields: Vec<Header<'_>> = head.fields.as_slice().to_vec();
+        for (policy_index, policy) in policies.iter().enumerate() {
+            for at in 0..fields.len() {
+                for (before, after) in paddings {
+                    let value = [before, fields[at].value, after].concat();
+                    let mut padded = fields.clone();
+                    padded[at].value = &value;
+                    let padded_head = RequestHead {
+                        fields: Fields::new(&padded),
+                        ..head
+                    };
+                    let general = policy.negotiate(&padded_head);
+                    let unpadded = policy.negotiate(&head);
+                    assert_eq!(
+                        matches!(general, Outcome::Switch(_)),
+                        matches!(unpadded, Outcome::Switch(_)),
+                        "{name}: the general path trims {:?}",
+                        fields[at].name
+                    );
+                    let mut out = [0u8; 2048];
+                    if let Some(switch) = policy.switch_in_one_pass(&padded_head, &mut out) {
+                        assert_eq!(switch.consumed, head.consumed);
+                        same_switch(&switch, &general, &out, &value);
+                        let origin = fields[at].name.eq_ignore_ascii_case("origin");
+                        padded_origins_taken += usize::from(origin && policy_index == 1);
+                    }
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked >= 200, "{checked}");
+    assert!(padded_origins_taken >= 4, "{padded_origins_taken}");
 }

@@ -38,33 +38,8 @@ pub fn agrees<'b>(policy: &ServerPolicy<'_>, request: &'b [u8]) -> Option<WebSoc
             String::from_utf8_lossy(request)
         ),
     };
-    let Outcome::Switch(accepted) = handshake.outcome else {
-        panic!(
-            "the one pass switched, the general path says {:?}: {:?}",
-            handshake.outcome,
-            String::from_utf8_lossy(request)
-        );
-    };
-    let websocket = accepted.websocket.expect("a WebSocket switch");
     assert_eq!(handshake.consumed, Some(switch.consumed));
-    assert_eq!(accepted.target, switch.target);
-    assert_eq!(accepted.host, switch.host);
-    assert_eq!(accepted.authority_source, AuthoritySource::Host);
-    assert_eq!(accepted.body, Body::None);
-    assert!(!accepted.expect_continue);
-    assert_eq!(websocket.origin, switch.origin);
-    assert_eq!(websocket.subprotocol, switch.subprotocol);
-    assert_eq!(websocket.deflate, switch.deflate);
-    let mut expected = [0u8; 2048];
-    let len = accepted
-        .write_response(&mut expected)
-        .expect("a 101 fits 2 KiB");
-    assert_eq!(
-        &out[..switch.written],
-        &expected[..len],
-        "{:?}",
-        String::from_utf8_lossy(request)
-    );
+    let len = same_switch(&switch, &handshake.outcome, &out, request);
     // One byte short: the general path answers, and its writer says what was needed.
     let mut short = vec![0u8; len - 1];
     let mut headers = [EMPTY_HEADER; 32];
@@ -79,4 +54,34 @@ pub fn agrees<'b>(policy: &ServerPolicy<'_>, request: &'b [u8]) -> Option<WebSoc
         other => panic!("a short buffer gave {other:?}"),
     }
     Some(switch)
+}
+
+/// Asserts that the general path's `outcome` is the switch the one pass decided, and that
+/// `out` starts with the 101 the general path writes for it; returns that 101's length.
+/// `context` names the input in a failure.
+pub fn same_switch(
+    switch: &WebSocketSwitch<'_>,
+    outcome: &Outcome<'_>,
+    out: &[u8],
+    context: &[u8],
+) -> usize {
+    let context = String::from_utf8_lossy(context);
+    let Outcome::Switch(accepted) = outcome else {
+        panic!("the one pass switched, the general path says {outcome:?}: {context:?}");
+    };
+    let websocket = accepted.websocket.expect("a WebSocket switch");
+    assert_eq!(accepted.target, switch.target, "{context:?}");
+    assert_eq!(accepted.host, switch.host, "{context:?}");
+    assert_eq!(accepted.authority_source, AuthoritySource::Host);
+    assert_eq!(accepted.body, Body::None);
+    assert!(!accepted.expect_continue);
+    assert_eq!(websocket.origin, switch.origin, "{context:?}");
+    assert_eq!(websocket.subprotocol, switch.subprotocol, "{context:?}");
+    assert_eq!(websocket.deflate, switch.deflate, "{context:?}");
+    let mut expected = [0u8; 2048];
+    let len = accepted
+        .write_response(&mut expected)
+        .expect("a 101 fits 2 KiB");
+    assert_eq!(&out[..switch.written], &expected[..len], "{context:?}");
+    len
 }
