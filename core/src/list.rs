@@ -445,11 +445,7 @@ impl<'b> ParamValue<'b> {
 /// after its OWS, or `None` when it breaks the grammar.
 fn read_param(bytes: &[u8]) -> Option<(Param<'_>, &[u8])> {
     let bytes = trim_leading_ows(bytes);
-    let name_len = bytes
-        .iter()
-        .position(|&b| !is_tchar(b))
-        .unwrap_or(bytes.len());
-    let (name, rest) = bytes.split_at(name_len);
+    let (name, rest) = bytes.split_at(token_len(bytes));
     if name.is_empty() {
         return None;
     }
@@ -463,10 +459,7 @@ fn read_param(bytes: &[u8]) -> Option<(Param<'_>, &[u8])> {
         let inner = after_equals.get(1..len - 1)?;
         (ParamValue::Quoted(inner), after_equals.get(len..)?)
     } else {
-        let len = after_equals
-            .iter()
-            .position(|&b| !is_tchar(b))
-            .unwrap_or(after_equals.len());
+        let len = token_len(after_equals);
         if len == 0 {
             return None;
         }
@@ -480,8 +473,25 @@ fn read_param(bytes: &[u8]) -> Option<(Param<'_>, &[u8])> {
     Some((param, trim_leading_ows(rest)))
 }
 
-/// `bytes` without leading OWS (RFC 9110 §5.6.3).
+/// The length of the run of `tchar`s at the start of `bytes` (RFC 9110 §5.6.2), by class
+/// table.
+#[inline]
+fn token_len(bytes: &[u8]) -> usize {
+    crate::byte_class::run_len(bytes, crate::byte_class::TCHAR)
+}
+
+/// `bytes` without leading OWS (RFC 9110 §5.6.3); most values have none, which one compare
+/// settles.
+#[inline]
 pub(crate) fn trim_leading_ows(bytes: &[u8]) -> &[u8] {
+    match bytes.first() {
+        Some(&first) if is_ows(first) => trim_leading_ows_slowly(bytes),
+        _ => bytes,
+    }
+}
+
+/// [`trim_leading_ows`] by scanning.
+fn trim_leading_ows_slowly(bytes: &[u8]) -> &[u8] {
     let start = bytes
         .iter()
         .position(|&b| !is_ows(b))
@@ -500,11 +510,7 @@ pub fn split_parameterised_where(
     element: &[u8],
     accept: impl Fn(&Param<'_>) -> bool,
 ) -> Result<(&[u8], Params<'_>), MalformedList> {
-    let name_len = element
-        .iter()
-        .position(|&b| !is_tchar(b))
-        .unwrap_or(element.len());
-    let (name, rest) = element.split_at(name_len);
+    let (name, rest) = element.split_at(token_len(element));
     if name.is_empty() {
         return Err(MalformedList);
     }

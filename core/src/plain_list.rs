@@ -11,16 +11,7 @@
 //! reader both ways, and the `one_pass` property and the `server_negotiate` fuzz target
 //! check the requests they are part of.
 
-use crate::list::{is_ows, trim_leading_ows};
-
-/// `bytes` after its leading OWS; most values have none, which one compare settles.
-#[inline]
-fn skip_ows(bytes: &[u8]) -> &[u8] {
-    match bytes.first() {
-        Some(&first) if is_ows(first) => trim_leading_ows(bytes),
-        _ => bytes,
-    }
-}
+use crate::list::{is_ows, trim_leading_ows as skip_ows};
 
 /// `bytes` after a leading non-empty token, or `None` when it does not start with one.
 #[inline]
