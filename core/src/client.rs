@@ -2,9 +2,10 @@
 //! response to it (RFC 6455 §4.1, items 1-6 of the response checks; RFC 7692 §7.1).
 
 use crate::head::{
-    parse_response, target_form_ok, Header, Known, KnownFields, Limits, Singleton, Status,
+    parse_response, target_form_ok, Header, Known, KnownFields, Limits, ResponseHead, Singleton,
+    Status,
 };
-use crate::list::{is_token, ListFault};
+use crate::list::{is_token, ListFault, PlainElements};
 use crate::reason::{BufferTooSmall, RejectReason};
 use crate::response::HeadWriter;
 use crate::websocket::deflate::{self, DeflateOffer, DeflateParams};
@@ -281,11 +282,39 @@ impl<'a> Expectation<'a> {
     }
 
     /// Parses and checks a response head (RFC 6455 §4.1, RFC 7692 §7.1). `Partial` means
-    /// read more; bytes after the head are left for the WebSocket framing.
+    /// read more; bytes after the head are left for the WebSocket framing. A common 101 is
+    /// checked in one pass over its fields ([`Expectation::established_in_one_pass`]);
+    /// anything else, every failure included, by the general checks
+    /// ([`Expectation::validate_general`]), with the same result.
     pub fn validate<'b>(
         &self,
         bytes: &'b [u8],
         headers: &mut [Header<'b>],
+    ) -> Result<Status<Established<'b>>, ClientError> {
+        self.validate_with(bytes, headers, |head, interim| {
+            self.established_in_one_pass(head, interim)
+        })
+    }
+
+    /// [`Expectation::validate`] by the general checks alone: one indexing pass, then each
+    /// field read through the general list readers. The reference the one pass is tested
+    /// against (`proptests`' `client_one_pass` oracle and the `client_validate` fuzz target).
+    pub fn validate_general<'b>(
+        &self,
+        bytes: &'b [u8],
+        headers: &mut [Header<'b>],
+    ) -> Result<Status<Established<'b>>, ClientError> {
+        self.validate_with(bytes, headers, |_, _| None)
+    }
+
+    /// Skips interim responses, parses the 101, offers it to `one_pass` (given the length
+    /// of the interim responses before it), and judges it by the general checks if that
+    /// says `None`.
+    fn validate_with<'b>(
+        &self,
+        bytes: &'b [u8],
+        headers: &mut [Header<'b>],
+        one_pass: impl FnOnce(&ResponseHead<'_, 'b>, usize) -> Option<Established<'b>>,
     ) -> Result<Status<Established<'b>>, ClientError> {
         // RFC 9110 §15.2: skip 1xx interim responses (100 Continue, 103 Early Hints) before
         // the 101; they are part of what the handshake consumed.
@@ -310,6 +339,19 @@ impl<'a> Expectation<'a> {
             Ok(Status::Partial) => return Ok(Status::Partial),
             Ok(Status::Complete(head)) => head,
         };
+        match one_pass(&head, offset) {
+            Some(established) => Ok(Status::Complete(established)),
+            None => self.judge(&head, offset).map(Status::Complete),
+        }
+    }
+
+    /// The general checks of a parsed response head, after `interim` bytes of interim
+    /// responses (RFC 6455 §4.1 response items 1-6).
+    fn judge<'b>(
+        &self,
+        head: &ResponseHead<'_, 'b>,
+        interim: usize,
+    ) -> Result<Established<'b>, ClientError> {
         if head.minor_version != 1 {
             return Err(ClientError::NotHttp11);
         }
@@ -318,7 +360,7 @@ impl<'a> Expectation<'a> {
                 status: head.status,
             });
         }
-        // One indexing pass, then each field read where it is (as the server does).
+        // One indexing pass, then each field read where it is.
         let fields = KnownFields::index(head.fields);
         let max = self.limits.max_list_elements;
         let mut upgrade = fields.elements(Known::Upgrade, max);
@@ -343,16 +385,16 @@ impl<'a> Expectation<'a> {
         let subprotocol = self.check_subprotocol(fields.elements(Known::Protocol, max))?;
         let (deflate, extensions) =
             self.check_extensions(fields.elements(Known::Extensions, max))?;
-        Ok(Status::Complete(Established {
+        Ok(Established {
             subprotocol,
             deflate,
             extensions,
-            consumed: offset + head.consumed,
-        }))
+            consumed: interim + head.consumed,
+        })
     }
 
     /// At most one subprotocol, and only one the client offered (RFC 6455 §4.1 response item 6).
-    fn check_subprotocol<'b>(
+    pub(crate) fn check_subprotocol<'b>(
         &self,
         mut elements: impl Iterator<Item = Result<&'b [u8], ListFault>>,
     ) -> Result<Option<&'b str>, ClientError> {
@@ -369,7 +411,7 @@ impl<'a> Expectation<'a> {
 
     /// Every accepted extension was offered, once; permessage-deflate answers an offer
     /// (RFC 6455 §4.1 response item 5, §9.1; RFC 7692 §7.1).
-    fn check_extensions<'b>(
+    pub(crate) fn check_extensions<'b>(
         &self,
         elements: impl Iterator<Item = Result<&'b [u8], ListFault>>,
     ) -> Result<
@@ -423,12 +465,16 @@ impl<'a> Expectation<'a> {
         Ok((deflate, accepted))
     }
 
-    /// The client's own offers, as written; an unparsable element counts as no offer.
+    /// The client's own offers, as written; an unparsable element counts as no offer. A
+    /// quote-free value is split by [`PlainElements`], any other by the general reader:
+    /// the same elements either way.
     fn offered_extensions(&self) -> impl Iterator<Item = Extension<'a>> {
         let value = self.extensions.unwrap_or_default();
-        crate::list::Elements::new(value)
-            .filter_map(Result::ok)
-            .filter_map(Extension::parse)
+        let plain = PlainElements::new(value, usize::MAX);
+        let general = plain.is_none().then(|| crate::list::Elements::new(value));
+        let plain = plain.into_iter().flatten().filter_map(Result::ok);
+        let general = general.into_iter().flatten().filter_map(Result::ok);
+        plain.chain(general).filter_map(Extension::parse)
     }
 }
 

@@ -283,6 +283,11 @@ pub enum Known {
 const KNOWN_COUNT: usize = 13;
 
 impl Known {
+    /// This field's bit in a set of fields held as a `u16` (the one passes' "seen" sets).
+    pub const fn bit(self) -> u16 {
+        1 << self as u16
+    }
+
     /// Every known field.
     pub const ALL: [Known; KNOWN_COUNT] = [
         Known::Host,

@@ -50,6 +50,7 @@ extern crate std;
 pub mod authority;
 pub mod byte_class;
 pub mod client;
+pub mod client_one_pass;
 pub mod connect;
 pub mod framing;
 pub mod h2c;

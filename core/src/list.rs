@@ -389,6 +389,18 @@ pub fn single_token_contains(value: &[u8], max: usize, token: &str) -> Option<bo
     is_token(value).then_some(false)
 }
 
+/// [`contains_token`] for one field value on the hot path (issue #12): one compare for a
+/// value that is a single token ([`single_token_contains`]), else the quote-free reading
+/// ([`PlainElements`]); `None` for a value with a quote, a malformed one, or one past `max`
+/// elements, which the general reader then judges.
+#[inline]
+pub fn plain_contains_token(value: &[u8], max: usize, token: &str) -> Option<bool> {
+    match single_token_contains(value, max, token) {
+        Some(found) => Some(found),
+        None => contains_token(PlainElements::new(value, max)?, token).ok(),
+    }
+}
+
 /// Whether the elements hold `token` (given in lowercase), compared case-insensitively,
 /// every element checked to be a token (RFC 9110 §7.6.1 Connection options, RFC 6455
 /// §4.2.1 protocol names).

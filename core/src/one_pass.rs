@@ -18,7 +18,7 @@
 use crate::authority::Authority;
 use crate::byte_class::eq_ignore_case_lower;
 use crate::head::{parse_request, Header, Known, RequestHead, Status};
-use crate::list::{contains_token, single_token_contains, trim_ows, PlainElements};
+use crate::list::{plain_contains_token, trim_ows, PlainElements};
 use crate::plain_list;
 use crate::response::HeadWriter;
 use crate::server::{write_websocket_101, Handshake, Outcome, ServerPolicy};
@@ -60,15 +60,11 @@ pub enum Reply<'b> {
 }
 
 /// The fields a WebSocket switch needs, as bits of [`Known`].
-const REQUIRED: u16 = bit(Known::Host)
-    | bit(Known::Upgrade)
-    | bit(Known::Connection)
-    | bit(Known::Key)
-    | bit(Known::Version);
-
-const fn bit(known: Known) -> u16 {
-    1 << known as u16
-}
+const REQUIRED: u16 = Known::Host.bit()
+    | Known::Upgrade.bit()
+    | Known::Connection.bit()
+    | Known::Key.bit()
+    | Known::Version.bit();
 
 /// The values of the fields [`ServerPolicy::switch_in_one_pass`] reads after the pass.
 #[derive(Default)]
@@ -185,10 +181,10 @@ impl<'p> ServerPolicy<'p> {
             let Some(known) = Known::of(header.name) else {
                 continue;
             };
-            if seen.fields & bit(known) != 0 {
+            if seen.fields & known.bit() != 0 {
                 return None;
             }
-            seen.fields |= bit(known);
+            seen.fields |= known.bit();
             // Values are read as they stand: httparse trims OWS around them, and a value
             // with OWS around it (a head built by hand) fails each check below and goes to
             // the general path, which trims it; only the Origin, kept as it is, is trimmed.
@@ -207,23 +203,17 @@ impl<'p> ServerPolicy<'p> {
                         return None;
                     }
                 }
-                Known::Connection => {
-                    let upgrade = match single_token_contains(value, max, "upgrade") {
-                        Some(found) => found,
-                        None => contains_token(PlainElements::new(value, max)?, "upgrade").ok()?,
-                    };
-                    if !upgrade {
-                        return None;
-                    }
-                }
+                Known::Connection if plain_contains_token(value, max, "upgrade") == Some(true) => {}
                 Known::Key => seen.key = Some(Key::valid_text(value)?),
                 Known::Version if value == VERSION => {}
                 Known::Protocol => seen.subprotocols = Some(value),
                 Known::Extensions => seen.extensions = Some(value),
                 Known::Http2Settings | Known::Accept => {}
-                Known::Version | Known::ContentLength | Known::TransferEncoding | Known::Expect => {
-                    return None
-                }
+                Known::Connection
+                | Known::Version
+                | Known::ContentLength
+                | Known::TransferEncoding
+                | Known::Expect => return None,
             }
         }
         (seen.fields & REQUIRED == REQUIRED).then_some(seen)

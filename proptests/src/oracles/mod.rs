@@ -3,6 +3,7 @@
 //! (`tests/fuzz_replay.rs`). Every function checks properties with `assert!`; a failed
 //! assertion is a finding.
 
+pub mod client_one_pass;
 mod differential;
 mod extended_connect;
 mod fast_paths;

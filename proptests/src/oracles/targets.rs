@@ -229,9 +229,7 @@ pub fn server_negotiate(data: &[u8]) {
                 extensions: Some(extensions.as_bytes()),
                 limits: Limits::DEFAULT,
             };
-            let mut client_headers = [EMPTY_HEADER; 16];
-            let established = expectation
-                .validate(response, &mut client_headers)
+            let established = super::client_one_pass::agrees(&expectation, response)
                 .unwrap_or_else(|e| panic!("our client refuses our 101: {e}"))
                 .complete()
                 .unwrap();
@@ -280,8 +278,7 @@ pub fn client_validate(data: &[u8]) {
         limits: Limits::DEFAULT,
     };
     client_request_round_trip(selector, &nonce, subprotocols, expectation.extensions);
-    let mut headers = [EMPTY_HEADER; 32];
-    let established = match expectation.validate(response, &mut headers) {
+    let established = match super::client_one_pass::agrees(&expectation, response) {
         Ok(Status::Complete(established)) => established,
         Ok(Status::Partial) => return,
         Err(error) => {
@@ -379,13 +376,11 @@ fn client_request_round_trip(
     assert_eq!(websocket.origin.is_some(), selector & 0x80 != 0);
     let mut response = [0u8; 1024];
     let response_len = accepted.write_response(&mut response).unwrap();
-    let mut client_headers = [EMPTY_HEADER; 16];
-    let established = request
-        .expectation()
-        .validate(&response[..response_len], &mut client_headers)
-        .unwrap()
-        .complete()
-        .unwrap();
+    let established =
+        super::client_one_pass::agrees(&request.expectation(), &response[..response_len])
+            .unwrap()
+            .complete()
+            .unwrap();
     assert_eq!(established.subprotocol, websocket.subprotocol);
 }
 

@@ -1,0 +1,112 @@
+//! The client's hot path (issue #12; RFC 6455 §4.1 response items 1-6, RFC 7692 §7.1): a
+//! common 101 checked in one pass over its fields, each recognised by its name's length and
+//! first bytes and checked the moment it is seen, mirroring the server's
+//! [`crate::one_pass`].
+//!
+//! It takes only responses it can judge whole as established: HTTP/1.1 101; Upgrade,
+//! Connection and Sec-WebSocket-Accept exactly once, Sec-WebSocket-Protocol and
+//! Sec-WebSocket-Extensions at most once; `Upgrade: websocket` as one bare token; a
+//! Connection holding `upgrade`; the Accept the key calls for; a subprotocol that is one
+//! offered token; an extension list without quoted-strings that the general extension
+//! check accepts. Anything else, and every failure, goes to the general checks
+//! ([`Expectation::validate_general`]), which stay the reference: the `client_one_pass`
+//! oracle (`proptests`) and the `client_validate` fuzz target check that both give the same
+//! result on the same bytes.
+
+use crate::byte_class::eq_ignore_case_lower;
+use crate::client::{Established, Expectation};
+use crate::head::{Known, ResponseHead};
+use crate::list::{is_token, plain_contains_token, PlainElements};
+use crate::plain_list;
+use crate::websocket::PROTOCOL;
+
+/// The fields a 101 must hold, as bits of [`Known`].
+const REQUIRED: u16 = Known::Upgrade.bit() | Known::Connection.bit() | Known::Accept.bit();
+
+/// The values [`Expectation::established_in_one_pass`] reads after the pass.
+#[derive(Default)]
+struct Seen<'b> {
+    fields: u16,
+    accept: &'b [u8],
+    subprotocol: Option<&'b [u8]>,
+    extensions: Option<&'b [u8]>,
+}
+
+impl<'a> Expectation<'a> {
+    /// The one-pass check of this module's description, of a response head after
+    /// `interim` bytes of interim responses: the handshake established, or `None` for any
+    /// response outside that description, for the general checks to judge.
+    #[inline]
+    pub fn established_in_one_pass<'b>(
+        &self,
+        head: &ResponseHead<'_, 'b>,
+        interim: usize,
+    ) -> Option<Established<'b>> {
+        if head.minor_version != 1 || head.status != 101 {
+            return None;
+        }
+        let max = self.limits.max_list_elements;
+        let seen = read_fields(head, max)?;
+        if seen.accept != self.key.accept().as_bytes() {
+            return None;
+        }
+        let subprotocol = match seen.subprotocol {
+            None => None,
+            Some(chosen) => {
+                let offered = self.subprotocols.iter().any(|s| s.as_bytes() == chosen);
+                if !offered || !is_token(chosen) {
+                    return None;
+                }
+                Some(core::str::from_utf8(chosen).ok()?)
+            }
+        };
+        let (deflate, extensions) = match seen.extensions {
+            None => (None, [None; crate::client::MAX_ACCEPTED_EXTENSIONS]),
+            Some(value) if plain_list::extensions_ok(value, max) => self
+                .check_extensions(PlainElements::new(value, max)?)
+                .ok()?,
+            Some(_) => return None,
+        };
+        Some(Established {
+            subprotocol,
+            deflate,
+            extensions,
+            consumed: interim.checked_add(head.consumed)?,
+        })
+    }
+}
+
+/// The pass itself: the five fields a client reads, each once, checked as it is seen;
+/// `None` as soon as one takes the response outside the one-pass description. Values are
+/// read as they stand (httparse trims OWS around them; a hand-built head with OWS falls
+/// back to the general checks, which trim).
+#[inline]
+fn read_fields<'b>(head: &ResponseHead<'_, 'b>, max: usize) -> Option<Seen<'b>> {
+    let mut seen = Seen::default();
+    for header in head.fields.as_slice() {
+        let known = match Known::of(header.name) {
+            Some(
+                known @ (Known::Upgrade
+                | Known::Connection
+                | Known::Accept
+                | Known::Protocol
+                | Known::Extensions),
+            ) => known,
+            _ => continue,
+        };
+        if seen.fields & known.bit() != 0 {
+            return None;
+        }
+        seen.fields |= known.bit();
+        let value = header.value;
+        match known {
+            Known::Upgrade if eq_ignore_case_lower(value, PROTOCOL.as_bytes()) => {}
+            Known::Connection if plain_contains_token(value, max, "upgrade") == Some(true) => {}
+            Known::Accept => seen.accept = value,
+            Known::Protocol => seen.subprotocol = Some(value),
+            Known::Extensions => seen.extensions = Some(value),
+            _ => return None,
+        }
+    }
+    (seen.fields & REQUIRED == REQUIRED).then_some(seen)
+}
