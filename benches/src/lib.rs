@@ -269,6 +269,65 @@ pub fn client_ours(expectation: &http_upgrade::Expectation<'_>, bytes: &[u8]) ->
     )
 }
 
+/// The opening request the client benches write (RFC 6455 §4.1), with the sample nonce
+/// whose key the captured 101s answer and the offers they answer.
+pub fn client_request() -> http_upgrade::ClientRequest<'static> {
+    http_upgrade::ClientRequest {
+        host: "127.0.0.1:8080",
+        target: "/chat",
+        nonce: *b"the sample nonce",
+        origin: Some("http://127.0.0.1:8080"),
+        subprotocols: &["chat", "superchat"],
+        extensions: Some("permessage-deflate; client_max_window_bits"),
+    }
+}
+
+/// Ours writing the client's request: [`http_upgrade::ClientRequest::write`], every
+/// caller-supplied part checked first; the length written.
+pub fn client_write(request: &http_upgrade::ClientRequest<'_>, out: &mut [u8]) -> usize {
+    request.write(out).unwrap_or(0)
+}
+
+/// The floor of writing the same request: base64 of the nonce and the caller's parts
+/// copied between fixed text, nothing checked.
+pub fn client_write_floor(request: &http_upgrade::ClientRequest<'_>, out: &mut [u8]) -> usize {
+    let mut key = [0u8; 24];
+    let _ = STANDARD.encode_slice(request.nonce, &mut key);
+    let mut len = 0;
+    let mut put = |bytes: &[u8]| {
+        out[len..len + bytes.len()].copy_from_slice(bytes);
+        len += bytes.len();
+    };
+    put(b"GET ");
+    put(request.target.as_bytes());
+    put(b" HTTP/1.1\r\nHost: ");
+    put(request.host.as_bytes());
+    put(b"\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ");
+    put(&key);
+    put(b"\r\nSec-WebSocket-Version: 13\r\n");
+    if let Some(origin) = request.origin {
+        put(b"Origin: ");
+        put(origin.as_bytes());
+        put(b"\r\n");
+    }
+    if let Some((first, rest)) = request.subprotocols.split_first() {
+        put(b"Sec-WebSocket-Protocol: ");
+        put(first.as_bytes());
+        for subprotocol in rest {
+            put(b", ");
+            put(subprotocol.as_bytes());
+        }
+        put(b"\r\n");
+    }
+    if let Some(extensions) = request.extensions {
+        put(b"Sec-WebSocket-Extensions: ");
+        put(extensions.as_bytes());
+        put(b"\r\n");
+    }
+    put(b"\r\n");
+    len
+}
+
 /// An in-memory socket for tungstenite: reads the input, then would block; keeps output.
 struct Memory<'a> {
     input: &'a [u8],
@@ -399,5 +458,16 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The same for the client's request and its floor.
+    #[test]
+    fn the_write_floor_writes_the_request_ours_writes() {
+        let request = client_request();
+        let (mut ours_out, mut floor_out) = ([0u8; 512], [0u8; 512]);
+        let len = client_write(&request, &mut ours_out);
+        assert!(len > 0);
+        let floor_len = client_write_floor(&request, &mut floor_out);
+        assert_eq!(&floor_out[..floor_len], &ours_out[..len]);
     }
 }

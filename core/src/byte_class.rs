@@ -14,6 +14,13 @@ pub const COMMA: u8 = 8;
 /// comma, as [`crate::authority`] reads a Host.
 pub const REG_NAME: u8 = 16;
 
+/// A byte a field value may hold as this crate writes one: HTAB, SP, VCHAR and obs-text
+/// (RFC 9110 §5.5), no other control.
+pub const FIELD_VALUE: u8 = 32;
+/// A byte a request-target may hold as written on the request line: anything visible, no
+/// SP and no control (RFC 9112 §3.2; the line's own grammar).
+pub const TARGET: u8 = 64;
+
 /// Every class of every byte value.
 // A 256-entry table indexed by a `u8` cannot be indexed out of bounds.
 #[allow(clippy::indexing_slicing)]
@@ -37,6 +44,12 @@ const CLASSES: [u8; 256] = {
         }
         if crate::authority::is_unreserved(b) || crate::authority::is_sub_delim_not_comma(b) {
             class |= REG_NAME;
+        }
+        if b == b'\t' || (b >= b' ' && b != 0x7f) {
+            class |= FIELD_VALUE;
+        }
+        if b > b' ' && b != 0x7f {
+            class |= TARGET;
         }
         table[byte] = class;
         byte += 1;
@@ -157,6 +170,14 @@ mod tests {
                 "{b}"
             );
             assert_eq!(of(b) & COMMA != 0, b == b',', "{b}");
+            // RFC 9110 §5.5: field-vchar = VCHAR / obs-text, with SP and HTAB between.
+            let vchar_or_obs_text = matches!(b, 0x21..=0x7E | 0x80..=0xFF);
+            assert_eq!(
+                of(b) & FIELD_VALUE != 0,
+                vchar_or_obs_text || b == b' ' || b == b'\t',
+                "{b}"
+            );
+            assert_eq!(of(b) & TARGET != 0, vchar_or_obs_text, "{b}");
             assert_eq!(
                 of(b) & REG_NAME != 0,
                 crate::authority::is_unreserved(b) || crate::authority::is_sub_delim_not_comma(b),

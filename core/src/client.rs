@@ -11,7 +11,7 @@ use crate::response::HeadWriter;
 use crate::websocket::deflate::{self, DeflateOffer, DeflateParams};
 use crate::websocket::extensions::{self, Extension};
 use crate::websocket::key::Key;
-use crate::websocket::{PROTOCOL, VERSION};
+use crate::websocket::PROTOCOL;
 
 /// A WebSocket opening request to write (RFC 6455 §4.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,16 +44,11 @@ impl<'a> ClientRequest<'a> {
     /// (RFC 9110 §5.5), subprotocols are tokens (RFC 6455 §4.1 item 10). This is what keeps
     /// untrusted input from injecting fields into the head.
     pub fn check(&self) -> Result<(), RequestError> {
-        let target_ok =
-            target_form_ok(self.target) && self.target.bytes().all(|b| b > b' ' && b != 0x7f);
-        if !target_ok {
+        use crate::byte_class::{all, FIELD_VALUE, TARGET};
+        if !target_form_ok(self.target) || !all(self.target.as_bytes(), TARGET) {
             return Err(RequestError::InvalidField { field: "target" });
         }
-        let value_ok = |value: &str| {
-            value
-                .bytes()
-                .all(|b| b == b'\t' || (b >= b' ' && b != 0x7f))
-        };
+        let value_ok = |value: &str| all(value.as_bytes(), FIELD_VALUE);
         // RFC 9112 §3.2: `uri-host [ ":" port ]`, the grammar our server holds a Host to.
         if crate::authority::Authority::parse(self.host.as_bytes()).is_none() {
             return Err(RequestError::InvalidField { field: "host" });
@@ -77,27 +72,26 @@ impl<'a> ClientRequest<'a> {
         Ok(())
     }
 
-    /// Writes the request head into `buf` (RFC 6455 §4.1), after [`ClientRequest::check`].
+    /// Writes the request head into `buf` (RFC 6455 §4.1), after [`ClientRequest::check`]:
+    /// the fixed text between the caller's parts in as few copies as it takes.
     pub fn write(&self, buf: &mut [u8]) -> Result<usize, RequestError> {
         self.check()?;
         let mut out = HeadWriter::new(buf);
         out.put(b"GET ");
         out.put(self.target.as_bytes());
-        out.put(b" HTTP/1.1\r\n");
-        out.field("Host", self.host.as_bytes());
-        out.field("Upgrade", PROTOCOL.as_bytes());
-        out.field("Connection", b"Upgrade");
-        out.field("Sec-WebSocket-Key", self.key().as_str().as_bytes());
-        out.field("Sec-WebSocket-Version", VERSION);
+        out.put(b" HTTP/1.1\r\nHost: ");
+        out.put(self.host.as_bytes());
+        out.put(b"\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ");
+        out.put(self.key().as_bytes());
+        out.put(b"\r\nSec-WebSocket-Version: 13\r\n");
         if let Some(origin) = self.origin {
             out.field("Origin", origin.as_bytes());
         }
-        if !self.subprotocols.is_empty() {
+        if let Some((first, rest)) = self.subprotocols.split_first() {
             out.put(b"Sec-WebSocket-Protocol: ");
-            for (index, subprotocol) in self.subprotocols.iter().enumerate() {
-                if index > 0 {
-                    out.put(b", ");
-                }
+            out.put(first.as_bytes());
+            for subprotocol in rest {
+                out.put(b", ");
                 out.put(subprotocol.as_bytes());
             }
             out.put(b"\r\n");
@@ -595,6 +589,50 @@ Sec-WebSocket-Accept: s3pPLMBiTxaQ9k\r\n YGzzhZRbK+xOo=\r\n\r\n";
             .expect("complete");
         assert_eq!(done.extensions[0].map(|e| e.name), Some("x-foo"));
         assert_eq!(done.deflate, None);
+    }
+
+    #[test]
+    fn every_character_of_a_caller_part_is_judged_by_its_grammar() {
+        use std::format;
+        let good = ClientRequest {
+            host: "example.com",
+            target: "/chat",
+            nonce: [0; 16],
+            origin: Some("http://example.com"),
+            subprotocols: &["chat"],
+            extensions: Some("permessage-deflate"),
+        };
+        for c in '\0'..='\u{ff}' {
+            // RFC 9110 §5.5 field values: VCHAR, obs-text, SP, HTAB; RFC 9112 §3.2 target:
+            // no SP and no control.
+            let visible = !c.is_ascii_control() && c != ' ';
+            let value = format!("a{c}b");
+            let target = format!("/a{c}b");
+            let mut buf = [0u8; 512];
+            let origin = ClientRequest {
+                origin: Some(&value),
+                ..good
+            };
+            assert_eq!(
+                origin.write(&mut buf).is_ok(),
+                visible || c == ' ' || c == '\t',
+                "{c:?}"
+            );
+            let extensions = ClientRequest {
+                extensions: Some(&value),
+                ..good
+            };
+            assert_eq!(
+                extensions.write(&mut buf).is_ok(),
+                visible || c == ' ' || c == '\t',
+                "{c:?}"
+            );
+            let target = ClientRequest {
+                target: &target,
+                ..good
+            };
+            assert_eq!(target.write(&mut buf).is_ok(), visible, "{c:?}");
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::seed::root;
 
 const USAGE: &str = "usage: cargo xtask instructions [--check] [--update] [--tolerance PCT]
   prints instructions per operation for floor, ours and tungstenite on every request capture,
-  and for the client's floor and ours on every captured 101, with the ratios;
+  for the client's floor and ours on every captured 101 and on writing its request, with the ratios;
   --check     fail if ours exceeds benches/instructions.baseline by more than the tolerance (default 3%)
   --update    rewrite benches/instructions.baseline from this run";
 
@@ -22,10 +22,30 @@ const INPUTS: [&str; 6] = [
     "large-browser-4k",
 ];
 const PEERS: [&str; 4] = ["floor", "ours", "tungstenite", "floor-blocks"];
-/// The client side (issue #12): validating a captured 101, against its floor.
-const CLIENT_INPUTS: [&str; 2] = ["response-node-ws", "response-python-websockets"];
+/// The client side (issue #12): validating a captured 101, and writing the request
+/// (`write-request`, which reads no capture), each against its floor.
+const CLIENT_INPUTS: [&str; 3] = ["response-node-ws", "response-python-websockets", WRITE];
 const CLIENT_PEERS: [&str; 2] = ["client-floor", "client-ours"];
+const WRITE: &str = "write-request";
+const WRITE_PEERS: [&str; 2] = ["client-write-floor", "client-write"];
 const ITERATIONS: u64 = 2000;
+
+/// The peers counted on `input`, the floor first; only ours with `--check`.
+fn peers(input: &str, check: bool) -> &'static [&'static str] {
+    let all: &'static [&'static str] = if INPUTS.contains(&input) {
+        &PEERS
+    } else if input == WRITE {
+        &WRITE_PEERS
+    } else {
+        &CLIENT_PEERS
+    };
+    // Ours is second in every group.
+    if check {
+        &all[1..2]
+    } else {
+        all
+    }
+}
 
 /// Instructions per operation: the difference between two run lengths cancels start-up.
 fn count(peer: &str, input: &str) -> Result<f64, String> {
@@ -106,26 +126,16 @@ pub fn run(args: &[String]) -> i32 {
     }
     let _ = std::fs::create_dir_all(root().join("target/instructions"));
     // (baseline key, counts of the group's peers): the server rows, then the client rows.
-    let server_peers: &[&str] = if check { &["ours"] } else { &PEERS };
-    let client_peers: &[&str] = if check {
-        &["client-ours"]
-    } else {
-        &CLIENT_PEERS
-    };
     let mut rows: Vec<(String, Vec<f64>)> = Vec::new();
     let mut client_rows: Vec<(String, Vec<f64>)> = Vec::new();
-    for (inputs, peers, out, prefix) in [
-        (&INPUTS[..], server_peers, &mut rows, ""),
-        (
-            &CLIENT_INPUTS[..],
-            client_peers,
-            &mut client_rows,
-            "client/",
-        ),
-    ] {
+    let groups = [
+        (&INPUTS[..], &mut rows, ""),
+        (&CLIENT_INPUTS[..], &mut client_rows, "client/"),
+    ];
+    for (inputs, out, prefix) in groups {
         for input in inputs {
             let mut row = Vec::new();
-            for peer in peers {
+            for peer in peers(input, check) {
                 match count(peer, input) {
                     Ok(n) => row.push(n),
                     Err(message) => {
@@ -154,7 +164,7 @@ pub fn run(args: &[String]) -> i32 {
         let _ = writeln!(table, "| {input} | {} |", cells.join(" | "));
     }
     if ratios {
-        let _ = writeln!(table, "\n| 101 validated by the client | floor | ours | ours / floor |\n|---| ---: | ---: | ---: |");
+        let _ = writeln!(table, "\n| client: a 101 validated, the request written | floor | ours | ours / floor |\n|---| ---: | ---: | ---: |");
     }
     for (input, row) in &client_rows {
         let mut cells: Vec<String> = row.iter().map(|n| format!("{n:.0}")).collect();
@@ -168,7 +178,7 @@ pub fn run(args: &[String]) -> i32 {
     let rows: Vec<(String, Vec<f64>)> = rows.into_iter().chain(client_rows).collect();
     if update {
         let mut text = String::from(
-            "# ours: instructions per negotiate (client/: per validated 101), from `cargo xtask instructions --update`\n",
+            "# ours: instructions per negotiate (client/: per validated 101, client/write-request: per request written), from `cargo xtask instructions --update`\n",
         );
         for (input, row) in &rows {
             let _ = writeln!(text, "{input} {:.0}", row[ours_index]);

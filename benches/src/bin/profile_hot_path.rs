@@ -3,11 +3,13 @@
 //! Peers: `ours`, `ours-general` (the general path alone), `floor`, `floor-blocks`,
 //! `tungstenite` on a
 //! request capture; `client-ours`,
-//! `client-floor` on a response capture (`response-node-ws`).
+//! `client-floor` on a response capture (`response-node-ws`); `client-write`,
+//! `client-write-floor` write the client's request (no input).
 
 use http_upgrade_benches::{
-    client_expectation, client_floor, client_ours, floor, floor_blocks, ours, ours_general,
-    plain_policy, responses, tungstenite_accept, websocket_requests,
+    client_expectation, client_floor, client_ours, client_request, client_write,
+    client_write_floor, floor, floor_blocks, ours, ours_general, plain_policy, responses,
+    tungstenite_accept, websocket_requests,
 };
 
 fn main() {
@@ -18,6 +20,21 @@ fn main() {
         .next()
         .and_then(|n| n.parse().ok())
         .unwrap_or(1_000_000);
+    let request = client_request();
+    let mut out = [0u8; 512];
+    let mut total = 0usize;
+    // Writing the client's request reads no capture.
+    if let Some(write) = match peer.as_str() {
+        "client-write" => Some(client_write as fn(&_, &mut [u8]) -> usize),
+        "client-write-floor" => Some(client_write_floor as fn(&_, &mut [u8]) -> usize),
+        _ => None,
+    } {
+        for _ in 0..iterations {
+            total += write(std::hint::black_box(&request), &mut out);
+        }
+        println!("{peer}: {total} bytes written");
+        return;
+    }
     let mut inputs = websocket_requests();
     inputs.extend(responses());
     let bytes = &inputs
@@ -27,8 +44,6 @@ fn main() {
         .bytes;
     let policy = plain_policy();
     let expectation = client_expectation();
-    let mut out = [0u8; 512];
-    let mut total = 0usize;
     for _ in 0..iterations {
         total += match peer.as_str() {
             "ours" => ours(&policy, std::hint::black_box(bytes), &mut out),

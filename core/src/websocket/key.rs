@@ -53,6 +53,11 @@ impl Key {
         core::str::from_utf8(&self.text).unwrap_or_default()
     }
 
+    /// The key's 24 characters.
+    pub fn as_bytes(&self) -> &[u8; 24] {
+        &self.text
+    }
+
     /// The Sec-WebSocket-Accept value for this key (RFC 6455 §4.2.2 item 5.4).
     pub fn accept(&self) -> Accept {
         Accept::for_key_text(&self.text)
