@@ -12,12 +12,12 @@ fn client(c: &mut Criterion) {
     let mut group = c.benchmark_group("client");
     let request = client_request();
     group.throughput(Throughput::Elements(1));
-    group.bench_function("write-request", |b| {
+    group.bench_function("write/request", |b| {
         let mut out = [0u8; 512];
         b.iter(|| black_box(client_write(black_box(&request), &mut out)))
     });
     // The floor of the same request: base64 of the nonce, the parts copied, no checks.
-    group.bench_function("write-floor", |b| {
+    group.bench_function("write-floor/request", |b| {
         let mut out = [0u8; 512];
         b.iter(|| black_box(client_write_floor(black_box(&request), &mut out)))
     });

@@ -345,6 +345,14 @@ fn render(
     render_pairs(
         &mut report,
         benches,
+        "The client: writing its request against its floor",
+        "base64 of the nonce and the caller's parts copied between fixed text; ours also checks every caller-supplied part first",
+        ("client/write/", "client/write-floor/"),
+        ("ours", "floor", "ours / floor"),
+    );
+    render_pairs(
+        &mut report,
+        benches,
         "Parsing alone: ours against httparse on the same bytes",
         "ours is httparse plus the size limits and the version check; bytes per cycle at the clock /proc/cpuinfo reports",
         ("parse/request/", "parse/httparse/"),

@@ -5,7 +5,8 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use http_upgrade_benches::{
-    floor, full_policy, ours, plain_policy, tungstenite_accept, websocket_requests,
+    client_expectation, client_ours, client_request, client_write, floor, full_policy, ours,
+    plain_policy, responses, tungstenite_accept, websocket_requests,
 };
 
 struct Counting;
@@ -54,6 +55,23 @@ fn main() {
         ours_total += a + b;
         println!("| {} | {a} | {b} | {f} | {t} |", input.name);
     }
+    // The client: validating each captured 101, and writing its request.
+    println!("\n| client | ours |\n| --- | ---: |");
+    let expectation = client_expectation();
+    for input in responses() {
+        let validated = count(|| {
+            std::hint::black_box(client_ours(&expectation, &input.bytes));
+        });
+        ours_total += validated;
+        println!("| validate {} | {validated} |", input.name);
+    }
+    let request = client_request();
+    let mut out = [0u8; 512];
+    let written = count(|| {
+        std::hint::black_box(client_write(&request, &mut out));
+    });
+    ours_total += written;
+    println!("| write the request | {written} |");
     if ours_total != 0 {
         eprintln!("ours allocated: {ours_total}");
         std::process::exit(1);
