@@ -7,8 +7,8 @@
 //! Connection and Sec-WebSocket-Accept exactly once, Sec-WebSocket-Protocol and
 //! Sec-WebSocket-Extensions at most once; `Upgrade: websocket` as one bare token; a
 //! Connection holding `upgrade`; the Accept the key calls for; a subprotocol that is one
-//! offered token; an extension list without quoted-strings that the general extension
-//! check accepts. Anything else, and every failure, goes to the general checks
+//! offered token; an extension list without a quote that the general extension check
+//! accepts. Anything else, and every failure, goes to the general checks
 //! ([`Expectation::validate_general`]), which stay the reference: the `client_one_pass`
 //! oracle (`proptests`) and the `client_validate` fuzz target check that both give the same
 //! result on the same bytes.
@@ -17,7 +17,6 @@ use crate::byte_class::eq_ignore_case_lower;
 use crate::client::{Established, Expectation};
 use crate::head::{Known, ResponseHead};
 use crate::list::{is_token, plain_contains_token, PlainElements};
-use crate::plain_list;
 use crate::websocket::PROTOCOL;
 
 /// The fields a 101 must hold, as bits of [`Known`].
@@ -60,12 +59,13 @@ impl<'a> Expectation<'a> {
                 Some(core::str::from_utf8(chosen).ok()?)
             }
         };
+        // The extension check reads every element through the grammar; a value with a
+        // quote is left to the general checks.
         let (deflate, extensions) = match seen.extensions {
             None => (None, [None; crate::client::MAX_ACCEPTED_EXTENSIONS]),
-            Some(value) if plain_list::extensions_ok(value, max) => self
+            Some(value) => self
                 .check_extensions(PlainElements::new(value, max)?)
                 .ok()?,
-            Some(_) => return None,
         };
         Some(Established {
             subprotocol,

@@ -143,16 +143,14 @@ impl<'p> ServerPolicy<'p> {
             )
             .ok()?,
         };
+        // Choosing reads every offer through the grammar, so only a policy without
+        // permessage-deflate needs the forward scan to check the list.
         let deflate = match seen.extensions {
-            Some(offers) if plain_list::extensions_ok(offers, max) => match self.deflate {
-                None => None,
-                Some(_) => {
-                    extensions::choose_deflate(PlainElements::new(offers, max)?, self.deflate)
-                        .ok()?
-                }
-            },
-            Some(_) => return None,
-            None => None,
+            Some(offers) if self.deflate.is_some() => {
+                extensions::choose_deflate(PlainElements::new(offers, max)?, self.deflate).ok()?
+            }
+            Some(offers) if !plain_list::extensions_ok(offers, max) => return None,
+            _ => None,
         };
         let mut writer = HeadWriter::new(out);
         write_websocket_101(

@@ -1,6 +1,7 @@
 //! Runs one peer on one capture in a loop, for `perf record` or `valgrind --tool=callgrind`:
 //! `cargo run --release -p http-upgrade-benches --bin profile_hot_path -- ours chromium 1000000`.
-//! Peers: `ours`, `ours-general` (the general path alone), `floor`, `floor-blocks`,
+//! Peers: `ours`, `ours-full` (with subprotocols and permessage-deflate), `ours-general`
+//! (the general path alone), `floor`, `floor-blocks`,
 //! `tungstenite` on a
 //! request capture; `client-ours`,
 //! `client-floor` on a response capture (`response-node-ws`); `client-write`,
@@ -8,8 +9,8 @@
 
 use http_upgrade_benches::{
     client_expectation, client_floor, client_ours, client_request, client_write,
-    client_write_floor, floor, floor_blocks, ours, ours_general, plain_policy, responses,
-    tungstenite_accept, websocket_requests,
+    client_write_floor, floor, floor_blocks, full_policy, ours, ours_general, plain_policy,
+    responses, tungstenite_accept, websocket_requests,
 };
 
 fn main() {
@@ -43,10 +44,12 @@ fn main() {
         .expect("input name")
         .bytes;
     let policy = plain_policy();
+    let full = full_policy();
     let expectation = client_expectation();
     for _ in 0..iterations {
         total += match peer.as_str() {
             "ours" => ours(&policy, std::hint::black_box(bytes), &mut out),
+            "ours-full" => ours(&full, std::hint::black_box(bytes), &mut out),
             "ours-general" => ours_general(&policy, std::hint::black_box(bytes), &mut out),
             "floor" => floor(std::hint::black_box(bytes), &mut out),
             "floor-blocks" => floor_blocks(std::hint::black_box(bytes), &mut out),
