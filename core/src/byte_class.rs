@@ -21,6 +21,9 @@ pub const FIELD_VALUE: u8 = 32;
 /// SP and no control (RFC 9112 §3.2; the line's own grammar).
 pub const TARGET: u8 = 64;
 
+/// Every byte but the comma: the inside of a quote-free list element.
+pub const NOT_COMMA: u8 = 128;
+
 /// Every class of every byte value.
 // A 256-entry table indexed by a `u8` cannot be indexed out of bounds.
 #[allow(clippy::indexing_slicing)]
@@ -50,6 +53,9 @@ const CLASSES: [u8; 256] = {
         }
         if b > b' ' && b != 0x7f {
             class |= TARGET;
+        }
+        if b != b',' {
+            class |= NOT_COMMA;
         }
         table[byte] = class;
         byte += 1;
@@ -170,6 +176,7 @@ mod tests {
                 "{b}"
             );
             assert_eq!(of(b) & COMMA != 0, b == b',', "{b}");
+            assert_eq!(of(b) & NOT_COMMA != 0, b != b',', "{b}");
             // RFC 9110 §5.5: field-vchar = VCHAR / obs-text, with SP and HTAB between.
             let vchar_or_obs_text = matches!(b, 0x21..=0x7E | 0x80..=0xFF);
             assert_eq!(

@@ -5,7 +5,7 @@ use crate::head::{
     parse_response, target_form_ok, Header, Known, KnownFields, Limits, ResponseHead, Singleton,
     Status,
 };
-use crate::list::{is_token, ListFault, PlainElements};
+use crate::list::{is_token, ListFault};
 use crate::reason::{BufferTooSmall, RejectReason};
 use crate::response::HeadWriter;
 use crate::websocket::deflate::{self, DeflateOffer, DeflateParams};
@@ -464,11 +464,9 @@ impl<'a> Expectation<'a> {
     /// the same elements either way.
     fn offered_extensions(&self) -> impl Iterator<Item = Extension<'a>> {
         let value = self.extensions.unwrap_or_default();
-        let plain = PlainElements::new(value, usize::MAX);
-        let general = plain.is_none().then(|| crate::list::Elements::new(value));
-        let plain = plain.into_iter().flatten().filter_map(Result::ok);
-        let general = general.into_iter().flatten().filter_map(Result::ok);
-        plain.chain(general).filter_map(Extension::parse)
+        crate::list::Elements::new(value)
+            .filter_map(Result::ok)
+            .filter_map(Extension::parse)
     }
 }
 

@@ -332,10 +332,8 @@ impl<'b> Iterator for PlainElements<'b> {
     fn next(&mut self) -> Option<Self::Item> {
         loop {
             let rest = self.rest?;
-            let (element, tail) = match rest.iter().position(|&b| b == b',') {
-                Some(comma) => (rest.get(..comma)?, rest.get(comma + 1..)),
-                None => (rest, None),
-            };
+            let end = crate::byte_class::run_len(rest, crate::byte_class::NOT_COMMA);
+            let (element, tail) = (rest.get(..end)?, rest.get(end + 1..));
             self.rest = tail;
             let element = trim_ows(element);
             if element.is_empty() {
