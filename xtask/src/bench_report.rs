@@ -173,18 +173,7 @@ pub fn run(args: &[String]) -> i32 {
             return 1;
         }
     }
-    let allocations = Command::new("cargo")
-        .args([
-            "run",
-            "--quiet",
-            "--release",
-            "-p",
-            "http-upgrade-benches",
-            "--bin",
-            "allocations",
-        ])
-        .current_dir(root())
-        .output();
+    let allocations = run_benches_bin("allocations");
     let (allocation_table, allocations_ok) = match allocations {
         Ok(out) => (
             String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -193,18 +182,7 @@ pub fn run(args: &[String]) -> i32 {
         Err(error) => (format!("allocation count failed: {error}\n"), false),
     };
     // Paired ratios: ours and its floor timed in alternating batches (benches/src/bin/paired.rs).
-    let paired = Command::new("cargo")
-        .args([
-            "run",
-            "--quiet",
-            "--release",
-            "-p",
-            "http-upgrade-benches",
-            "--bin",
-            "paired",
-        ])
-        .current_dir(root())
-        .output();
+    let paired = run_benches_bin("paired");
     let paired_table = match paired {
         Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).into_owned(),
         Ok(out) => format!(
@@ -241,6 +219,22 @@ pub fn run(args: &[String]) -> i32 {
     println!("{report}");
     println!("written to {}", path.display());
     i32::from(!allocations_ok)
+}
+
+/// Runs one of the benches crate's binaries in release mode; its output.
+fn run_benches_bin(name: &str) -> std::io::Result<std::process::Output> {
+    Command::new("cargo")
+        .args([
+            "run",
+            "--quiet",
+            "--release",
+            "-p",
+            "http-upgrade-benches",
+            "--bin",
+            name,
+        ])
+        .current_dir(root())
+        .output()
 }
 
 fn render(
