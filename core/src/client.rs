@@ -9,7 +9,7 @@ use crate::list::{is_token, ListFault};
 use crate::reason::{BufferTooSmall, RejectReason};
 use crate::response::HeadWriter;
 use crate::websocket::deflate::{self, DeflateOffer, DeflateParams};
-use crate::websocket::extensions::{self, Extension};
+use crate::websocket::extensions::Extension;
 use crate::websocket::key::Key;
 use crate::websocket::PROTOCOL;
 
@@ -417,8 +417,11 @@ impl<'a> Expectation<'a> {
     > {
         let mut accepted = [None; MAX_ACCEPTED_EXTENSIONS];
         let mut deflate = None;
-        for (index, extension) in extensions::offers(elements).enumerate() {
-            let extension = extension.map_err(|_| ClientError::MalformedExtensions)?;
+        for (index, element) in elements.enumerate() {
+            let (extension, seen) = element
+                .ok()
+                .and_then(Extension::parse_deflate)
+                .ok_or(ClientError::MalformedExtensions)?;
             let seen_before = accepted
                 .iter()
                 .flatten()
@@ -428,7 +431,7 @@ impl<'a> Expectation<'a> {
             }
             let is_deflate = extension.name == deflate::NAME;
             let params = if is_deflate {
-                DeflateParams::parse_response(extension.params)
+                DeflateParams::from_seen(seen)
             } else {
                 None
             };
@@ -436,13 +439,14 @@ impl<'a> Expectation<'a> {
             // permessage-deflate, does the answer fit one of the offers.
             let mut offered = false;
             let mut answered = false;
-            for offer in self.offered_extensions() {
+            for (offer, offer_params) in self.offered_extensions() {
                 if offer.name != extension.name {
                     continue;
                 }
                 offered = true;
                 answered |= params.is_some_and(|params| {
-                    DeflateOffer::parse(offer.params).is_some_and(|offer| params.answers(&offer))
+                    DeflateOffer::from_seen(offer_params)
+                        .is_some_and(|offer| params.answers(&offer))
                 });
             }
             if !offered {
@@ -459,14 +463,13 @@ impl<'a> Expectation<'a> {
         Ok((deflate, accepted))
     }
 
-    /// The client's own offers, as written; an unparsable element counts as no offer. A
-    /// quote-free value is split by [`PlainElements`], any other by the general reader:
-    /// the same elements either way.
-    fn offered_extensions(&self) -> impl Iterator<Item = Extension<'a>> {
+    /// The client's own offers, as written, each with its permessage-deflate parameters
+    /// gathered in the same pass; an unparsable element counts as no offer.
+    fn offered_extensions(&self) -> impl Iterator<Item = (Extension<'a>, deflate::Seen<'a>)> {
         let value = self.extensions.unwrap_or_default();
         crate::list::Elements::new(value)
             .filter_map(Result::ok)
-            .filter_map(Extension::parse)
+            .filter_map(Extension::parse_deflate)
     }
 }
 

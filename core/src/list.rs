@@ -515,11 +515,12 @@ pub fn split_parameterised(element: &[u8]) -> Result<(&[u8], Params<'_>), Malfor
     split_parameterised_where(element, |_| true)
 }
 
-/// [`split_parameterised`], with every parameter also passing `accept` in the same pass.
-pub fn split_parameterised_where(
-    element: &[u8],
-    accept: impl Fn(&Param<'_>) -> bool,
-) -> Result<(&[u8], Params<'_>), MalformedList> {
+/// [`split_parameterised`], with every parameter also passing `accept` in the same pass
+/// (which may keep what it sees: it is called once per parameter, in order).
+pub fn split_parameterised_where<'b>(
+    element: &'b [u8],
+    mut accept: impl FnMut(&Param<'b>) -> bool,
+) -> Result<(&'b [u8], Params<'b>), MalformedList> {
     let (name, rest) = element.split_at(token_len(element));
     if name.is_empty() {
         return Err(MalformedList);

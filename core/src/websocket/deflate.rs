@@ -75,42 +75,63 @@ fn window_bits(value: &ParamValue<'_>) -> Option<u8> {
     }
 }
 
-/// The four parameters, each seen at most once, as written; `None` for an unknown name,
-/// a repeat, or a value where none belongs.
-#[derive(Default)]
-struct Seen<'b> {
+/// The four parameters, each seen at most once, as written, gathered one at a time
+/// ([`Seen::add`]) so that they can be collected in the pass that checks the element's
+/// grammar ([`crate::websocket::extensions::Extension::parse_with`]).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Seen<'b> {
     server_no_context_takeover: bool,
     client_no_context_takeover: bool,
     server_max_window_bits: Option<ParamValue<'b>>,
     client_max_window_bits: Option<Option<ParamValue<'b>>>,
+    /// An unknown name, a repeat, or a value where none belongs was seen.
+    invalid: bool,
 }
 
-fn collect(params: Params<'_>) -> Option<Seen<'_>> {
-    let mut seen = Seen::default();
-    for Param { name, value } in params {
-        match (name, value) {
-            (b"server_no_context_takeover", None) if !seen.server_no_context_takeover => {
-                seen.server_no_context_takeover = true;
+impl<'b> Seen<'b> {
+    /// Takes one parameter (RFC 7692 §7.1); an unknown name, a repeat or a value where
+    /// none belongs marks the whole set invalid.
+    pub fn add(&mut self, Param { name, value }: &Param<'b>) {
+        match (*name, value) {
+            (b"server_no_context_takeover", None) if !self.server_no_context_takeover => {
+                self.server_no_context_takeover = true;
             }
-            (b"client_no_context_takeover", None) if !seen.client_no_context_takeover => {
-                seen.client_no_context_takeover = true;
+            (b"client_no_context_takeover", None) if !self.client_no_context_takeover => {
+                self.client_no_context_takeover = true;
             }
-            (b"server_max_window_bits", Some(bits)) if seen.server_max_window_bits.is_none() => {
-                seen.server_max_window_bits = Some(bits);
+            (b"server_max_window_bits", Some(bits)) if self.server_max_window_bits.is_none() => {
+                self.server_max_window_bits = Some(*bits);
             }
-            (b"client_max_window_bits", bits) if seen.client_max_window_bits.is_none() => {
-                seen.client_max_window_bits = Some(bits);
+            (b"client_max_window_bits", bits) if self.client_max_window_bits.is_none() => {
+                self.client_max_window_bits = Some(*bits);
             }
-            _ => return None,
+            _ => self.invalid = true,
         }
     }
-    Some(seen)
+
+    /// The set, unless a parameter made it invalid.
+    fn valid(self) -> Option<Self> {
+        (!self.invalid).then_some(self)
+    }
+}
+
+fn collect(params: Params<'_>) -> Seen<'_> {
+    let mut seen = Seen::default();
+    for param in params {
+        seen.add(&param);
+    }
+    seen
 }
 
 impl DeflateOffer {
     /// Checks an offer's parameters (RFC 7692 §7.1); `None` means the offer must be declined.
     pub fn parse(params: Params<'_>) -> Option<DeflateOffer> {
-        let seen = collect(params)?;
+        DeflateOffer::from_seen(collect(params))
+    }
+
+    /// [`DeflateOffer::parse`] of parameters already gathered.
+    pub fn from_seen(seen: Seen<'_>) -> Option<DeflateOffer> {
+        let seen = seen.valid()?;
         let server_max_window_bits = match seen.server_max_window_bits {
             Some(value) => Some(window_bits(&value)?),
             None => None,
@@ -164,7 +185,12 @@ impl DeflateParams {
     /// Reads a server's response parameters (RFC 7692 §7.1); `None` if any is unknown,
     /// repeated, or out of range, or `client_max_window_bits` lacks a value.
     pub fn parse_response(params: Params<'_>) -> Option<DeflateParams> {
-        let seen = collect(params)?;
+        DeflateParams::from_seen(collect(params))
+    }
+
+    /// [`DeflateParams::parse_response`] of parameters already gathered.
+    pub fn from_seen(seen: Seen<'_>) -> Option<DeflateParams> {
+        let seen = seen.valid()?;
         let server_max_window_bits = match seen.server_max_window_bits {
             Some(value) => Some(window_bits(&value)?),
             None => None,

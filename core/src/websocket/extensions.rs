@@ -19,12 +19,27 @@ impl<'b> Extension<'b> {
     /// a quoted parameter value that is not a token once unquoted ("the value after
     /// quoted-string unescaping MUST conform to the 'token' ABNF").
     pub fn parse(element: &'b [u8]) -> Option<Self> {
+        Self::parse_with(element, |_| {})
+    }
+
+    /// [`Extension::parse`], handing each parameter to `each` in the same pass over the
+    /// element, so a caller can gather them without reading the element twice.
+    pub fn parse_with(element: &'b [u8], mut each: impl FnMut(&Param<'b>)) -> Option<Self> {
         let (name, params) = split_parameterised_where(element, |param| {
+            each(param);
             param.value.is_none_or(|v| is_token_value(&v))
         })
         .ok()?;
         let name = core::str::from_utf8(name).ok()?;
         Some(Self { name, params })
+    }
+
+    /// [`Extension::parse`] with permessage-deflate's parameters gathered in the same pass
+    /// (meaningful when the extension is permessage-deflate; RFC 7692 §7.1).
+    pub fn parse_deflate(element: &'b [u8]) -> Option<(Self, deflate::Seen<'b>)> {
+        let mut seen = deflate::Seen::default();
+        let extension = Self::parse_with(element, |param| seen.add(param))?;
+        Some((extension, seen))
     }
 
     /// Whether two offers have the same name and the same parameters with the same
@@ -100,13 +115,13 @@ where
     I: Iterator<Item = Result<&'b [u8], ListFault>>,
 {
     let mut chosen = None;
-    for offer in offers(elements) {
-        let offer = offer?;
+    for element in elements {
+        let (offer, seen) = Extension::parse_deflate(element?).ok_or(ListFault::Malformed)?;
         let Some(policy) = policy.filter(|_| chosen.is_none()) else {
             continue;
         };
         if offer.name == deflate::NAME {
-            chosen = DeflateOffer::parse(offer.params).map(|offer| policy.accept(&offer));
+            chosen = DeflateOffer::from_seen(seen).map(|offer| policy.accept(&offer));
         }
     }
     Ok(chosen)
