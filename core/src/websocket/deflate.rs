@@ -329,4 +329,47 @@ mod tests {
         let ext = Extension::parse(b"permessage-deflate; client_max_window_bits").expect("grammar");
         assert_eq!(DeflateParams::parse_response(ext.params), None);
     }
+
+    /// Reading the parameters after the grammar check, or gathering them during it
+    /// (`Extension::parse_deflate`), gives the same answer (RFC 7692 §7.1).
+    #[test]
+    fn parameters_read_later_or_gathered_in_the_pass_agree() {
+        let twelve = DeflateParams {
+            server_max_window_bits: Some(12),
+            client_max_window_bits: Some(12),
+            ..DeflateParams::default()
+        };
+        let cases: [(&[u8], Option<DeflateParams>); 6] = [
+            (b"permessage-deflate", Some(DeflateParams::default())),
+            (
+                b"permessage-deflate; server_max_window_bits=12; client_max_window_bits=\"12\"",
+                Some(twelve),
+            ),
+            (
+                b"permessage-deflate; server_no_context_takeover; client_no_context_takeover",
+                Some(DeflateParams {
+                    server_no_context_takeover: true,
+                    client_no_context_takeover: true,
+                    ..DeflateParams::default()
+                }),
+            ),
+            (b"permessage-deflate; server_max_window_bits=7", None),
+            (b"permessage-deflate; x=1", None),
+            (
+                b"permessage-deflate; server_no_context_takeover; server_no_context_takeover",
+                None,
+            ),
+        ];
+        for (text, expected) in cases {
+            let (ext, seen) = Extension::parse_deflate(text).expect("grammar");
+            assert_eq!(
+                DeflateParams::parse_response(ext.params),
+                expected,
+                "{text:?}"
+            );
+            assert_eq!(DeflateParams::from_seen(seen), expected, "{text:?}");
+            let offer = DeflateOffer::parse(ext.params);
+            assert_eq!(DeflateOffer::from_seen(seen), offer, "{text:?}");
+        }
+    }
 }
