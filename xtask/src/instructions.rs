@@ -157,9 +157,9 @@ pub fn run(args: &[String]) -> i32 {
     for (input, row) in &rows {
         let mut cells: Vec<String> = row.iter().map(|n| format!("{n:.0}")).collect();
         if let (true, [floor, ours, tungstenite, blocks]) = (ratios, row.as_slice()) {
-            cells.push(format!("{:.2}", ours / floor));
+            cells.push(format!("{:.3}", ours / floor));
             cells.push(format!("{:.1}", tungstenite / ours));
-            cells.push(format!("{:.2}", ours / blocks));
+            cells.push(format!("{:.3}", ours / blocks));
         }
         let _ = writeln!(table, "| {input} | {} |", cells.join(" | "));
     }
@@ -169,7 +169,7 @@ pub fn run(args: &[String]) -> i32 {
     for (input, row) in &client_rows {
         let mut cells: Vec<String> = row.iter().map(|n| format!("{n:.0}")).collect();
         if let (true, [floor, ours]) = (ratios, row.as_slice()) {
-            cells.push(format!("{:.2}", ours / floor));
+            cells.push(format!("{:.3}", ours / floor));
         }
         let _ = writeln!(table, "| {input} | {} |", cells.join(" | "));
     }
