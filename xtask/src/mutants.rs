@@ -109,6 +109,15 @@ pub fn run(args: &[String]) -> i32 {
     if let Some(diff) = &diff_file {
         command.args(["--in-diff", diff]);
     }
+    // A run that finds no mutant on the changed lines writes no outcomes: without this,
+    // the previous run's would be read as this one's.
+    let previous = out.join("mutants.out");
+    if previous.exists() {
+        if let Err(error) = std::fs::remove_dir_all(&previous) {
+            eprintln!("cannot remove {}: {error}", previous.display());
+            return 1;
+        }
+    }
     println!("running: {command:?}");
     let status = command.status();
     let Ok(status) = status else {
