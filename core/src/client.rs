@@ -388,7 +388,7 @@ impl<'a> Expectation<'a> {
     }
 
     /// At most one subprotocol, and only one the client offered (RFC 6455 §4.1 response item 6).
-    pub(crate) fn check_subprotocol<'b>(
+    fn check_subprotocol<'b>(
         &self,
         mut elements: impl Iterator<Item = Result<&'b [u8], ListFault>>,
     ) -> Result<Option<&'b str>, ClientError> {
@@ -396,11 +396,22 @@ impl<'a> Expectation<'a> {
             return Ok(None);
         };
         let chosen = first.map_err(|_| ClientError::UnexpectedSubprotocol)?;
-        let offered = self.subprotocols.iter().any(|s| s.as_bytes() == chosen);
-        if elements.next().is_some() || !is_token(chosen) || !offered {
+        if elements.next().is_some() {
             return Err(ClientError::UnexpectedSubprotocol);
         }
-        Ok(core::str::from_utf8(chosen).ok())
+        self.offered_subprotocol(chosen)
+            .map(Some)
+            .ok_or(ClientError::UnexpectedSubprotocol)
+    }
+
+    /// The one subprotocol a server chose, if it is a token the client offered (RFC 6455
+    /// §4.1 response item 6).
+    pub(crate) fn offered_subprotocol<'b>(&self, chosen: &'b [u8]) -> Option<&'b str> {
+        let offered = self.subprotocols.iter().any(|s| s.as_bytes() == chosen);
+        if !offered || !is_token(chosen) {
+            return None;
+        }
+        core::str::from_utf8(chosen).ok()
     }
 
     /// Every accepted extension was offered, once; permessage-deflate answers an offer

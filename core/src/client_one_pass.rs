@@ -16,7 +16,7 @@
 use crate::byte_class::eq_ignore_case_lower;
 use crate::client::{Established, Expectation};
 use crate::head::{Known, ResponseHead};
-use crate::list::{is_token, plain_contains_token, PlainElements};
+use crate::list::{plain_contains_token, PlainElements};
 use crate::websocket::PROTOCOL;
 
 /// The fields a 101 must hold, as bits of [`Known`].
@@ -49,15 +49,10 @@ impl<'a> Expectation<'a> {
         if seen.accept != self.key.accept().as_bytes() {
             return None;
         }
+        // A bare token is the one subprotocol the general check reads; a list is left to it.
         let subprotocol = match seen.subprotocol {
             None => None,
-            Some(chosen) => {
-                let offered = self.subprotocols.iter().any(|s| s.as_bytes() == chosen);
-                if !offered || !is_token(chosen) {
-                    return None;
-                }
-                Some(core::str::from_utf8(chosen).ok()?)
-            }
+            Some(chosen) => Some(self.offered_subprotocol(chosen)?),
         };
         // The extension check reads every element through the grammar; a value with a
         // quote is left to the general checks.
@@ -71,7 +66,7 @@ impl<'a> Expectation<'a> {
             subprotocol,
             deflate,
             extensions,
-            consumed: interim.checked_add(head.consumed)?,
+            consumed: interim + head.consumed,
         })
     }
 }

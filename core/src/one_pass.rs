@@ -9,11 +9,11 @@
 //! Sec-WebSocket-Extensions at most once; `Upgrade: websocket` as one token the policy
 //! takes; a valid Host; no Content-Length, Transfer-Encoding or Expect; no quoted-string in
 //! a list field; an Origin the policy allows; no OWS around the values of Host, Upgrade,
-//! Sec-WebSocket-Key and Sec-WebSocket-Version (httparse never leaves any). Anything else, and every
-//! rejection and decline, goes to the general path ([`ServerPolicy::negotiate`]), which
-//! stays the reference: the `one_pass` property (`proptests`) and the `server_negotiate`
-//! fuzz target check that whatever this path takes, the general path switches too, with
-//! the same fields and the same 101 bytes.
+//! Sec-WebSocket-Key and Sec-WebSocket-Version (httparse never leaves any). Anything else,
+//! and every rejection and decline, goes to the general path ([`ServerPolicy::negotiate`]),
+//! which stays the reference: the `one_pass` property (`proptests`) and the
+//! `server_negotiate` fuzz target check that whatever this path takes, the general path
+//! switches too, with the same fields and the same 101 bytes.
 
 use crate::authority::Authority;
 use crate::byte_class::eq_ignore_case_lower;
