@@ -1,11 +1,9 @@
 //! Runs one peer on one capture in a loop, for `perf record` or `valgrind --tool=callgrind`:
 //! `cargo run --release -p http-upgrade-benches --bin profile_hot_path -- ours chromium 1000000`.
 //! Peers: `ours`, `ours-full` (with subprotocols and permessage-deflate), `ours-general`
-//! (the general path alone), `floor`, `floor-blocks`,
-//! `tungstenite` on a
-//! request capture; `client-ours`,
-//! `client-floor` on a response capture (`response-node-ws`); `client-write`,
-//! `client-write-floor` write the client's request (no input).
+//! (the general path alone), `floor`, `floor-blocks`, `tungstenite` on a request capture;
+//! `client-ours`, `client-floor` on a response capture (`response-node-ws`);
+//! `client-write`, `client-write-floor` write the client's request (no input).
 
 use http_upgrade_benches::{
     client_expectation, client_floor, client_ours, client_request, client_write,
