@@ -48,6 +48,30 @@ pub fn corpus_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     files
 }
 
+/// The lines of a head (start line first, each with its CRLF, the empty line left out), and
+/// the bytes after the head: for tests that leave a line out, write one twice, or change
+/// one, then put the head back together with [`join_head`].
+pub fn head_lines(bytes: &[u8]) -> (Vec<Vec<u8>>, Vec<u8>) {
+    let end = bytes
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a head")
+        + 4;
+    let lines = bytes[..end - 2]
+        .split_inclusive(|&b| b == b'\n')
+        .map(<[u8]>::to_vec)
+        .collect();
+    (lines, bytes[end..].to_vec())
+}
+
+/// A head from its lines (as [`head_lines`] gives them), the empty line, then `rest`.
+pub fn join_head(lines: &[Vec<u8>], rest: &[u8]) -> Vec<u8> {
+    let mut out: Vec<u8> = lines.concat();
+    out.extend_from_slice(b"\r\n");
+    out.extend_from_slice(rest);
+    out
+}
+
 /// The real captures in `corpus/captures/` with this file extension (`http`, `h2`), as
 /// (file name, bytes), sorted by name.
 pub fn captures(extension: &str) -> Vec<(String, Vec<u8>)> {

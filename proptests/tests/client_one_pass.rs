@@ -9,6 +9,7 @@ use http_upgrade::{
     parse_response, Expectation, Header, Key, Limits, ResponseHead, Status, EMPTY_HEADER,
 };
 use http_upgrade_proptests::oracles::client_one_pass::{agrees, takes};
+use http_upgrade_proptests::{head_lines, join_head};
 
 /// The key every captured 101 answers (RFC 6455 §1.3's sample).
 const SAMPLE_KEY: &[u8] = b"dGhlIHNhbXBsZSBub25jZQ==";
@@ -70,48 +71,22 @@ fn real_101s_take_the_one_pass() {
     }
 }
 
-fn lines_of(bytes: &[u8]) -> Vec<Vec<u8>> {
-    let head = &bytes[..bytes.len() - 2];
-    head.split_inclusive(|&b| b == b'\n')
-        .map(<[u8]>::to_vec)
-        .collect()
-}
-
 #[test]
 fn a_line_left_out_or_twice_or_recased_agrees() {
     let expectations = expectations();
     let mut failures = 0;
     for (_, bytes) in responses() {
-        let lines = lines_of(&bytes);
+        let (lines, rest) = head_lines(&bytes);
         for at in 1..lines.len() {
-            let without: Vec<u8> = lines
-                .iter()
-                .enumerate()
-                .filter(|&(i, _)| i != at)
-                .flat_map(|(_, line)| line.clone())
-                .chain(*b"\r\n")
-                .collect();
-            let twice: Vec<u8> = lines
-                .iter()
-                .enumerate()
-                .flat_map(|(i, line)| {
-                    let times = if i == at { 2 } else { 1 };
-                    std::iter::repeat_n(line.clone(), times).flatten()
-                })
-                .chain(*b"\r\n")
-                .collect();
-            let recased: Vec<u8> = lines
-                .iter()
-                .enumerate()
-                .flat_map(|(i, line)| {
-                    if i == at {
-                        line.to_ascii_uppercase()
-                    } else {
-                        line.clone()
-                    }
-                })
-                .chain(*b"\r\n")
-                .collect();
+            let mut without = lines.clone();
+            without.remove(at);
+            let without = join_head(&without, &rest);
+            let mut twice = lines.clone();
+            twice.insert(at, lines[at].clone());
+            let twice = join_head(&twice, &rest);
+            let mut recased = lines.clone();
+            recased[at].make_ascii_uppercase();
+            let recased = join_head(&recased, &rest);
             for expectation in &expectations {
                 failures += usize::from(agrees(expectation, &without).is_err());
                 failures += usize::from(agrees(expectation, &twice).is_err());

@@ -10,6 +10,7 @@ use http_upgrade::{
 };
 use http_upgrade_proptests::oracles::one_pass::{agrees, same_switch};
 use http_upgrade_proptests::oracles::policy_from;
+use http_upgrade_proptests::{head_lines, join_head};
 
 fn captures() -> Vec<(String, Vec<u8>)> {
     http_upgrade_proptests::captures("http")
@@ -73,33 +74,6 @@ fn captures_agree_under_every_policy_selector() {
     }
 }
 
-/// The header lines of a capture's head, and the bytes after the head.
-fn lines_of(bytes: &[u8]) -> (Vec<Vec<u8>>, Vec<u8>) {
-    let end = bytes
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("a head")
-        + 4;
-    let head = &bytes[..end - 2];
-    let lines = head
-        .split(|&b| b == b'\n')
-        .filter(|l| !l.is_empty())
-        .map(|l| {
-            let mut line = l.to_vec();
-            line.push(b'\n');
-            line
-        })
-        .collect();
-    (lines, bytes[end..].to_vec())
-}
-
-fn join(lines: &[Vec<u8>], rest: &[u8]) -> Vec<u8> {
-    let mut out: Vec<u8> = lines.concat();
-    out.extend_from_slice(b"\r\n");
-    out.extend_from_slice(rest);
-    out
-}
-
 /// Whether a header line names one of the fields a switch needs (RFC 6455 §4.2.1).
 fn required(line: &[u8]) -> bool {
     let name = String::from_utf8_lossy(line.split(|&b| b == b':').next().unwrap_or_default())
@@ -132,19 +106,19 @@ fn captures_with_a_field_missing_or_twice() {
         if general_only(&name) {
             continue;
         }
-        let (lines, rest) = lines_of(&bytes);
+        let (lines, rest) = head_lines(&bytes);
         for at in 1..lines.len() {
             let mut without = lines.clone();
             let removed = without.remove(at);
             let mut twice = lines.clone();
             twice.insert(at, lines[at].clone());
             for policy in &policies {
-                let request = join(&without, &rest);
+                let request = join_head(&without, &rest);
                 let switch = agrees(policy, &request);
                 if required(&removed) {
                     assert!(switch.is_none(), "{name} without {removed:?}");
                 }
-                let request = join(&twice, &rest);
+                let request = join_head(&twice, &rest);
                 let switch = agrees(policy, &request);
                 let lower = String::from_utf8_lossy(&lines[at]).to_ascii_lowercase();
                 if required(&lines[at])
