@@ -2,8 +2,8 @@
 //! first SETTINGS carried in `HTTP2-Settings`. RFC 9113 §3.1 deprecates it, but curl and
 //! nghttp2 still send it; a policy takes it only when it lists `h2c`.
 
-use crate::head::{Known, KnownFields, Singleton};
-use crate::reason::{list_reject, RejectReason};
+use crate::error::{list_reject, RejectReason};
+use crate::http1::fields::{Known, KnownFields, Singleton};
 
 /// The protocol token (RFC 7540 §3.2).
 pub const PROTOCOL: &str = "h2c";
@@ -97,7 +97,7 @@ pub fn check<'b>(
     let Singleton::One(value) = fields.singleton(Known::Http2Settings) else {
         return Err(RejectReason::MissingHttp2Settings);
     };
-    let named = crate::list::contains_token(
+    let named = crate::grammar::list::contains_token(
         fields.elements(Known::Connection, max_list_elements),
         "http2-settings",
     )

@@ -33,9 +33,10 @@
 use http::request::Parts;
 use http::{Response, StatusCode, Version};
 
-use crate::connect::ConnectOutcome;
-use crate::head::{Fields, Header, RequestHead};
-use crate::reason::RejectReason;
+use crate::error::RejectReason;
+use crate::http1::fields::Fields;
+use crate::http1::head::{Header, RequestHead};
+use crate::server::connect::ConnectOutcome;
 use crate::server::{Outcome, ServerPolicy};
 
 /// The outcome of negotiating a request given as `http` parts, by transport.

@@ -31,6 +31,39 @@
 //!     Outcome::Reject(reason) => panic!("answer {} and close", reason.status()),
 //! }
 //! ```
+//!
+//! # The API
+//!
+//! Everything a server, client or `http`-crate user needs is re-exported at the crate
+//! root and listed in `core/PUBLIC_API.md`, which CI regenerates and compares: the surface
+//! changes only on purpose. The modules themselves are private. `__private` is not API: it
+//! is the one door through which this workspace's oracle crate, benches and tools reach the
+//! internals, and it changes without notice.
+//!
+//! # Layout
+//!
+//! The folders follow the layers of the protocol; imports only run downward (`grammar` →
+//! `error` → `http1` → `upgrade`, `h2c`, `websocket` → `server` | `client` → `http_types`):
+//!
+//! - `grammar/`: the wire grammar of RFC 9110 §5.5-§5.6 and RFC 3986: bytes to sub-slices,
+//!   no policy, no status codes (`chars`: every byte predicate and the class table derived
+//!   from them; `list`: the general list reader; `plain`: the quote-free fast reader beside
+//!   it; `uri`: authority and target forms).
+//! - `error`: [`RejectReason`], [`DeclineReason`], [`BufferTooSmall`].
+//! - `http1/`: the RFC 9112 message layer for both roles (`head`, `fields`, `framing`,
+//!   `write`).
+//! - `upgrade`, `h2c`, `websocket/`: the pieces each protocol defines, role-neutral.
+//! - `server/`: every `impl ServerPolicy`: the entry points and the one dispatch in `mod.rs`,
+//!   the general path (`http1`, the reference), the one pass beside it, extended CONNECT
+//!   (`connect`), the WebSocket choices, Origin, and the heads a switch writes.
+//! - `client/`: the request (`request`), the general checks of the 101 (`validate`, the
+//!   reference) and the one pass beside them.
+//! - `http_types` (feature `http`): the adapter for the `http` crate's types.
+//!
+//! A fast path only ever accepts what the general path accepts, with the same bytes out.
+//! Built with `--cfg http_upgrade_general_only`, [`ServerPolicy::respond`] and
+//! [`Expectation::validate`] take the general path for every input, so the test suite can
+//! judge that path on its own (CI runs it both ways).
 #![no_std]
 #![forbid(unsafe_code)]
 #![cfg_attr(
@@ -47,41 +80,87 @@
 #[cfg(test)]
 extern crate std;
 
-pub mod authority;
-pub mod byte_class;
-pub mod client;
-pub mod client_one_pass;
-pub mod connect;
-pub mod framing;
-pub mod h2c;
-pub mod head;
+mod client;
+mod error;
+mod grammar;
+mod h2c;
+mod http1;
 #[cfg(feature = "http")]
 pub mod http_types;
-pub mod list;
-pub mod one_pass;
-pub mod origin;
-pub mod plain_list;
-pub mod reason;
-pub mod response;
-pub mod server;
-pub mod upgrade;
-pub mod websocket;
+mod server;
+mod upgrade;
+mod websocket;
 
-pub use authority::Authority;
-pub use client::{ClientError, ClientRequest, Established, Expectation, RequestError};
-pub use connect::{ConnectOutcome, ConnectResponse};
-pub use framing::Body;
+pub use client::{
+    ClientError, ClientRequest, Established, Expectation, RequestError, MAX_ACCEPTED_EXTENSIONS,
+    MAX_INTERIM_RESPONSES,
+};
+pub use error::{BufferTooSmall, DeclineReason, RejectReason};
+pub use grammar::uri::Authority;
 pub use h2c::Http2Settings;
-pub use head::{
+pub use http1::fields::Fields;
+pub use http1::framing::Body;
+pub use http1::head::{
     parse_request, parse_response, Header, Limits, RequestHead, ResponseHead, Status, EMPTY_HEADER,
 };
-pub use one_pass::{Reply, WebSocketSwitch};
-pub use origin::OriginPolicy;
-pub use reason::{BufferTooSmall, DeclineReason, RejectReason};
-pub use server::{Accepted, AuthoritySource, Handshake, Outcome, ServerPolicy, WebSocketAccepted};
+pub use server::{
+    Accepted, AuthoritySource, ConnectAccepted, ConnectOutcome, ConnectResponse, ConnectWebSocket,
+    Handshake, OriginPolicy, Outcome, Reply, ServerPolicy, WebSocketAccepted, WebSocketSwitch,
+};
+pub use upgrade::ProtocolOffer;
 pub use websocket::deflate::{DeflateOffer, DeflateParams, DeflatePolicy};
+pub use websocket::extensions::Extension;
 pub use websocket::key::{Accept, Key};
 pub use websocket::subprotocol::SubprotocolOrder;
+
+/// Not API: the internals this workspace's oracle crate (`proptests`), benches and tools
+/// test and measure. Nothing here is covered by semver; do not use it.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::grammar::{chars, list, plain, uri};
+    pub use crate::http1::{fields, framing, head, write};
+    pub use crate::server::{connect, origin};
+
+    /// The typed reasons, with the helpers that map list faults to them.
+    pub mod error {
+        pub use crate::error::*;
+    }
+    /// h2c (RFC 7540 §3.2).
+    pub mod h2c {
+        pub use crate::h2c::*;
+    }
+    /// The Upgrade list (RFC 9110 §7.8).
+    pub mod upgrade {
+        pub use crate::upgrade::*;
+    }
+    /// The WebSocket pieces (RFC 6455 §4, RFC 7692).
+    pub mod websocket {
+        pub use crate::websocket::*;
+    }
+
+    use crate::WebSocketSwitch;
+    use crate::{Established, Expectation, RequestHead, ResponseHead, ServerPolicy};
+
+    /// The server's one pass alone: the switch it decides, its 101 written into `out`, or
+    /// `None` where it hands the request to the general path.
+    pub fn switch_in_one_pass<'b>(
+        policy: &ServerPolicy<'_>,
+        head: &RequestHead<'_, 'b>,
+        out: &mut [u8],
+    ) -> Option<WebSocketSwitch<'b>> {
+        policy.switch_in_one_pass(head, out)
+    }
+
+    /// The client's one pass alone, after `interim` bytes of interim responses: the
+    /// handshake established, or `None` where it hands the 101 to the general checks.
+    pub fn established_in_one_pass<'b>(
+        expectation: &Expectation<'_>,
+        head: &ResponseHead<'_, 'b>,
+        interim: usize,
+    ) -> Option<Established<'b>> {
+        expectation.established_in_one_pass(head, interim)
+    }
+}
 
 /// The README's embedding example, compiled and run as a doctest.
 #[cfg(doctest)]

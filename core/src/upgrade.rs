@@ -1,7 +1,8 @@
 //! The generic Upgrade mechanism (RFC 9110 §7.8): `Upgrade: name[/version], ...` offers in
 //! the client's preference order, honoured only with the `upgrade` Connection option.
 
-use crate::list::{is_tchar, ListFault};
+use crate::grammar::chars::is_tchar;
+use crate::grammar::list::ListFault;
 
 /// One protocol in an Upgrade field: `protocol-name ["/" protocol-version]` (RFC 9110 §7.8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,7 +93,7 @@ pub fn choose_single_token<'b>(
     max: usize,
     supported: &[&str],
 ) -> Option<Result<Option<ProtocolOffer<'b>>, ListFault>> {
-    if max == 0 || !crate::list::is_token(value) {
+    if max == 0 || !crate::grammar::list::is_token(value) {
         return None;
     }
     let text = core::str::from_utf8(value).ok()?;
@@ -110,7 +111,7 @@ pub fn choose_single_token<'b>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::list::Elements;
+    use crate::grammar::list::Elements;
 
     fn offers(value: &[u8]) -> impl Iterator<Item = Result<&[u8], ListFault>> {
         Elements::new(value).map(|e| e.map_err(ListFault::from))

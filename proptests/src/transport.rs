@@ -3,7 +3,7 @@
 //! same subprotocol, the same permessage-deflate parameters and the same Origin verdict.
 
 use arbitrary::{Arbitrary, Unstructured};
-use http_upgrade::connect::ConnectOutcome;
+use http_upgrade::ConnectOutcome;
 use http_upgrade::{Header, Outcome, Status, EMPTY_HEADER};
 
 use crate::model::*;

@@ -3,7 +3,7 @@
 //! server takes, a plain GET is declined, and each passes the `extended_connect` oracle under
 //! every policy selector.
 
-use http_upgrade::connect::ConnectOutcome;
+use http_upgrade::ConnectOutcome;
 use http_upgrade::{DeclineReason, OriginPolicy, ServerPolicy};
 use http_upgrade_proptests::oracles::{as_headers, extended_connect, field_section};
 

@@ -3,7 +3,7 @@
 //! clients take, with and without subprotocols and permessage-deflate), and under every
 //! policy selector it agrees with the general path (`oracles::one_pass`).
 
-use http_upgrade::head::Fields;
+use http_upgrade::Fields;
 use http_upgrade::{
     parse_request, DeflatePolicy, Header, Limits, OriginPolicy, Outcome, RequestHead, ServerPolicy,
     Status, EMPTY_HEADER,
@@ -23,6 +23,10 @@ fn general_only(name: &str) -> bool {
 }
 
 #[test]
+#[cfg_attr(
+    http_upgrade_general_only,
+    ignore = "the one pass is compiled out by --cfg http_upgrade_general_only"
+)]
 fn real_websocket_handshakes_take_the_one_pass() {
     let captures = captures();
     let policies = [
@@ -158,6 +162,10 @@ fn captures_under_tiny_list_limits() {
 /// Firefox's `Connection: keep-alive, Upgrade` is a list, not one token: the one pass reads
 /// it too.
 #[test]
+#[cfg_attr(
+    http_upgrade_general_only,
+    ignore = "the one pass is compiled out by --cfg http_upgrade_general_only"
+)]
 fn firefox_connection_list_takes_the_one_pass() {
     let request = b"GET /chat HTTP/1.1\r\nHost: example.com\r\nUser-Agent: Mozilla/5.0 \
 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0\r\nSec-WebSocket-Version: 13\r\n\
@@ -180,7 +188,7 @@ Upgrade: websocket\r\n\r\n";
     assert!(agrees(&ServerPolicy::websocket(), without.as_bytes()).is_none());
 }
 
-/// [`ServerPolicy::switch_in_one_pass`] takes a head built by hand, whose values may carry
+/// The server's one pass (`__private::switch_in_one_pass`) takes a head built by hand, whose values may carry
 /// OWS that httparse would have trimmed (RFC 9110 §5.5). Each value of each capture, padded
 /// with SP and HTAB on one side or both: the general path trims and still switches; the one
 /// pass either leaves the head to it or decides exactly the same switch. An Origin padded
@@ -228,7 +236,9 @@ fn hand_built_heads_with_ows_around_a_value_fall_back_or_agree() {
                         fields[at].name
                     );
                     let mut out = [0u8; 2048];
-                    if let Some(switch) = policy.switch_in_one_pass(&padded_head, &mut out) {
+                    if let Some(switch) =
+                        http_upgrade::__private::switch_in_one_pass(policy, &padded_head, &mut out)
+                    {
                         assert_eq!(switch.consumed, head.consumed);
                         same_switch(&switch, &general, &out, &value);
                         let origin = fields[at].name.eq_ignore_ascii_case("origin");

@@ -1,7 +1,7 @@
 //! The properties of issue #4, over the strategies in `src/`. Case counts come from
 //! `PROPTEST_CASES`; failures are saved in `proptest-regressions/properties.txt`.
 
-use http_upgrade::websocket::extensions::Extension;
+use http_upgrade::Extension;
 use http_upgrade::{ClientRequest, Expectation, Key, Outcome, ServerPolicy, Status, EMPTY_HEADER};
 use http_upgrade_proptests::faults::Fault;
 use http_upgrade_proptests::model::*;
@@ -254,7 +254,7 @@ proptest! {
                 }
             }
         }
-        let parsed: Vec<Extension<'_>> = http_upgrade::list::Elements::new(header.as_bytes())
+        let parsed: Vec<Extension<'_>> = http_upgrade::__private::list::Elements::new(header.as_bytes())
             .map(|e| Extension::parse(e.expect("element")).expect("offer"))
             .collect();
         prop_assert_eq!(parsed.len(), offers.len());
@@ -279,7 +279,7 @@ proptest! {
         }).collect();
         let offer = format!("x-ext; p=\"{inner}\"");
         let quoted = format!("\"{inner}\"");
-        prop_assert!(http_upgrade::list::quoted_string_len(quoted.as_bytes()).is_some());
+        prop_assert!(http_upgrade::__private::list::quoted_string_len(quoted.as_bytes()).is_some());
         prop_assert!(Extension::parse(offer.as_bytes()).is_none(), "{}", offer);
     }
 

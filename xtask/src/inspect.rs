@@ -2,8 +2,8 @@
 
 use std::io::Read as _;
 
-use http_upgrade::websocket::deflate::DeflateParams;
-use http_upgrade::websocket::extensions::Extension;
+use http_upgrade::DeflateParams;
+use http_upgrade::Extension;
 use http_upgrade::{
     AuthoritySource, Body, ConnectOutcome, DeflatePolicy, Expectation, OriginPolicy, Outcome,
     ServerPolicy, Status, SubprotocolOrder, EMPTY_HEADER,
@@ -157,7 +157,7 @@ pub fn run(args: &[String]) -> i32 {
 /// Renders the permessage-deflate answer as a Sec-WebSocket-Extensions value.
 pub fn deflate_text(params: &DeflateParams) -> String {
     let mut buf = [0u8; 256];
-    let mut out = http_upgrade::response::HeadWriter::new(&mut buf);
+    let mut out = http_upgrade::__private::write::HeadWriter::new(&mut buf);
     params.write(&mut out);
     let len = out.finish().unwrap_or(0);
     String::from_utf8_lossy(&buf[..len]).into_owned()
@@ -166,7 +166,7 @@ pub fn deflate_text(params: &DeflateParams) -> String {
 /// Renders accepted extensions as one Sec-WebSocket-Extensions value.
 fn extensions_text(extensions: &[Option<Extension<'_>>]) -> Option<String> {
     let mut buf = [0u8; 1024];
-    let mut out = http_upgrade::response::HeadWriter::new(&mut buf);
+    let mut out = http_upgrade::__private::write::HeadWriter::new(&mut buf);
     for (index, extension) in extensions.iter().flatten().enumerate() {
         if index > 0 {
             out.put(b", ");

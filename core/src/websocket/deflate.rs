@@ -1,8 +1,8 @@
 //! permessage-deflate (RFC 7692 §5-§7): checking offers, choosing the parameters a server
 //! agrees to, and checking a server's answer as the client that offered.
 
-use crate::list::{Param, ParamValue, Params};
-use crate::response::HeadWriter;
+use crate::grammar::list::{Param, ParamValue, Params};
+use crate::http1::write::HeadWriter;
 
 /// The extension token (RFC 7692 §7).
 pub const NAME: &str = "permessage-deflate";

@@ -1,8 +1,8 @@
 //! Sec-WebSocket-Extensions (RFC 6455 §9.1): a list of `extension-token *( ";" param )`
 //! offers, parameter values as tokens or quoted-strings.
 
-use crate::list::{split_parameterised_where, ListFault, Param, ParamValue, Params};
-use crate::response::HeadWriter;
+use crate::grammar::list::{split_parameterised_where, ListFault, Param, ParamValue, Params};
+use crate::http1::write::HeadWriter;
 use crate::websocket::deflate::{self, DeflateOffer, DeflateParams, DeflatePolicy};
 
 /// One extension offer (or, in a response, one accepted extension) with its parameters.
@@ -75,7 +75,7 @@ impl<'b> Extension<'b> {
 
 /// Whether a value, unquoted, is a token (RFC 6455 §9.1, RFC 9110 §5.6.2).
 fn is_token_value(value: &ParamValue<'_>) -> bool {
-    value.bytes().next().is_some() && value.bytes().all(crate::list::is_tchar)
+    value.bytes().next().is_some() && value.bytes().all(crate::grammar::chars::is_tchar)
 }
 
 /// Writes a parameter value as a token when it is one, else quoted.
@@ -130,7 +130,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::list::Elements;
+    use crate::grammar::list::Elements;
 
     #[test]
     fn parses_browser_offer() {
@@ -176,7 +176,7 @@ mod tests {
     #[test]
     fn values_that_are_not_tokens_are_written_quoted_and_escaped() {
         // Only reachable for parameters split without Extension::parse's token rule.
-        let (_, params) = crate::list::split_parameterised(br#"e; a="x\"y\\z"; b="p q""#)
+        let (_, params) = crate::grammar::list::split_parameterised(br#"e; a="x\"y\\z"; b="p q""#)
             .expect("a well-formed element");
         let extension = Extension { name: "e", params };
         let mut buf = [0u8; 64];

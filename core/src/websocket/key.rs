@@ -4,7 +4,7 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use sha1::{Digest as _, Sha1};
 
-use crate::list::trim_ows;
+use crate::grammar::list::trim_ows;
 
 /// The GUID appended to the key before hashing (RFC 6455 §1.3).
 pub const GUID: &[u8; 36] = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -77,7 +77,7 @@ fn canonical_16_bytes(text: &[u8; 24]) -> bool {
     let [body @ .., last, b'=', b'='] = text else {
         return false;
     };
-    crate::byte_class::all(body, crate::byte_class::BASE64)
+    crate::grammar::chars::all(body, crate::grammar::chars::BASE64)
         && matches!(last, b'A' | b'Q' | b'g' | b'w')
 }
 

@@ -1,7 +1,7 @@
 //! Sec-WebSocket-Protocol (RFC 6455 §4.1 item 10, §4.2.2 item 5.5, §11.3.4): the client
 //! offers a list of tokens; the server answers with at most one of them.
 
-use crate::list::{is_token, ListFault};
+use crate::grammar::list::{is_token, ListFault};
 
 /// Whose preference order picks the subprotocol when several are acceptable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -49,7 +49,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::list::Elements;
+    use crate::grammar::list::Elements;
 
     fn offers(value: &[u8]) -> impl Iterator<Item = Result<&[u8], ListFault>> {
         Elements::new(value).map(|e| e.map_err(ListFault::from))

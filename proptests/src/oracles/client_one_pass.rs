@@ -30,7 +30,9 @@ pub fn agrees<'b>(
 pub fn takes(expectation: &Expectation<'_>, response: &[u8]) -> bool {
     let mut headers = [EMPTY_HEADER; 32];
     match parse_response(response, &mut headers, &expectation.limits) {
-        Ok(Status::Complete(head)) => expectation.established_in_one_pass(&head, 0).is_some(),
+        Ok(Status::Complete(head)) => {
+            http_upgrade::__private::established_in_one_pass(expectation, &head, 0).is_some()
+        }
         _ => false,
     }
 }

@@ -5,10 +5,10 @@ use std::io::{self, Read, Write};
 use std::string::String;
 use std::vec::Vec;
 
-use http_upgrade::head::{parse_request, Header, Limits, Status, EMPTY_HEADER};
-use http_upgrade::list::{is_token, split_parameterised, trim_ows, Elements};
-use http_upgrade::server::{Outcome, ServerPolicy};
-use http_upgrade::upgrade::ProtocolOffer;
+use http_upgrade::__private::list::{is_token, split_parameterised, trim_ows, Elements};
+use http_upgrade::ProtocolOffer;
+use http_upgrade::{parse_request, Header, Limits, Status, EMPTY_HEADER};
+use http_upgrade::{Outcome, ServerPolicy};
 
 /// An in-memory socket: reads the input, then blocks; keeps what is written.
 struct Memory {

@@ -13,10 +13,10 @@
 use std::string::String;
 use std::vec::Vec;
 
-use http_upgrade::connect::ConnectOutcome;
-use http_upgrade::reason::RejectReason;
-use http_upgrade::server::{Outcome, ServerPolicy};
+use http_upgrade::ConnectOutcome;
+use http_upgrade::RejectReason;
 use http_upgrade::{Header, Status, EMPTY_HEADER};
+use http_upgrade::{Outcome, ServerPolicy};
 
 use super::targets::policy_from;
 use crate::rfc::{is_protocol, is_tchar};

@@ -4,27 +4,27 @@
 //! - [`PlainElements`] and [`KnownFields::elements`] against [`Bounded`] over
 //!   [`ListElements`], for one field and for the same bytes split over several fields;
 //! - [`Key::parse`] (alphabet check) against [`Key::parse_by_decoding`] (base64 decode);
-//! - [`byte_class::eq_ignore_case_lower`] against `eq_ignore_ascii_case` for every known
+//! - [`chars::eq_ignore_case_lower`] against `eq_ignore_ascii_case` for every known
 //!   field name;
 //! - [`upgrade::choose_single_token`] against [`upgrade::choose`] over the general reader,
 //!   and the one-compare `Connection: upgrade` against [`contains_token`];
-//! - the plain list scanners of the one pass ([`plain_list::tokens_ok`],
-//!   [`plain_list::extensions_ok`]) against [`contains_token`] and [`extensions::offers`]
+//! - the plain list scanners of the one pass ([`plain::tokens_ok`],
+//!   [`plain::extensions_ok`]) against [`contains_token`] and [`extensions::offers`]
 //!   over the general reader: the same verdict on every quote-free value;
 //! - [`ProtocolOffer::parse`] against `token ["/" token]` as [`crate::rfc::is_protocol`]
 //!   writes it from RFC 9110 §7.8.
 
 use std::vec::Vec;
 
-use http_upgrade::byte_class;
-use http_upgrade::head::{Fields, Known, KnownFields};
-use http_upgrade::list::{
+use http_upgrade::__private::chars;
+use http_upgrade::__private::fields::{Fields, Known, KnownFields};
+use http_upgrade::__private::list::{
     contains_token, single_token_contains, trim_ows, Bounded, FieldValues, ListElements, ListFault,
     PlainElements,
 };
-use http_upgrade::plain_list;
-use http_upgrade::upgrade::{self, ProtocolOffer};
-use http_upgrade::websocket::extensions;
+use http_upgrade::__private::plain;
+use http_upgrade::__private::upgrade::{self, ProtocolOffer};
+use http_upgrade::__private::websocket::extensions;
 use http_upgrade::{Header, Key};
 
 /// Elements up to and including the first fault, as a caller using `?` sees them.
@@ -109,13 +109,13 @@ pub fn fast_paths(data: &[u8]) {
     let quote_free = !value.contains(&b'"');
     let tokens_ok = contains_token(general(&one, max), "x").is_ok();
     assert_eq!(
-        plain_list::tokens_ok(value, max),
+        plain::tokens_ok(value, max),
         quote_free && tokens_ok,
         "tokens {value:?} max {max}"
     );
     let extensions_ok = extensions::offers(general(&one, max)).all(|offer| offer.is_ok());
     assert_eq!(
-        plain_list::extensions_ok(value, max),
+        plain::extensions_ok(value, max),
         quote_free && extensions_ok,
         "extensions {value:?} max {max}"
     );
@@ -177,7 +177,7 @@ pub fn fast_paths(data: &[u8]) {
     for known in Known::ALL {
         let name = known.name().as_bytes();
         assert_eq!(
-            byte_class::eq_ignore_case_lower(value, name),
+            chars::eq_ignore_case_lower(value, name),
             value.eq_ignore_ascii_case(name),
             "{value:?} {known:?}"
         );

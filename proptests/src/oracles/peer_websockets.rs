@@ -7,7 +7,7 @@ use std::io::{self, BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 
-use http_upgrade::list::{trim_ows, Elements};
+use http_upgrade::__private::list::{trim_ows, Elements};
 use http_upgrade::{Header, Limits, Outcome, ServerPolicy, Status, EMPTY_HEADER};
 
 /// The helper process.

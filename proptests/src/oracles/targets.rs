@@ -4,15 +4,15 @@ use std::string::String;
 use std::vec;
 use std::vec::Vec;
 
-use http_upgrade::client::Expectation;
-use http_upgrade::head::{parse_request, parse_response, Limits, Status, EMPTY_HEADER};
-use http_upgrade::list::{Elements, ListElements};
-use http_upgrade::response::HeadWriter;
-use http_upgrade::server::{Outcome, ServerPolicy};
-use http_upgrade::websocket::deflate::DeflatePolicy;
-use http_upgrade::websocket::extensions::Extension;
-use http_upgrade::websocket::key::Key;
-use http_upgrade::websocket::subprotocol::SubprotocolOrder;
+use http_upgrade::__private::list::{Elements, ListElements};
+use http_upgrade::__private::write::HeadWriter;
+use http_upgrade::DeflatePolicy;
+use http_upgrade::Expectation;
+use http_upgrade::Extension;
+use http_upgrade::Key;
+use http_upgrade::SubprotocolOrder;
+use http_upgrade::{parse_request, parse_response, Limits, Status, EMPTY_HEADER};
+use http_upgrade::{Outcome, ServerPolicy};
 
 use crate::rfc as reference;
 
@@ -218,7 +218,7 @@ pub fn server_negotiate(data: &[u8]) {
                 .collect();
             let offered: Vec<&str> = offered.iter().map(String::as_str).collect();
             let extensions = joined(head.fields.list("sec-websocket-extensions"));
-            let key_text = std::str::from_utf8(http_upgrade::list::trim_ows(
+            let key_text = std::str::from_utf8(http_upgrade::__private::list::trim_ows(
                 head.fields.values("sec-websocket-key").next().unwrap(),
             ))
             .unwrap();
@@ -283,7 +283,7 @@ pub fn client_validate(data: &[u8]) {
         Ok(Status::Partial) => return,
         Err(error) => {
             check_name(error.name(), &std::format!("{error}"));
-            if let http_upgrade::client::ClientError::NotSwitching { status } = error {
+            if let http_upgrade::ClientError::NotSwitching { status } = error {
                 assert_eq!(error.status(), Some(status));
                 assert_ne!(status, 101);
             }
@@ -348,7 +348,7 @@ fn client_request_round_trip(
     extensions: Option<&[u8]>,
 ) {
     let extensions = extensions.map(|e| std::str::from_utf8(e).unwrap());
-    let request = http_upgrade::client::ClientRequest {
+    let request = http_upgrade::ClientRequest {
         host: "example.com:8080",
         target: "/chat?room=1",
         nonce: *nonce,
@@ -465,7 +465,7 @@ pub fn header_lists(data: &[u8]) {
             value: &second,
         },
     ];
-    let combined: Vec<&[u8]> = http_upgrade::head::Fields::new(&fields)
+    let combined: Vec<&[u8]> = http_upgrade::Fields::new(&fields)
         .list("connection")
         .collect::<Result<_, _>>()
         .expect("split parses");
@@ -476,10 +476,10 @@ pub fn header_lists(data: &[u8]) {
     }];
     let max = usize::MAX;
     assert_eq!(
-        http_upgrade::head::Fields::new(&fields)
+        http_upgrade::Fields::new(&fields)
             .list("connection")
             .contains_token("upgrade", max),
-        http_upgrade::head::Fields::new(&whole)
+        http_upgrade::Fields::new(&whole)
             .list("connection")
             .contains_token("upgrade", max),
     );
@@ -492,7 +492,7 @@ pub fn accept_key(data: &[u8]) {
     // Digest interface): base64(SHA-1(text ‖ GUID)) by the independent reference.
     let text = data.get(..data.len().min(80)).unwrap_or_default();
     let mut message = text.to_vec();
-    message.extend_from_slice(http_upgrade::websocket::key::GUID);
+    message.extend_from_slice(http_upgrade::__private::websocket::key::GUID);
     assert_eq!(
         http_upgrade::Accept::for_key_text(text).as_str(),
         crate::rfc::base64(&crate::rfc::sha1(&message))

@@ -6,17 +6,18 @@
 //! byte, and the branches between them are predicted.
 //!
 //! They only ever say "well formed": `false` means "not taken here", and the general list
-//! reader ([`crate::list`]) then judges the value, quoted-strings, faults and element limits
+//! reader ([`crate::grammar::list`]) then judges the value, quoted-strings, faults and element limits
 //! included. The `fast_paths` fuzz target and property check them against the general
 //! reader both ways, and the `one_pass` property and the `server_negotiate` fuzz target
 //! check the requests they are part of.
 
-use crate::list::{is_ows, trim_leading_ows as skip_ows};
+use crate::grammar::chars::is_ows;
+use crate::grammar::list::trim_leading_ows as skip_ows;
 
 /// `bytes` after a leading non-empty token, or `None` when it does not start with one.
 #[inline]
 fn after_token(bytes: &[u8]) -> Option<&[u8]> {
-    match crate::byte_class::run_len(bytes, crate::byte_class::TCHAR) {
+    match crate::grammar::chars::run_len(bytes, crate::grammar::chars::TCHAR) {
         0 => None,
         len => bytes.get(len..),
     }
@@ -29,7 +30,7 @@ pub fn tokens_ok(value: &[u8], max: usize) -> bool {
 }
 
 /// `#( token *( OWS ";" OWS token [ OWS "=" OWS token ] ) )`: the extension list of RFC 6455
-/// §9.1 as [`crate::list::split_parameterised`] reads an element (BWS around `=`), at most
+/// §9.1 as [`crate::grammar::list::split_parameterised`] reads an element (BWS around `=`), at most
 /// `max` elements; no quoted-string parameter value.
 pub fn extensions_ok(value: &[u8], max: usize) -> bool {
     elements(value, max, |mut rest| loop {

@@ -5,38 +5,11 @@
 
 use httparse::Header;
 
-/// `tchar` membership for every byte value (RFC 9110 §5.6.2), built at compile time.
-// A 256-entry table indexed by a `u8` cannot be indexed out of bounds.
-#[allow(clippy::indexing_slicing)]
-const TCHAR: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut byte = 0;
-    while byte < 256 {
-        table[byte] = matches!(byte as u8,
-            b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_'
-            | b'`' | b'|' | b'~' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z');
-        byte += 1;
-    }
-    table
-};
-
-/// Whether `byte` is a `tchar` (RFC 9110 §5.6.2).
-#[inline]
-#[allow(clippy::indexing_slicing)] // a u8 always indexes a 256-entry table
-pub const fn is_tchar(byte: u8) -> bool {
-    TCHAR[byte as usize]
-}
+use super::chars::{is_ows, is_tchar};
 
 /// Whether `bytes` is a non-empty `token` (RFC 9110 §5.6.2).
 pub fn is_token(bytes: &[u8]) -> bool {
     !bytes.is_empty() && bytes.iter().all(|&byte| is_tchar(byte))
-}
-
-/// Whether `byte` is optional whitespace, SP or HTAB (RFC 9110 §5.6.3), or the CR and LF
-/// of an obs-fold, which a response value may keep and a user agent reads as SP (RFC 9112
-/// §5.2). Request values never hold CR or LF: httparse refuses them there.
-pub const fn is_ows(byte: u8) -> bool {
-    matches!(byte, b' ' | b'\t' | b'\r' | b'\n')
 }
 
 /// `bytes` without leading and trailing OWS (RFC 9110 §5.6.3).
@@ -335,7 +308,7 @@ impl<'b> Iterator for PlainElements<'b> {
     fn next(&mut self) -> Option<Self::Item> {
         loop {
             let rest = self.rest?;
-            let end = crate::byte_class::run_len(rest, crate::byte_class::NOT_COMMA);
+            let end = crate::grammar::chars::run_len(rest, crate::grammar::chars::NOT_COMMA);
             let (element, tail) = (rest.get(..end)?, rest.get(end + 1..));
             self.rest = tail;
             let element = trim_ows(element);
@@ -384,7 +357,7 @@ pub fn single_token_contains(value: &[u8], max: usize, token: &str) -> Option<bo
     if max == 0 {
         return None;
     }
-    if crate::byte_class::eq_ignore_case_lower(value, token.as_bytes()) {
+    if crate::grammar::chars::eq_ignore_case_lower(value, token.as_bytes()) {
         return Some(true);
     }
     is_token(value).then_some(false)
@@ -415,7 +388,7 @@ pub fn contains_token<'b>(
         if !is_token(element) {
             return Err(ListFault::Malformed);
         }
-        found |= crate::byte_class::eq_ignore_case_lower(element, token.as_bytes());
+        found |= crate::grammar::chars::eq_ignore_case_lower(element, token.as_bytes());
     }
     Ok(found)
 }
@@ -490,7 +463,7 @@ fn read_param(bytes: &[u8]) -> Option<(Param<'_>, &[u8])> {
 /// table.
 #[inline]
 fn token_len(bytes: &[u8]) -> usize {
-    crate::byte_class::run_len(bytes, crate::byte_class::TCHAR)
+    crate::grammar::chars::run_len(bytes, crate::grammar::chars::TCHAR)
 }
 
 /// `bytes` without leading OWS (RFC 9110 §5.6.3); most values have none, which one compare

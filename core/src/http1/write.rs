@@ -1,7 +1,7 @@
 //! Writing heads into a caller's buffer: the exact length, or how much room was missing
 //! (RFC 9112 §4 status line and fields).
 
-use crate::reason::{BufferTooSmall, RejectReason};
+use crate::error::{BufferTooSmall, RejectReason};
 
 /// Appends bytes to a caller's buffer, counting what did not fit so the caller learns the
 /// size it needs. Never allocates, never panics.

@@ -1,6 +1,6 @@
 //! Typed verdicts: why a request was rejected or declined, and the HTTP status each maps to.
 
-use crate::list::ListFault;
+use crate::grammar::list::ListFault;
 
 /// The rejection for a list field that broke its grammar (`malformed`) or the element
 /// bound (431, RFC 6585 §5).

@@ -1,145 +1,17 @@
 //! The client side: writing the opening request (RFC 6455 §4.1) and checking the server's
 //! response to it (RFC 6455 §4.1, items 1-6 of the response checks; RFC 7692 §7.1).
 
-use crate::head::{
-    parse_response, target_form_ok, Header, Known, KnownFields, Limits, ResponseHead, Singleton,
-    Status,
-};
-use crate::list::{is_token, ListFault};
-use crate::reason::{BufferTooSmall, RejectReason};
-use crate::response::HeadWriter;
-use crate::websocket::deflate::{self, DeflateOffer, DeflateParams};
+mod one_pass;
+mod request;
+mod validate;
+
+pub use request::{ClientRequest, RequestError};
+
+use crate::error::RejectReason;
+use crate::http1::head::{parse_response, Header, Limits, ResponseHead, Status};
+use crate::websocket::deflate::DeflateParams;
 use crate::websocket::extensions::Extension;
 use crate::websocket::key::Key;
-use crate::websocket::PROTOCOL;
-
-/// A WebSocket opening request to write (RFC 6455 §4.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ClientRequest<'a> {
-    /// The Host field value (RFC 9112 §3.2).
-    pub host: &'a str,
-    /// The request target, e.g. `/chat?room=1`.
-    pub target: &'a str,
-    /// 16 random bytes, freshly chosen for this request by the caller (RFC 6455 §4.1 item 7).
-    pub nonce: [u8; 16],
-    /// The Origin field, as browsers send it (RFC 6455 §4.1 item 8).
-    pub origin: Option<&'a str>,
-    /// Subprotocols offered, in preference order (RFC 6455 §4.1 item 10).
-    pub subprotocols: &'a [&'a str],
-    /// The Sec-WebSocket-Extensions value offered, e.g.
-    /// `permessage-deflate; client_max_window_bits` (RFC 6455 §4.1 item 11, RFC 7692 §5).
-    pub extensions: Option<&'a str>,
-}
-
-impl<'a> ClientRequest<'a> {
-    /// The Sec-WebSocket-Key this request sends.
-    pub fn key(&self) -> Key {
-        Key::from_nonce(&self.nonce)
-    }
-
-    /// Checks every caller-supplied part before anything is written: the target is an
-    /// origin-form or absolute-form request-target without spaces or controls (RFC 9112
-    /// §3.2), Host is `uri-host [ ":" port ]` (RFC 9112 §3.2, as the server checks it),
-    /// Origin and the extension offer are field values without CR, LF or other controls
-    /// (RFC 9110 §5.5), subprotocols are tokens (RFC 6455 §4.1 item 10). This is what keeps
-    /// untrusted input from injecting fields into the head.
-    pub fn check(&self) -> Result<(), RequestError> {
-        use crate::byte_class::{all, FIELD_VALUE, TARGET};
-        if !target_form_ok(self.target) || !all(self.target.as_bytes(), TARGET) {
-            return Err(RequestError::InvalidField { field: "target" });
-        }
-        let value_ok = |value: &str| all(value.as_bytes(), FIELD_VALUE);
-        // RFC 9112 §3.2: `uri-host [ ":" port ]`, the grammar our server holds a Host to.
-        if crate::authority::Authority::parse(self.host.as_bytes()).is_none() {
-            return Err(RequestError::InvalidField { field: "host" });
-        }
-        if self.origin.is_some_and(|origin| !value_ok(origin)) {
-            return Err(RequestError::InvalidField { field: "origin" });
-        }
-        if self.subprotocols.iter().any(|s| !is_token(s.as_bytes())) {
-            return Err(RequestError::InvalidField {
-                field: "subprotocols",
-            });
-        }
-        if self
-            .extensions
-            .is_some_and(|extensions| !value_ok(extensions))
-        {
-            return Err(RequestError::InvalidField {
-                field: "extensions",
-            });
-        }
-        Ok(())
-    }
-
-    /// Writes the request head into `buf` (RFC 6455 §4.1), after [`ClientRequest::check`]:
-    /// the fixed text between the caller's parts in as few copies as it takes.
-    pub fn write(&self, buf: &mut [u8]) -> Result<usize, RequestError> {
-        self.check()?;
-        let mut out = HeadWriter::new(buf);
-        out.put(b"GET ");
-        out.put(self.target.as_bytes());
-        out.put(b" HTTP/1.1\r\nHost: ");
-        out.put(self.host.as_bytes());
-        out.put(b"\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ");
-        out.put(self.key().as_bytes());
-        out.put(b"\r\nSec-WebSocket-Version: 13\r\n");
-        if let Some(origin) = self.origin {
-            out.field("Origin", origin.as_bytes());
-        }
-        if let Some((first, rest)) = self.subprotocols.split_first() {
-            out.put(b"Sec-WebSocket-Protocol: ");
-            out.put(first.as_bytes());
-            for subprotocol in rest {
-                out.put(b", ");
-                out.put(subprotocol.as_bytes());
-            }
-            out.put(b"\r\n");
-        }
-        if let Some(extensions) = self.extensions {
-            out.field("Sec-WebSocket-Extensions", extensions.as_bytes());
-        }
-        out.put(b"\r\n");
-        out.finish()
-            .map_err(|BufferTooSmall { needed }| RequestError::BufferTooSmall { needed })
-    }
-
-    /// What the response to this request must satisfy.
-    pub fn expectation(&self) -> Expectation<'a> {
-        Expectation {
-            key: self.key(),
-            subprotocols: self.subprotocols,
-            extensions: self.extensions.map(str::as_bytes),
-            limits: Limits::DEFAULT,
-        }
-    }
-}
-
-/// Why a request head was not written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum RequestError {
-    /// A caller-supplied part would break the head (see [`ClientRequest::check`]).
-    InvalidField {
-        /// Which part: `target`, `host`, `origin`, `subprotocols` or `extensions`.
-        field: &'static str,
-    },
-    /// The buffer cannot hold the head.
-    BufferTooSmall {
-        /// How many bytes the head needs.
-        needed: usize,
-    },
-}
-
-impl core::fmt::Display for RequestError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        match self {
-            RequestError::InvalidField { field } => write!(f, "invalid {field} for a request head"),
-            RequestError::BufferTooSmall { needed } => {
-                write!(f, "buffer too small: the head needs {needed} bytes")
-            }
-        }
-    }
-}
 
 /// What a client sent, to check the server's response against (RFC 6455 §4.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -277,7 +149,7 @@ impl<'a> Expectation<'a> {
 
     /// Parses and checks a response head (RFC 6455 §4.1, RFC 7692 §7.1). `Partial` means
     /// read more; bytes after the head are left for the WebSocket framing. A common 101 is
-    /// checked in one pass over its fields ([`Expectation::established_in_one_pass`]);
+    /// checked in one pass over its fields;
     /// anything else, every failure included, by the general checks
     /// ([`Expectation::validate_general`]), with the same result.
     pub fn validate<'b>(
@@ -286,6 +158,9 @@ impl<'a> Expectation<'a> {
         headers: &mut [Header<'b>],
     ) -> Result<Status<Established<'b>>, ClientError> {
         self.validate_with(bytes, headers, |head, interim| {
+            if cfg!(http_upgrade_general_only) {
+                return None;
+            }
             self.established_in_one_pass(head, interim)
         })
     }
@@ -337,150 +212,6 @@ impl<'a> Expectation<'a> {
             Some(established) => Ok(Status::Complete(established)),
             None => self.judge(&head, offset).map(Status::Complete),
         }
-    }
-
-    /// The general checks of a parsed response head, after `interim` bytes of interim
-    /// responses (RFC 6455 §4.1 response items 1-6).
-    fn judge<'b>(
-        &self,
-        head: &ResponseHead<'_, 'b>,
-        interim: usize,
-    ) -> Result<Established<'b>, ClientError> {
-        if head.minor_version != 1 {
-            return Err(ClientError::NotHttp11);
-        }
-        if head.status != 101 {
-            return Err(ClientError::NotSwitching {
-                status: head.status,
-            });
-        }
-        // One indexing pass, then each field read where it is.
-        let fields = KnownFields::index(head.fields);
-        let max = self.limits.max_list_elements;
-        let mut upgrade = fields.elements(Known::Upgrade, max);
-        let upgrade_ok = matches!(
-            (upgrade.next(), upgrade.next()),
-            (Some(Ok(only)), None) if only.eq_ignore_ascii_case(PROTOCOL.as_bytes())
-        );
-        if !upgrade_ok {
-            return Err(ClientError::UpgradeNotWebsocket);
-        }
-        if crate::list::contains_token(fields.elements(Known::Connection, max), "upgrade")
-            != Ok(true)
-        {
-            return Err(ClientError::ConnectionNotUpgrade);
-        }
-        match fields.singleton(Known::Accept) {
-            Singleton::One(accept) if accept == self.key.accept().as_bytes() => {}
-            Singleton::One(_) => return Err(ClientError::AcceptMismatch),
-            Singleton::Missing => return Err(ClientError::MissingAccept),
-            Singleton::Repeated => return Err(ClientError::DuplicateAccept),
-        }
-        let subprotocol = self.check_subprotocol(fields.elements(Known::Protocol, max))?;
-        let (deflate, extensions) =
-            self.check_extensions(fields.elements(Known::Extensions, max))?;
-        Ok(Established {
-            subprotocol,
-            deflate,
-            extensions,
-            consumed: interim + head.consumed,
-        })
-    }
-
-    /// At most one subprotocol, and only one the client offered (RFC 6455 §4.1 response item 6).
-    fn check_subprotocol<'b>(
-        &self,
-        mut elements: impl Iterator<Item = Result<&'b [u8], ListFault>>,
-    ) -> Result<Option<&'b str>, ClientError> {
-        let Some(first) = elements.next() else {
-            return Ok(None);
-        };
-        let chosen = first.map_err(|_| ClientError::UnexpectedSubprotocol)?;
-        if elements.next().is_some() {
-            return Err(ClientError::UnexpectedSubprotocol);
-        }
-        self.offered_subprotocol(chosen)
-            .map(Some)
-            .ok_or(ClientError::UnexpectedSubprotocol)
-    }
-
-    /// The one subprotocol a server chose, if it is a token the client offered (RFC 6455
-    /// §4.1 response item 6).
-    pub(crate) fn offered_subprotocol<'b>(&self, chosen: &'b [u8]) -> Option<&'b str> {
-        let offered = self.subprotocols.iter().any(|s| s.as_bytes() == chosen);
-        if !offered || !is_token(chosen) {
-            return None;
-        }
-        core::str::from_utf8(chosen).ok()
-    }
-
-    /// Every accepted extension was offered, once; permessage-deflate answers an offer
-    /// (RFC 6455 §4.1 response item 5, §9.1; RFC 7692 §7.1).
-    pub(crate) fn check_extensions<'b>(
-        &self,
-        elements: impl Iterator<Item = Result<&'b [u8], ListFault>>,
-    ) -> Result<
-        (
-            Option<DeflateParams>,
-            [Option<Extension<'b>>; MAX_ACCEPTED_EXTENSIONS],
-        ),
-        ClientError,
-    > {
-        let mut accepted = [None; MAX_ACCEPTED_EXTENSIONS];
-        let mut deflate = None;
-        for (index, element) in elements.enumerate() {
-            let (extension, seen) = element
-                .ok()
-                .and_then(Extension::parse_deflate)
-                .ok_or(ClientError::MalformedExtensions)?;
-            let seen_before = accepted
-                .iter()
-                .flatten()
-                .any(|e: &Extension<'_>| e.name == extension.name);
-            if seen_before {
-                return Err(ClientError::UnexpectedExtension);
-            }
-            let is_deflate = extension.name == deflate::NAME;
-            let params = if is_deflate {
-                DeflateParams::from_seen(seen)
-            } else {
-                None
-            };
-            // One pass over the client's own offers: was this extension offered, and, for
-            // permessage-deflate, does the answer fit one of the offers.
-            let mut offered = false;
-            let mut answered = false;
-            for (offer, offer_params) in self.offered_extensions() {
-                if offer.name != extension.name {
-                    continue;
-                }
-                offered = true;
-                answered |= params.is_some_and(|params| {
-                    DeflateOffer::from_seen(offer_params)
-                        .is_some_and(|offer| params.answers(&offer))
-                });
-            }
-            if !offered {
-                return Err(ClientError::UnexpectedExtension);
-            }
-            if is_deflate && !answered {
-                return Err(ClientError::InvalidDeflateParams);
-            }
-            deflate = deflate.or(params);
-            *accepted
-                .get_mut(index)
-                .ok_or(ClientError::UnexpectedExtension)? = Some(extension);
-        }
-        Ok((deflate, accepted))
-    }
-
-    /// The client's own offers, as written, each with its permessage-deflate parameters
-    /// gathered in the same pass; an unparsable element counts as no offer.
-    fn offered_extensions(&self) -> impl Iterator<Item = (Extension<'a>, deflate::Seen<'a>)> {
-        let value = self.extensions.unwrap_or_default();
-        crate::list::Elements::new(value)
-            .filter_map(Result::ok)
-            .filter_map(Extension::parse_deflate)
     }
 }
 

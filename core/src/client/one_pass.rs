@@ -1,7 +1,7 @@
 //! The client's hot path (issue #12; RFC 6455 §4.1 response items 1-6, RFC 7692 §7.1): a
 //! common 101 checked in one pass over its fields, each recognised by its name's length and
 //! first bytes and checked the moment it is seen, mirroring the server's
-//! [`crate::one_pass`].
+//! [`crate::server::one_pass`].
 //!
 //! It takes only responses it can judge whole as established: HTTP/1.1 101; Upgrade,
 //! Connection and Sec-WebSocket-Accept exactly once, Sec-WebSocket-Protocol and
@@ -13,10 +13,11 @@
 //! oracle (`proptests`) and the `client_validate` fuzz target check that both give the same
 //! result on the same bytes.
 
-use crate::byte_class::eq_ignore_case_lower;
-use crate::client::{Established, Expectation};
-use crate::head::{Known, ResponseHead};
-use crate::list::{plain_contains_token, PlainElements};
+use super::{Established, Expectation};
+use crate::grammar::chars::eq_ignore_case_lower;
+use crate::grammar::list::{plain_contains_token, PlainElements};
+use crate::http1::fields::Known;
+use crate::http1::head::ResponseHead;
 use crate::websocket::PROTOCOL;
 
 /// The fields a 101 must hold, as bits of [`Known`].
@@ -36,7 +37,7 @@ impl<'a> Expectation<'a> {
     /// `interim` bytes of interim responses: the handshake established, or `None` for any
     /// response outside that description, for the general checks to judge.
     #[inline]
-    pub fn established_in_one_pass<'b>(
+    pub(crate) fn established_in_one_pass<'b>(
         &self,
         head: &ResponseHead<'_, 'b>,
         interim: usize,

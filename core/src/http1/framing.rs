@@ -3,9 +3,9 @@
 //! a body as the new protocol's first bytes is a request-smuggling primitive, so every
 //! framing this crate cannot be sure of is a rejection.
 
-use crate::head::{Known, KnownFields};
-use crate::list::split_parameterised;
-use crate::reason::{list_reject, RejectReason};
+use crate::error::{list_reject, RejectReason};
+use crate::grammar::list::split_parameterised;
+use crate::http1::fields::{Known, KnownFields};
 
 /// How the bytes after a request head are framed (RFC 9112 §6.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -125,7 +125,7 @@ fn content_length(fields: &KnownFields<'_, '_>, max: usize) -> Result<u64, Rejec
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::head::{parse_request, Limits, EMPTY_HEADER};
+    use crate::http1::head::{parse_request, Limits, EMPTY_HEADER};
 
     fn judged(fields: &str, minor: u8) -> Result<Body, RejectReason> {
         let text = std::format!("POST / HTTP/1.{minor}\r\nHost: h\r\n{fields}\r\n");

@@ -2,8 +2,8 @@
 //! the guard against cross-site WebSocket hijacking, where a page on another site opens a
 //! WebSocket with the user's cookies.
 
-use crate::authority::Authority;
-use crate::reason::RejectReason;
+use crate::error::RejectReason;
+use crate::grammar::uri::Authority;
 
 /// The Origins a server accepts on WebSocket handshakes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -34,7 +34,7 @@ impl<'b> Serialized<'b> {
     fn parse(text: &'b [u8]) -> Option<Self> {
         let separator = text.windows(3).position(|w| w == b"://")?;
         let scheme = text.get(..separator)?;
-        if !crate::head::is_scheme(scheme) {
+        if !crate::grammar::uri::is_scheme(scheme) {
             return None;
         }
         let authority = Authority::parse(text.get(separator + 3..)?)?;

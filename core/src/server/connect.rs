@@ -5,35 +5,14 @@
 //! borrowed name/value pairs, pseudo-header fields first (`:method`, `:protocol`, `:scheme`,
 //! `:path`, `:authority`), and answers a status and the response fields to send back. There
 //! is no key and no accept over these transports (RFC 8441 §5).
-//!
-//! ```
-//! use http_upgrade::connect::{ConnectOutcome, ConnectResponse};
-//! use http_upgrade::{Header, ServerPolicy};
-//!
-//! let fields = [
-//!     Header { name: ":method", value: b"CONNECT" },
-//!     Header { name: ":protocol", value: b"websocket" },
-//!     Header { name: ":scheme", value: b"https" },
-//!     Header { name: ":path", value: b"/chat" },
-//!     Header { name: ":authority", value: b"example.com" },
-//!     Header { name: "sec-websocket-version", value: b"13" },
-//!     Header { name: "sec-websocket-protocol", value: b"chat, superchat" },
-//!     Header { name: "origin", value: b"https://example.com" },
-//! ];
-//! let policy = ServerPolicy { subprotocols: &["chat"], ..ServerPolicy::websocket() };
-//! let outcome = policy.negotiate_connect(&fields);
-//! let mut buf = [0u8; 128];
-//! let response = policy.connect_response(&outcome, &mut buf).unwrap();
-//! assert_eq!(response.status, 200);
-//! assert_eq!(response.fields(), &[("sec-websocket-protocol", &b"chat"[..])]);
-//! assert!(matches!(outcome, ConnectOutcome::Accept(_)));
-//! ```
 
-use crate::authority::Authority;
-use crate::head::{Header, KnownFields};
-use crate::reason::{BufferTooSmall, DeclineReason, RejectReason};
-use crate::response::HeadWriter;
-use crate::server::{check_version, ServerPolicy};
+use crate::error::{BufferTooSmall, DeclineReason, RejectReason};
+use crate::grammar::uri::Authority;
+use crate::http1::fields::KnownFields;
+use crate::http1::head::Header;
+use crate::http1::write::HeadWriter;
+use crate::server::websocket::check_version;
+use crate::server::ServerPolicy;
 use crate::upgrade::ProtocolOffer;
 use crate::websocket::deflate::DeflateParams;
 use crate::websocket::PROTOCOL;
@@ -102,12 +81,13 @@ impl<'b> PseudoHeaders<'b> {
                 && field
                     .name
                     .bytes()
-                    .all(|b| crate::list::is_tchar(b) && !b.is_ascii_uppercase());
+                    .all(|b| crate::grammar::chars::is_tchar(b) && !b.is_ascii_uppercase());
             if !name_ok {
                 return Err(RejectReason::InvalidFieldName);
             }
             let connection_specific = CONNECTION_SPECIFIC.contains(&field.name)
-                || (field.name == "te" && crate::list::trim_ows(field.value) != b"trailers");
+                || (field.name == "te"
+                    && crate::grammar::list::trim_ows(field.value) != b"trailers");
             if connection_specific {
                 return Err(RejectReason::ConnectionSpecificField);
             }
@@ -188,6 +168,29 @@ impl<'p> ServerPolicy<'p> {
     /// `:protocol` is not an extended CONNECT and is declined; with it, the same rules as an
     /// HTTP/1.1 Upgrade decide: the protocol list, the WebSocket version, Origin,
     /// subprotocols and permessage-deflate. `require_upgrade` turns a decline into 426.
+    ///
+    /// ```
+    /// use http_upgrade::ConnectOutcome;
+    /// use http_upgrade::{Header, ServerPolicy};
+    ///
+    /// let fields = [
+    ///     Header { name: ":method", value: b"CONNECT" },
+    ///     Header { name: ":protocol", value: b"websocket" },
+    ///     Header { name: ":scheme", value: b"https" },
+    ///     Header { name: ":path", value: b"/chat" },
+    ///     Header { name: ":authority", value: b"example.com" },
+    ///     Header { name: "sec-websocket-version", value: b"13" },
+    ///     Header { name: "sec-websocket-protocol", value: b"chat, superchat" },
+    ///     Header { name: "origin", value: b"https://example.com" },
+    /// ];
+    /// let policy = ServerPolicy { subprotocols: &["chat"], ..ServerPolicy::websocket() };
+    /// let outcome = policy.negotiate_connect(&fields);
+    /// let mut buf = [0u8; 128];
+    /// let response = policy.connect_response(&outcome, &mut buf).unwrap();
+    /// assert_eq!(response.status, 200);
+    /// assert_eq!(response.fields(), &[("sec-websocket-protocol", &b"chat"[..])]);
+    /// assert!(matches!(outcome, ConnectOutcome::Accept(_)));
+    /// ```
     pub fn negotiate_connect<'b>(&self, fields: &[Header<'b>]) -> ConnectOutcome<'b> {
         match self.try_connect(fields) {
             Ok(accepted) => ConnectOutcome::Accept(accepted),
@@ -224,11 +227,11 @@ impl<'p> ServerPolicy<'p> {
             return Err(Ok(DeclineReason::UnsupportedProtocol));
         }
         let authority = Authority::parse(authority).ok_or(Err(RejectReason::InvalidHost))?;
-        let known = KnownFields::index(crate::head::Fields::new(regular));
+        let known = KnownFields::index(crate::http1::fields::Fields::new(regular));
         // RFC 9113 §8.3.1: a Host that names another entity than :authority is malformed.
-        match known.singleton(crate::head::Known::Host) {
-            crate::head::Singleton::Missing => {}
-            crate::head::Singleton::One(host)
+        match known.singleton(crate::http1::fields::Known::Host) {
+            crate::http1::fields::Singleton::Missing => {}
+            crate::http1::fields::Singleton::One(host)
                 if Authority::parse(host).is_some_and(|host| host.same_as(&authority)) => {}
             _ => return Err(Err(RejectReason::InvalidHost)),
         }

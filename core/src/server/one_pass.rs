@@ -15,49 +15,19 @@
 //! `server_negotiate` fuzz target check that whatever this path takes, the general path
 //! switches too, with the same fields and the same 101 bytes.
 
-use crate::authority::Authority;
-use crate::byte_class::eq_ignore_case_lower;
-use crate::head::{parse_request, Header, Known, RequestHead, Status};
-use crate::list::{plain_contains_token, trim_ows, PlainElements};
-use crate::plain_list;
-use crate::response::HeadWriter;
-use crate::server::{write_websocket_101, Handshake, Outcome, ServerPolicy};
-use crate::websocket::deflate::DeflateParams;
+use super::write::write_websocket_101;
+use super::{ServerPolicy, WebSocketSwitch};
+use crate::grammar::chars::eq_ignore_case_lower;
+use crate::grammar::list::{plain_contains_token, trim_ows, PlainElements};
+use crate::grammar::plain;
+use crate::grammar::uri::Authority;
+use crate::http1::fields::Known;
+use crate::http1::head::{Header, RequestHead};
+use crate::http1::write::HeadWriter;
+use crate::websocket::extensions;
 use crate::websocket::key::{Accept, Key};
-use crate::websocket::{extensions, subprotocol, PROTOCOL, VERSION};
-
-/// A WebSocket switch decided in one pass, its 101 already written (RFC 6455 §4.2.2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct WebSocketSwitch<'b> {
-    /// The request head's length; bytes after it are the client's first frames.
-    pub consumed: usize,
-    /// The length of the 101 at the start of the caller's buffer.
-    pub written: usize,
-    /// The request target, in origin-form (RFC 9112 §3.2.1).
-    pub target: &'b str,
-    /// The Host field value, `uri-host [ ":" port ]` (RFC 9112 §3.2): the effective
-    /// authority, since the target is in origin-form.
-    pub host: &'b [u8],
-    /// The Origin field, for the caller's own check (RFC 6455 §10.2).
-    pub origin: Option<&'b [u8]>,
-    /// The chosen subprotocol, as the client wrote it (RFC 6455 §4.2.2 item 5.5).
-    pub subprotocol: Option<&'b str>,
-    /// The accepted permessage-deflate parameters (RFC 7692 §7).
-    pub deflate: Option<DeflateParams>,
-}
-
-/// What [`ServerPolicy::respond`] did with a complete head.
-// The general variant is the general path's result, kept whole for its callers; the common
-// WebSocket switch is the small variant.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reply<'b> {
-    /// A WebSocket switch: the 101 is in the buffer; send it and speak WebSocket.
-    WebSocket(WebSocketSwitch<'b>),
-    /// Anything else, judged by the general path: answer it with
-    /// [`ServerPolicy::write_response`].
-    Handshake(Handshake<'b>),
-}
+use crate::websocket::subprotocol::{self};
+use crate::websocket::{PROTOCOL, VERSION};
 
 /// The fields a WebSocket switch needs, as bits of [`Known`].
 const REQUIRED: u16 = Known::Host.bit()
@@ -78,41 +48,11 @@ struct Seen<'b> {
 }
 
 impl<'p> ServerPolicy<'p> {
-    /// Parses a request head from `bytes` and answers it: a common WebSocket handshake in
-    /// one pass, its 101 written into `out` ([`Reply::WebSocket`]); anything else by
-    /// [`ServerPolicy::negotiate`] ([`Reply::Handshake`]; what `out` then holds means
-    /// nothing). `Partial`
-    /// means read more (RFC 9112 §2.2, RFC 6455 §4.2).
-    #[inline]
-    pub fn respond<'b>(
-        &self,
-        bytes: &'b [u8],
-        headers: &mut [Header<'b>],
-        out: &mut [u8],
-    ) -> Status<Reply<'b>> {
-        match parse_request(bytes, headers, &self.limits) {
-            Err(reason) => Status::Complete(Reply::Handshake(Handshake {
-                outcome: Outcome::Reject(reason),
-                consumed: None,
-            })),
-            Ok(Status::Partial) => Status::Partial,
-            Ok(Status::Complete(head)) => {
-                Status::Complete(match self.switch_in_one_pass(&head, out) {
-                    Some(switch) => Reply::WebSocket(switch),
-                    None => Reply::Handshake(Handshake {
-                        outcome: self.negotiate(&head),
-                        consumed: Some(head.consumed),
-                    }),
-                })
-            }
-        }
-    }
-
     /// The one-pass WebSocket switch of this module's description, its 101 written into
     /// `out`; `None` for any request outside that description or a buffer too small, which
     /// [`ServerPolicy::negotiate`] then judges (RFC 6455 §4.2.1-§4.2.2).
     #[inline]
-    pub fn switch_in_one_pass<'b>(
+    pub(crate) fn switch_in_one_pass<'b>(
         &self,
         head: &RequestHead<'_, 'b>,
         out: &mut [u8],
@@ -131,7 +71,7 @@ impl<'p> ServerPolicy<'p> {
         let subprotocol = match seen.subprotocols {
             None => None,
             Some(offers) if self.subprotocols.is_empty() => {
-                if !plain_list::tokens_ok(offers, max) {
+                if !plain::tokens_ok(offers, max) {
                     return None;
                 }
                 None
@@ -149,7 +89,7 @@ impl<'p> ServerPolicy<'p> {
             Some(offers) if self.deflate.is_some() => {
                 extensions::choose_deflate(PlainElements::new(offers, max)?, self.deflate).ok()?
             }
-            Some(offers) if !plain_list::extensions_ok(offers, max) => return None,
+            Some(offers) if !plain::extensions_ok(offers, max) => return None,
             _ => None,
         };
         let mut writer = HeadWriter::new(out);

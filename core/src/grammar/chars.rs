@@ -1,17 +1,65 @@
-//! Byte classes for the one-pass scanners of the hot path: one 256-entry table built at
-//! compile time, one lookup per byte (issue #12). The grammar code in [`crate::list`] says
-//! the same things one rule at a time and is the reference these scanners are tested against.
+//! Every byte predicate of the grammars (RFC 9110 §5.5-§5.6, RFC 3986 §2, RFC 4648 §4),
+//! and the class table derived from them: one 256-entry table built at compile time, one
+//! lookup per byte, for the scanners of the hot path. This is the leaf of the crate: it
+//! imports nothing. The grammar code in [`super::list`] says the same things one rule at a
+//! time and is the reference the scanners are tested against.
+
+// The byte predicates of the grammars, one rule each (RFC 9110 §5.6, RFC 3986 §2).
+
+/// `tchar` membership for every byte value (RFC 9110 §5.6.2), built at compile time.
+// A 256-entry table indexed by a `u8` cannot be indexed out of bounds.
+#[allow(clippy::indexing_slicing)]
+const IS_TCHAR: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = matches!(byte as u8,
+            b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_'
+            | b'`' | b'|' | b'~' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z');
+        byte += 1;
+    }
+    table
+};
+
+/// Whether `byte` is a `tchar` (RFC 9110 §5.6.2).
+#[inline]
+#[allow(clippy::indexing_slicing)] // a u8 always indexes a 256-entry table
+pub const fn is_tchar(byte: u8) -> bool {
+    IS_TCHAR[byte as usize]
+}
+
+/// Whether `byte` is optional whitespace, SP or HTAB (RFC 9110 §5.6.3), or the CR and LF
+/// of an obs-fold, which a response value may keep and a user agent reads as SP (RFC 9112
+/// §5.2). Request values never hold CR or LF: httparse refuses them there.
+pub const fn is_ows(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// `unreserved = ALPHA / DIGIT / "-" / "." / "_" / "~"` (RFC 3986 §2.3).
+pub const fn is_unreserved(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
+}
+
+/// `sub-delims` (RFC 3986 §2.2) less `,`.
+pub const fn is_sub_delim_not_comma(byte: u8) -> bool {
+    matches!(
+        byte,
+        b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b';' | b'='
+    )
+}
+
+// The class table, derived from the predicates above.
 
 /// `tchar` (RFC 9110 §5.6.2).
 pub const TCHAR: u8 = 1;
-/// OWS as [`crate::list::is_ows`] reads it: SP, HTAB, and the CR and LF of an obs-fold.
+/// OWS as [`is_ows`] reads it: SP, HTAB, and the CR and LF of an obs-fold.
 pub const OWS: u8 = 2;
 /// The base64 alphabet (RFC 4648 §4), without the pad.
 pub const BASE64: u8 = 4;
 /// `,`, the list separator (RFC 9110 §5.6.1).
 pub const COMMA: u8 = 8;
 /// A `reg-name` byte other than `%` (RFC 3986 §3.2.2: unreserved and sub-delims), less the
-/// comma, as [`crate::authority`] reads a Host.
+/// comma, as [`super::uri`] reads a Host.
 pub const REG_NAME: u8 = 16;
 
 /// A byte a field value may hold as this crate writes one: HTAB, SP, VCHAR and obs-text
@@ -33,10 +81,10 @@ const CLASSES: [u8; 256] = {
     while byte < 256 {
         let b = byte as u8;
         let mut class = 0;
-        if crate::list::is_tchar(b) {
+        if is_tchar(b) {
             class |= TCHAR;
         }
-        if crate::list::is_ows(b) {
+        if is_ows(b) {
             class |= OWS;
         }
         if b.is_ascii_alphanumeric() || b == b'+' || b == b'/' {
@@ -45,7 +93,7 @@ const CLASSES: [u8; 256] = {
         if b == b',' {
             class |= COMMA;
         }
-        if crate::authority::is_unreserved(b) || crate::authority::is_sub_delim_not_comma(b) {
+        if is_unreserved(b) || is_sub_delim_not_comma(b) {
             class |= REG_NAME;
         }
         if b == b'\t' || (b >= b' ' && b != 0x7f) {
@@ -168,8 +216,8 @@ mod tests {
     #[test]
     fn classes_follow_the_grammar_predicates() {
         for b in 0..=255u8 {
-            assert_eq!(of(b) & TCHAR != 0, crate::list::is_tchar(b), "{b}");
-            assert_eq!(of(b) & OWS != 0, crate::list::is_ows(b), "{b}");
+            assert_eq!(of(b) & TCHAR != 0, is_tchar(b), "{b}");
+            assert_eq!(of(b) & OWS != 0, is_ows(b), "{b}");
             assert_eq!(
                 of(b) & BASE64 != 0,
                 b.is_ascii_alphanumeric() || b == b'+' || b == b'/',
@@ -187,7 +235,7 @@ mod tests {
             assert_eq!(of(b) & TARGET != 0, vchar_or_obs_text, "{b}");
             assert_eq!(
                 of(b) & REG_NAME != 0,
-                crate::authority::is_unreserved(b) || crate::authority::is_sub_delim_not_comma(b),
+                is_unreserved(b) || is_sub_delim_not_comma(b),
                 "{b}"
             );
         }
@@ -195,12 +243,7 @@ mod tests {
 
     #[test]
     fn run_len_is_the_class_run() {
-        let run = |bytes: &[u8]| {
-            bytes
-                .iter()
-                .take_while(|&&b| crate::list::is_tchar(b))
-                .count()
-        };
+        let run = |bytes: &[u8]| bytes.iter().take_while(|&&b| is_tchar(b)).count();
         let base = b"permessage-deflate_x.Y!~9client";
         for b in 0..=255u8 {
             for at in 0..base.len() {

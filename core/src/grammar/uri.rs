@@ -2,6 +2,8 @@
 //! (RFC 9112 §3.2, RFC 3986 §3.2.2-§3.2.3), and the authority of an absolute-form target
 //! (RFC 9112 §3.2.2), which takes precedence over Host.
 
+use super::chars::{is_sub_delim_not_comma, is_unreserved};
+
 /// A checked `uri-host [ ":" port ]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Authority<'b> {
@@ -70,25 +72,12 @@ fn reg_name_len(text: &[u8]) -> usize {
     let mut at = 0;
     loop {
         let rest = text.get(at..).unwrap_or_default();
-        at += crate::byte_class::run_len(rest, crate::byte_class::REG_NAME);
+        at += crate::grammar::chars::run_len(rest, crate::grammar::chars::REG_NAME);
         match text.get(at..) {
             Some([b'%', a, b, ..]) if a.is_ascii_hexdigit() && b.is_ascii_hexdigit() => at += 3,
             _ => return at,
         }
     }
-}
-
-/// `unreserved = ALPHA / DIGIT / "-" / "." / "_" / "~"` (RFC 3986 §2.3).
-pub(crate) const fn is_unreserved(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
-}
-
-/// `sub-delims` (RFC 3986 §2.2) less `,`.
-pub(crate) const fn is_sub_delim_not_comma(byte: u8) -> bool {
-    matches!(
-        byte,
-        b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b';' | b'='
-    )
 }
 
 /// `IP-literal = "[" ( IPv6address / IPvFuture ) "]"`, given the text between the brackets
@@ -214,9 +203,47 @@ pub fn of_absolute_target(target: &[u8]) -> Option<Option<Authority<'_>>> {
     Some(after.get(..end).and_then(Authority::parse))
 }
 
+/// Whether a request target is in origin-form (`/path?query`) or absolute-form
+/// (`scheme:...`), the forms RFC 9112 §3.2.1-§3.2.2 allow outside CONNECT and OPTIONS.
+pub fn target_form_ok(target: &str) -> bool {
+    if target.starts_with('/') {
+        return true;
+    }
+    target
+        .split_once(':')
+        .is_some_and(|(scheme, _)| is_scheme(scheme.as_bytes()))
+}
+
+/// Whether `bytes` is a URI scheme: `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`
+/// (RFC 3986 §3.1), as request targets and serialized origins (RFC 6454 §6.2) begin.
+pub fn is_scheme(bytes: &[u8]) -> bool {
+    bytes.split_first().is_some_and(|(first, rest)| {
+        first.is_ascii_alphabetic()
+            && rest
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn target_forms() {
+        for ok in [
+            "/",
+            "/chat?x=1",
+            "ws://example.com/chat",
+            "http://h:80/",
+            "a+b-c.d:x",
+        ] {
+            assert!(target_form_ok(ok), "{ok}");
+        }
+        for bad in ["*", "chat", "1a:b", ":x", "", "a b:c"] {
+            assert!(!target_form_ok(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn valid_hosts() {

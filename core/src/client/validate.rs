@@ -1,0 +1,157 @@
+//! The general checks of the server's 101 (RFC 6455 §4.1 response items 1-6, RFC 7692
+//! §7.1): one indexing pass, then each field through the general list readers. The
+//! reference the one pass is tested against; it never calls the one pass.
+
+use super::{ClientError, Established, Expectation, MAX_ACCEPTED_EXTENSIONS};
+use crate::grammar::list::{is_token, ListFault};
+use crate::http1::fields::{Known, KnownFields, Singleton};
+use crate::http1::head::ResponseHead;
+use crate::websocket::deflate::{self, DeflateOffer, DeflateParams};
+use crate::websocket::extensions::Extension;
+use crate::websocket::PROTOCOL;
+
+impl<'a> Expectation<'a> {
+    /// The general checks of a parsed response head, after `interim` bytes of interim
+    /// responses (RFC 6455 §4.1 response items 1-6).
+    pub(super) fn judge<'b>(
+        &self,
+        head: &ResponseHead<'_, 'b>,
+        interim: usize,
+    ) -> Result<Established<'b>, ClientError> {
+        if head.minor_version != 1 {
+            return Err(ClientError::NotHttp11);
+        }
+        if head.status != 101 {
+            return Err(ClientError::NotSwitching {
+                status: head.status,
+            });
+        }
+        // One indexing pass, then each field read where it is.
+        let fields = KnownFields::index(head.fields);
+        let max = self.limits.max_list_elements;
+        let mut upgrade = fields.elements(Known::Upgrade, max);
+        let upgrade_ok = matches!(
+            (upgrade.next(), upgrade.next()),
+            (Some(Ok(only)), None) if only.eq_ignore_ascii_case(PROTOCOL.as_bytes())
+        );
+        if !upgrade_ok {
+            return Err(ClientError::UpgradeNotWebsocket);
+        }
+        if crate::grammar::list::contains_token(fields.elements(Known::Connection, max), "upgrade")
+            != Ok(true)
+        {
+            return Err(ClientError::ConnectionNotUpgrade);
+        }
+        match fields.singleton(Known::Accept) {
+            Singleton::One(accept) if accept == self.key.accept().as_bytes() => {}
+            Singleton::One(_) => return Err(ClientError::AcceptMismatch),
+            Singleton::Missing => return Err(ClientError::MissingAccept),
+            Singleton::Repeated => return Err(ClientError::DuplicateAccept),
+        }
+        let subprotocol = self.check_subprotocol(fields.elements(Known::Protocol, max))?;
+        let (deflate, extensions) =
+            self.check_extensions(fields.elements(Known::Extensions, max))?;
+        Ok(Established {
+            subprotocol,
+            deflate,
+            extensions,
+            consumed: interim + head.consumed,
+        })
+    }
+
+    /// At most one subprotocol, and only one the client offered (RFC 6455 §4.1 response item 6).
+    fn check_subprotocol<'b>(
+        &self,
+        mut elements: impl Iterator<Item = Result<&'b [u8], ListFault>>,
+    ) -> Result<Option<&'b str>, ClientError> {
+        let Some(first) = elements.next() else {
+            return Ok(None);
+        };
+        let chosen = first.map_err(|_| ClientError::UnexpectedSubprotocol)?;
+        if elements.next().is_some() {
+            return Err(ClientError::UnexpectedSubprotocol);
+        }
+        self.offered_subprotocol(chosen)
+            .map(Some)
+            .ok_or(ClientError::UnexpectedSubprotocol)
+    }
+
+    /// The one subprotocol a server chose, if it is a token the client offered (RFC 6455
+    /// §4.1 response item 6).
+    pub(crate) fn offered_subprotocol<'b>(&self, chosen: &'b [u8]) -> Option<&'b str> {
+        let offered = self.subprotocols.iter().any(|s| s.as_bytes() == chosen);
+        if !offered || !is_token(chosen) {
+            return None;
+        }
+        core::str::from_utf8(chosen).ok()
+    }
+
+    /// Every accepted extension was offered, once; permessage-deflate answers an offer
+    /// (RFC 6455 §4.1 response item 5, §9.1; RFC 7692 §7.1).
+    pub(crate) fn check_extensions<'b>(
+        &self,
+        elements: impl Iterator<Item = Result<&'b [u8], ListFault>>,
+    ) -> Result<
+        (
+            Option<DeflateParams>,
+            [Option<Extension<'b>>; MAX_ACCEPTED_EXTENSIONS],
+        ),
+        ClientError,
+    > {
+        let mut accepted = [None; MAX_ACCEPTED_EXTENSIONS];
+        let mut deflate = None;
+        for (index, element) in elements.enumerate() {
+            let (extension, seen) = element
+                .ok()
+                .and_then(Extension::parse_deflate)
+                .ok_or(ClientError::MalformedExtensions)?;
+            let seen_before = accepted
+                .iter()
+                .flatten()
+                .any(|e: &Extension<'_>| e.name == extension.name);
+            if seen_before {
+                return Err(ClientError::UnexpectedExtension);
+            }
+            let is_deflate = extension.name == deflate::NAME;
+            let params = if is_deflate {
+                DeflateParams::from_seen(seen)
+            } else {
+                None
+            };
+            // One pass over the client's own offers: was this extension offered, and, for
+            // permessage-deflate, does the answer fit one of the offers.
+            let mut offered = false;
+            let mut answered = false;
+            for (offer, offer_params) in self.offered_extensions() {
+                if offer.name != extension.name {
+                    continue;
+                }
+                offered = true;
+                answered |= params.is_some_and(|params| {
+                    DeflateOffer::from_seen(offer_params)
+                        .is_some_and(|offer| params.answers(&offer))
+                });
+            }
+            if !offered {
+                return Err(ClientError::UnexpectedExtension);
+            }
+            if is_deflate && !answered {
+                return Err(ClientError::InvalidDeflateParams);
+            }
+            deflate = deflate.or(params);
+            *accepted
+                .get_mut(index)
+                .ok_or(ClientError::UnexpectedExtension)? = Some(extension);
+        }
+        Ok((deflate, accepted))
+    }
+
+    /// The client's own offers, as written, each with its permessage-deflate parameters
+    /// gathered in the same pass; an unparsable element counts as no offer.
+    fn offered_extensions(&self) -> impl Iterator<Item = (Extension<'a>, deflate::Seen<'a>)> {
+        let value = self.extensions.unwrap_or_default();
+        crate::grammar::list::Elements::new(value)
+            .filter_map(Result::ok)
+            .filter_map(Extension::parse_deflate)
+    }
+}
