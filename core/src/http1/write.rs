@@ -1,7 +1,7 @@
 //! Writing heads into a caller's buffer: the exact length, or how much room was missing
 //! (RFC 9112 §4 status line and fields).
 
-use crate::error::{BufferTooSmall, RejectReason};
+use crate::error::BufferTooSmall;
 
 /// Appends bytes to a caller's buffer, counting what did not fit so the caller learns the
 /// size it needs. Never allocates, never panics.
@@ -91,112 +91,9 @@ pub fn status_line(out: &mut HeadWriter<'_>, status: u16) {
     out.put(b"\r\n");
 }
 
-/// Writes the response to a rejected request into `buf`: the status line, for a 426 the
-/// `Upgrade` field naming `protocols` (RFC 9110 §15.5.22) and, for a WebSocket version
-/// problem, `Sec-WebSocket-Version: 13` (RFC 6455 §4.2.2); then `Connection: close`
-/// (the request's framing is not trusted after a rejection) and an empty body.
-pub fn write_rejection(
-    reason: RejectReason,
-    protocols: &[&str],
-    buf: &mut [u8],
-) -> Result<usize, BufferTooSmall> {
-    let mut out = HeadWriter::new(buf);
-    let status = reason.status();
-    status_line(&mut out, status);
-    if status == 426 {
-        out.put(b"Upgrade: ");
-        if reason.advertises_websocket_version() {
-            out.put(crate::websocket::PROTOCOL.as_bytes());
-        } else {
-            for (index, protocol) in protocols.iter().enumerate() {
-                if index > 0 {
-                    out.put(b", ");
-                }
-                out.put(protocol.as_bytes());
-            }
-        }
-        out.put(b"\r\n");
-        if reason.advertises_websocket_version() {
-            out.field("Sec-WebSocket-Version", crate::websocket::VERSION);
-        }
-        out.field("Connection", b"Upgrade, close");
-    } else {
-        out.field("Connection", b"close");
-    }
-    out.field("Content-Length", b"0");
-    out.put(b"\r\n");
-    out.finish()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn too_small_reports_the_need() {
-        let mut small = [0u8; 10];
-        let needed = write_rejection(RejectReason::MissingHost, &[], &mut small);
-        let mut big = [0u8; 256];
-        let len = write_rejection(RejectReason::MissingHost, &[], &mut big).expect("fits");
-        assert_eq!(needed, Err(BufferTooSmall { needed: len }));
-        assert_eq!(
-            &big[..len],
-            b"HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
-        );
-    }
-
-    #[test]
-    fn version_426_names_13() {
-        let mut buf = [0u8; 256];
-        let len = write_rejection(RejectReason::UnsupportedVersion, &["websocket"], &mut buf)
-            .expect("fits");
-        assert_eq!(
-            &buf[..len],
-            &b"HTTP/1.1 426 Upgrade Required\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n\
-Connection: Upgrade, close\r\nContent-Length: 0\r\n\r\n"[..]
-        );
-    }
-
-    #[test]
-    fn upgrade_required_lists_protocols() {
-        let mut buf = [0u8; 256];
-        let len = write_rejection(
-            RejectReason::UpgradeRequired,
-            &["websocket", "example/1"],
-            &mut buf,
-        )
-        .expect("fits");
-        let text = core::str::from_utf8(&buf[..len]).expect("ascii");
-        assert!(text.contains("\r\nUpgrade: websocket, example/1\r\n"));
-        assert!(!text.contains("Sec-WebSocket-Version"));
-    }
-
-    #[test]
-    fn every_status_line_has_its_rfc_9110_phrase() {
-        // RFC 9110 §15 reason phrases, written out by hand.
-        let phrases = [
-            (400, "Bad Request"),
-            (403, "Forbidden"),
-            (417, "Expectation Failed"),
-            (426, "Upgrade Required"),
-            (431, "Request Header Fields Too Large"),
-            (501, "Not Implemented"),
-            (505, "HTTP Version Not Supported"),
-        ];
-        for reason in RejectReason::ALL {
-            let mut buf = [0u8; 256];
-            let len = write_rejection(reason, &["websocket"], &mut buf).expect("fits");
-            let (_, phrase) = phrases
-                .iter()
-                .find(|(status, _)| *status == reason.status())
-                .expect("a documented status");
-            let line = std::format!("HTTP/1.1 {} {phrase}\r\n", reason.status());
-            assert!(buf[..len].starts_with(line.as_bytes()), "{reason}");
-        }
-        assert_eq!(reason_phrase(100), "Continue");
-        assert_eq!(reason_phrase(101), "Switching Protocols");
-        assert_eq!(reason_phrase(200), "");
-    }
 
     #[test]
     fn decimal() {

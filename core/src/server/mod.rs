@@ -19,12 +19,12 @@ use crate::grammar::uri::Authority;
 use crate::h2c::Http2Settings;
 use crate::http1::framing::Body;
 use crate::http1::head::{parse_request, Header, Limits, RequestHead, Status};
-use crate::http1::write::write_rejection;
 use crate::upgrade::ProtocolOffer;
 use crate::websocket::deflate::{DeflateParams, DeflatePolicy};
 use crate::websocket::key::{Accept, Key};
 use crate::websocket::subprotocol::SubprotocolOrder;
 use crate::websocket::PROTOCOL;
+use write::write_rejection;
 
 /// What a server takes: protocols, subprotocols, extensions, and whether an upgrade is
 /// mandatory on this endpoint.
