@@ -77,13 +77,7 @@ fn main() {
             Ok(Status::Partial) => {}
             Ok(Status::Complete(established)) => {
                 let extensions = match established.deflate {
-                    Some(params) => {
-                        let mut text = [0u8; 256];
-                        let mut out = http_upgrade::__private::write::HeadWriter::new(&mut text);
-                        params.write(&mut out);
-                        let n = out.finish().unwrap_or(0);
-                        String::from_utf8_lossy(&text[..n]).into_owned()
-                    }
+                    Some(params) => params.to_string(),
                     None => "-".to_string(),
                 };
                 println!(

@@ -193,7 +193,7 @@ impl RejectReason {
     }
 
     /// Whether the 426 response carries `Sec-WebSocket-Version: 13` (RFC 6455 §4.2.2).
-    pub const fn advertises_websocket_version(self) -> bool {
+    pub(crate) const fn advertises_websocket_version(self) -> bool {
         matches!(
             self,
             Self::MissingVersion | Self::DuplicateVersion | Self::UnsupportedVersion
@@ -294,6 +294,7 @@ impl core::fmt::Display for DeclineReason {
 
 /// The caller's buffer cannot hold the head being written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct BufferTooSmall {
     /// How many bytes the complete head needs.
     pub needed: usize,

@@ -59,7 +59,7 @@ const fn in_range(identifier: u16, value: u32) -> bool {
 impl<'b> Http2Settings<'b> {
     /// Checks an `HTTP2-Settings` value: `token68` in the base64url alphabet without padding,
     /// a whole number of 6-byte parameters (at least one), each known one in range.
-    pub fn parse(text: &'b [u8]) -> Option<Self> {
+    pub(crate) fn parse(text: &'b [u8]) -> Option<Self> {
         if text.is_empty() || text.len() % SETTING_CHARS != 0 {
             return None;
         }

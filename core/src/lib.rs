@@ -108,7 +108,7 @@ pub use server::{
     Handshake, OriginPolicy, Outcome, Reply, ServerPolicy, WebSocketAccepted, WebSocketSwitch,
 };
 pub use upgrade::ProtocolOffer;
-pub use websocket::deflate::{DeflateOffer, DeflateParams, DeflatePolicy};
+pub use websocket::deflate::{DeflateParams, DeflatePolicy};
 pub use websocket::extensions::Extension;
 pub use websocket::key::{Accept, Key};
 pub use websocket::subprotocol::SubprotocolOrder;
@@ -138,7 +138,9 @@ pub mod __private {
         pub use crate::websocket::*;
     }
 
+    use crate::grammar::list::Params;
     use crate::WebSocketSwitch;
+    use crate::{Accept, Extension};
     use crate::{Established, Expectation, RequestHead, ResponseHead, ServerPolicy};
 
     /// The server's one pass alone: the switch it decides, its 101 written into `out`, or
@@ -149,6 +151,55 @@ pub mod __private {
         out: &mut [u8],
     ) -> Option<WebSocketSwitch<'b>> {
         policy.switch_in_one_pass(head, out)
+    }
+
+    /// A head's fields over raw headers, as the parsers make them.
+    pub fn fields<'h, 'b>(headers: &'h [crate::Header<'b>]) -> crate::Fields<'h, 'b> {
+        crate::Fields::new(headers)
+    }
+
+    /// `head` with its fields replaced by `headers` (values a parser would not produce,
+    /// such as OWS around them, for the tests of what the one pass hands over).
+    pub fn request_head_with_fields<'h, 'b>(
+        head: &RequestHead<'_, 'b>,
+        headers: &'h [crate::Header<'b>],
+    ) -> RequestHead<'h, 'b> {
+        RequestHead {
+            fields: crate::Fields::new(headers),
+            ..*head
+        }
+    }
+
+    /// `head` with its fields replaced by `headers`, as [`request_head_with_fields`].
+    pub fn response_head_with_fields<'h, 'b>(
+        head: &ResponseHead<'_, 'b>,
+        headers: &'h [crate::Header<'b>],
+    ) -> ResponseHead<'h, 'b> {
+        ResponseHead {
+            fields: crate::Fields::new(headers),
+            ..*head
+        }
+    }
+
+    /// One Upgrade list element, `protocol-name ["/" protocol-version]` (RFC 9110 §7.8).
+    pub fn parse_protocol_offer(element: &[u8]) -> Option<crate::ProtocolOffer<'_>> {
+        crate::ProtocolOffer::parse(element)
+    }
+
+    /// One Sec-WebSocket-Extensions element parsed (RFC 6455 §9.1), `None` when it breaks
+    /// the grammar.
+    pub fn parse_extension(element: &[u8]) -> Option<Extension<'_>> {
+        Extension::parse(element)
+    }
+
+    /// An extension's parameters, in the order written.
+    pub fn extension_params<'b>(extension: &Extension<'b>) -> Params<'b> {
+        extension.params
+    }
+
+    /// The Accept for any key text, valid or not (RFC 6455 §1.3).
+    pub fn accept_for_key_text(key: &[u8]) -> Accept {
+        Accept::for_key_text(key)
     }
 
     /// The client's one pass alone, after `interim` bytes of interim responses: the

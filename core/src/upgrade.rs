@@ -6,6 +6,7 @@ use crate::grammar::list::ListFault;
 
 /// One protocol in an Upgrade field: `protocol-name ["/" protocol-version]` (RFC 9110 §7.8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ProtocolOffer<'b> {
     /// The whole element as sent, e.g. `websocket` or `example/1`.
     pub text: &'b str,
@@ -17,7 +18,7 @@ pub struct ProtocolOffer<'b> {
 
 impl<'b> ProtocolOffer<'b> {
     /// Parses one Upgrade list element; `None` if it is not `token ["/" token]`.
-    pub fn parse(element: &'b [u8]) -> Option<Self> {
+    pub(crate) fn parse(element: &'b [u8]) -> Option<Self> {
         // One pass: every byte a tchar but for one `/` with a token on each side.
         let mut slash = None;
         for (index, &byte) in element.iter().enumerate() {
@@ -48,7 +49,7 @@ impl<'b> ProtocolOffer<'b> {
     ///
     /// Names compare case-insensitively (RFC 9110 §7.8 registers them so); an entry with
     /// a version takes only that version, one without takes any.
-    pub fn matches(&self, entry: &str) -> bool {
+    pub(crate) fn matches(&self, entry: &str) -> bool {
         let (name, version) = split_version(entry.as_bytes());
         self.name.as_bytes().eq_ignore_ascii_case(name)
             && version.is_none_or(|wanted| self.version.map(str::as_bytes) == Some(wanted))

@@ -83,6 +83,41 @@ pub fn base64(bytes: &[u8]) -> String {
     out
 }
 
+/// Whether a Sec-WebSocket-Key field value, less surrounding OWS (SP, HTAB, and the CR LF
+/// of an obs-fold), is "a base64-encoded (see Section 4 of \[RFC4648\]) value that, when
+/// decoded, is 16 bytes in length" (RFC 6455 §4.1 item 7, §11.3.1), in canonical form:
+/// 16 bytes encode as 22 alphabet characters and `==`, and canonical base64 leaves the
+/// unused low 4 bits of the 22nd character zero (RFC 4648 §3.5). Decoding is done by
+/// re-encoding: the value is canonical exactly when some 16 bytes encode to it.
+pub fn is_websocket_key(value: &[u8]) -> bool {
+    let is_ows = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    let start = value.iter().position(|b| !is_ows(b)).unwrap_or(value.len());
+    let end = value
+        .iter()
+        .rposition(|b| !is_ows(b))
+        .map_or(start, |i| i + 1);
+    let text = &value[start..end.max(start)];
+    if text.len() != 24 || !text.ends_with(b"==") {
+        return false;
+    }
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let Some(sextets) = text[..22]
+        .iter()
+        .map(|c| ALPHABET.iter().position(|a| a == c))
+        .collect::<Option<Vec<usize>>>()
+    else {
+        return false;
+    };
+    // 22 sextets are 132 bits: the first 128 are the 16 bytes.
+    let mut bits: u128 = 0;
+    for sextet in &sextets[..21] {
+        bits = (bits << 6) | *sextet as u128;
+    }
+    bits = (bits << 2) | (sextets[21] >> 4) as u128;
+    let bytes = bits.to_be_bytes();
+    base64(&bytes).as_bytes() == text
+}
+
 /// The Sec-WebSocket-Accept for a key's text (RFC 6455 §1.3), computed with the above.
 pub fn accept(key: &str) -> String {
     let mut input = key.as_bytes().to_vec();

@@ -4,10 +4,7 @@
 //! it, OWS around a value of a hand-built head) gets from `validate` exactly what the
 //! general checks give (`oracles::client_one_pass`).
 
-use http_upgrade::Fields;
-use http_upgrade::{
-    parse_response, Expectation, Header, Key, Limits, ResponseHead, Status, EMPTY_HEADER,
-};
+use http_upgrade::{parse_response, Expectation, Header, Key, Limits, Status, EMPTY_HEADER};
 use http_upgrade_proptests::oracles::client_one_pass::{agrees, takes};
 use http_upgrade_proptests::{head_lines, join_head};
 
@@ -151,10 +148,8 @@ fn hand_built_heads_with_ows_around_a_value_fall_back_or_agree() {
                     let value = [before, fields[at].value, after].concat();
                     let mut padded = fields.clone();
                     padded[at].value = &value;
-                    let padded_head = ResponseHead {
-                        fields: Fields::new(&padded),
-                        ..head
-                    };
+                    let padded_head =
+                        http_upgrade::__private::response_head_with_fields(&head, &padded);
                     if let Some(established) = http_upgrade::__private::established_in_one_pass(
                         expectation,
                         &padded_head,

@@ -3,10 +3,9 @@
 //! clients take, with and without subprotocols and permessage-deflate), and under every
 //! policy selector it agrees with the general path (`oracles::one_pass`).
 
-use http_upgrade::Fields;
 use http_upgrade::{
-    parse_request, DeflatePolicy, Header, Limits, OriginPolicy, Outcome, RequestHead, ServerPolicy,
-    Status, EMPTY_HEADER,
+    parse_request, DeflatePolicy, Header, Limits, OriginPolicy, Outcome, ServerPolicy, Status,
+    EMPTY_HEADER,
 };
 use http_upgrade_proptests::oracles::one_pass::{agrees, same_switch};
 use http_upgrade_proptests::oracles::policy_from;
@@ -223,10 +222,8 @@ fn hand_built_heads_with_ows_around_a_value_fall_back_or_agree() {
                     let value = [before, fields[at].value, after].concat();
                     let mut padded = fields.clone();
                     padded[at].value = &value;
-                    let padded_head = RequestHead {
-                        fields: Fields::new(&padded),
-                        ..head
-                    };
+                    let padded_head =
+                        http_upgrade::__private::request_head_with_fields(&head, &padded);
                     let general = policy.negotiate(&padded_head);
                     let unpadded = policy.negotiate(&head);
                     assert_eq!(

@@ -156,25 +156,17 @@ pub fn run(args: &[String]) -> i32 {
 
 /// Renders the permessage-deflate answer as a Sec-WebSocket-Extensions value.
 pub fn deflate_text(params: &DeflateParams) -> String {
-    let mut buf = [0u8; 256];
-    let mut out = http_upgrade::__private::write::HeadWriter::new(&mut buf);
-    params.write(&mut out);
-    let len = out.finish().unwrap_or(0);
-    String::from_utf8_lossy(&buf[..len]).into_owned()
+    params.to_string()
 }
 
 /// Renders accepted extensions as one Sec-WebSocket-Extensions value.
 fn extensions_text(extensions: &[Option<Extension<'_>>]) -> Option<String> {
-    let mut buf = [0u8; 1024];
-    let mut out = http_upgrade::__private::write::HeadWriter::new(&mut buf);
-    for (index, extension) in extensions.iter().flatten().enumerate() {
-        if index > 0 {
-            out.put(b", ");
-        }
-        extension.write(&mut out);
-    }
-    let len = out.finish().ok().filter(|&len| len > 0)?;
-    Some(String::from_utf8_lossy(&buf[..len]).into_owned())
+    let texts: Vec<String> = extensions
+        .iter()
+        .flatten()
+        .map(ToString::to_string)
+        .collect();
+    (!texts.is_empty()).then(|| texts.join(", "))
 }
 
 pub(crate) fn server(options: &Options, bytes: &[u8]) -> Object {

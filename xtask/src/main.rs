@@ -10,6 +10,7 @@ mod interop_h2;
 mod json;
 mod mutants;
 mod nightly;
+mod public_api;
 mod seed;
 
 const USAGE: &str = "usage: cargo xtask <command>
@@ -19,6 +20,7 @@ const USAGE: &str = "usage: cargo xtask <command>
   nightly       every property at 100,000 cases in release (see --help)
   instructions  instructions per negotiate under callgrind; --check against benches/instructions.baseline
   inspect       one input's verdict as JSON (see `cargo xtask inspect --help`)
+  public-api    core/PUBLIC_API.md from rustdoc JSON; --check fails on any difference
   mutants       cargo-mutants over core/ with the stable test layer; target/mutants/report.md
   seed          write fuzz seeds from corpus/captures and crafted cases into corpus/<target>/";
 
@@ -33,6 +35,7 @@ fn main() {
         Some("instructions") => instructions::run(&args[1..]),
         Some("interop") => interop::run(&args[1..]),
         Some("mutants") => mutants::run(&args[1..]),
+        Some("public-api") => public_api::run(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             2

@@ -46,6 +46,7 @@ fn is_interim(bytes: &[u8]) -> bool {
 
 /// A successful opening handshake, as the client sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Established<'b> {
     /// The subprotocol the server chose, if any.
     pub subprotocol: Option<&'b str>,

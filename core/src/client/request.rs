@@ -112,6 +112,7 @@ impl<'a> ClientRequest<'a> {
 
 /// Why a request head was not written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RequestError {
     /// A caller-supplied part would break the head (see [`ClientRequest::check`]).
     InvalidField {

@@ -6,6 +6,7 @@ use super::chars::{is_sub_delim_not_comma, is_unreserved};
 
 /// A checked `uri-host [ ":" port ]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Authority<'b> {
     /// The whole value as sent.
     pub text: &'b [u8],
@@ -19,7 +20,7 @@ impl<'b> Authority<'b> {
     /// Parses `uri-host [ ":" port ]`; `None` when the value is anything else: empty, a
     /// list, userinfo, a path, a bad IP-literal, a port that is not 1 to 5 digits up to
     /// 65535 (see the README's behaviour table for the choices made).
-    pub fn parse(text: &'b [u8]) -> Option<Self> {
+    pub(crate) fn parse(text: &'b [u8]) -> Option<Self> {
         let host_len = if text.first() == Some(&b'[') {
             text.iter().position(|&b| b == b']')? + 1
         } else {
@@ -43,7 +44,7 @@ impl<'b> Authority<'b> {
 
     /// Whether two authorities name the same host and port: the host compared
     /// ASCII case-insensitively (RFC 3986 §6.2.2.1), the port as written.
-    pub fn same_as(&self, other: &Authority<'_>) -> bool {
+    pub(crate) fn same_as(&self, other: &Authority<'_>) -> bool {
         self.host.eq_ignore_ascii_case(other.host) && self.port == other.port
     }
 }

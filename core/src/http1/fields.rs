@@ -24,44 +24,13 @@ pub enum Singleton<'b> {
 
 impl<'h, 'b> Fields<'h, 'b> {
     /// Wraps parsed headers.
-    pub fn new(headers: &'h [Header<'b>]) -> Self {
+    pub(crate) fn new(headers: &'h [Header<'b>]) -> Self {
         Self { headers }
     }
 
     /// The raw headers, in the order received.
     pub fn as_slice(&self) -> &'h [Header<'b>] {
         self.headers
-    }
-
-    /// A singleton field's value (RFC 9110 §5.3).
-    pub fn singleton(&self, name: &str) -> Singleton<'b> {
-        let mut found = Singleton::Missing;
-        for header in self.headers {
-            if header.name.eq_ignore_ascii_case(name) {
-                if found != Singleton::Missing {
-                    return Singleton::Repeated;
-                }
-                found = Singleton::One(crate::grammar::list::trim_ows(header.value));
-            }
-        }
-        found
-    }
-
-    /// Whether any field has this name.
-    pub fn contains(&self, name: &str) -> bool {
-        self.headers
-            .iter()
-            .any(|header| header.name.eq_ignore_ascii_case(name))
-    }
-
-    /// Every field value with this name, in order (RFC 9110 §5.3: repeated list fields combine).
-    pub fn values(&self, name: &'static str) -> FieldValues<'h, 'b> {
-        FieldValues::new(self.headers, name)
-    }
-
-    /// The elements of a list header, all its fields combined in order (RFC 9110 §5.6.1).
-    pub fn list(&self, name: &'static str) -> ListElements<'h, 'b> {
-        ListElements::new(self.values(name))
     }
 }
 
@@ -287,8 +256,6 @@ mod tests {
             .expect("valid")
             .complete()
             .expect("complete");
-        assert!(head.fields.contains("HOST") && head.fields.contains("connection"));
-        assert!(!head.fields.contains("upgrade"));
         let known = KnownFields::index(head.fields);
         assert_eq!(known.singleton(Known::Host), Singleton::One(b"h"));
         assert_eq!(known.singleton(Known::Connection), Singleton::Repeated);

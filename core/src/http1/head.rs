@@ -52,6 +52,7 @@ impl<T> Status<T> {
 
 /// A parsed request head (RFC 9112 §3), borrowing the input bytes and the header storage.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct RequestHead<'h, 'b> {
     /// The method token, case-sensitive (RFC 9110 §9.1).
     pub method: &'b str,
@@ -67,6 +68,7 @@ pub struct RequestHead<'h, 'b> {
 
 /// A parsed response head (RFC 9112 §4).
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct ResponseHead<'h, 'b> {
     /// The minor version: 0 for HTTP/1.0, 1 for HTTP/1.1.
     pub minor_version: u8,

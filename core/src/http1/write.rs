@@ -18,29 +18,13 @@ impl<'o> HeadWriter<'o> {
     }
 
     /// Appends `bytes`, or counts them if they do not fit.
+    #[inline]
     pub fn put(&mut self, bytes: &[u8]) {
         let end = self.len.saturating_add(bytes.len());
         if let Some(slot) = self.buf.get_mut(self.len..end) {
             slot.copy_from_slice(bytes);
         }
         self.len = end;
-    }
-
-    /// Appends a number in decimal.
-    pub fn put_decimal(&mut self, mut value: u16) {
-        let mut digits = [0u8; 5];
-        let mut start = digits.len();
-        loop {
-            start -= 1;
-            if let Some(slot) = digits.get_mut(start) {
-                *slot = b'0' + (value % 10) as u8;
-            }
-            value /= 10;
-            if value == 0 || start == 0 {
-                break;
-            }
-        }
-        self.put(digits.get(start..).unwrap_or_default());
     }
 
     /// Appends `name: value\r\n`.
@@ -62,6 +46,70 @@ impl<'o> HeadWriter<'o> {
             Ok(self.len)
         } else {
             Err(BufferTooSmall { needed: self.len })
+        }
+    }
+}
+
+/// Where the writers of field values put their bytes: a caller's buffer ([`HeadWriter`]),
+/// or a formatter ([`Formatted`]), so one piece of code writes a value both ways.
+pub trait Put {
+    /// Appends `bytes`.
+    fn put(&mut self, bytes: &[u8]);
+
+    /// Appends a number in decimal.
+    fn put_decimal(&mut self, mut value: u16) {
+        let mut digits = [0u8; 5];
+        let mut start = digits.len();
+        loop {
+            start -= 1;
+            if let Some(slot) = digits.get_mut(start) {
+                *slot = b'0' + (value % 10) as u8;
+            }
+            value /= 10;
+            if value == 0 || start == 0 {
+                break;
+            }
+        }
+        self.put(digits.get(start..).unwrap_or_default());
+    }
+}
+
+impl Put for HeadWriter<'_> {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        HeadWriter::put(self, bytes);
+    }
+}
+
+/// A [`core::fmt::Formatter`] as a [`Put`], for `Display` impls of the values this crate
+/// writes: bytes that are not UTF-8 are shown as U+FFFD.
+pub struct Formatted<'f, 'a> {
+    formatter: &'f mut core::fmt::Formatter<'a>,
+    result: core::fmt::Result,
+}
+
+impl<'f, 'a> Formatted<'f, 'a> {
+    /// Writes `value` by `write` into `formatter`, with the formatter's first error.
+    pub fn display(
+        formatter: &'f mut core::fmt::Formatter<'a>,
+        write: impl FnOnce(&mut Self),
+    ) -> core::fmt::Result {
+        let mut this = Self {
+            formatter,
+            result: Ok(()),
+        };
+        write(&mut this);
+        this.result
+    }
+}
+
+impl Put for Formatted<'_, '_> {
+    fn put(&mut self, bytes: &[u8]) {
+        if self.result.is_ok() {
+            self.result = match core::str::from_utf8(bytes) {
+                Ok(text) => self.formatter.write_str(text),
+                Err(_) => self.formatter.write_str("\u{fffd}"),
+            };
         }
     }
 }
@@ -94,6 +142,8 @@ pub fn status_line(out: &mut HeadWriter<'_>, status: u16) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    extern crate std;
+    use std::string::ToString;
 
     #[test]
     fn decimal() {
@@ -102,5 +152,20 @@ mod tests {
         out.put_decimal(0);
         out.put_decimal(65535);
         assert_eq!(out.written(), Some(&b"065535"[..]));
+    }
+
+    #[test]
+    fn formatted_writes_what_the_buffer_gets() {
+        struct Decimal(u16);
+        impl core::fmt::Display for Decimal {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                Formatted::display(f, |out| {
+                    out.put(b"n=");
+                    out.put_decimal(self.0);
+                    out.put(&[0xff]);
+                })
+            }
+        }
+        assert_eq!(Decimal(408).to_string(), "n=408\u{fffd}");
     }
 }

@@ -120,6 +120,7 @@ pub enum ConnectOutcome<'b> {
 
 /// An extended CONNECT the server agreed to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ConnectAccepted<'b> {
     /// The `:protocol` as sent, matched against the policy's protocols.
     pub protocol: ProtocolOffer<'b>,
@@ -136,6 +137,7 @@ pub struct ConnectAccepted<'b> {
 /// The WebSocket choices of an extended CONNECT: those of an HTTP/1.1 handshake without the
 /// key and accept (RFC 8441 §5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ConnectWebSocket<'b> {
     /// The chosen subprotocol, as the client wrote it.
     pub subprotocol: Option<&'b str>,
@@ -148,6 +150,7 @@ pub struct ConnectWebSocket<'b> {
 /// The status and fields to send back, for the caller's h2/h3 library; values borrow the
 /// buffer given to [`ServerPolicy::connect_response`] or the request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ConnectResponse<'o> {
     /// 200 on success, else the rejection's status.
     pub status: u16,

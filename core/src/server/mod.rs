@@ -141,6 +141,7 @@ pub enum AuthoritySource {
 /// assert!(out[..len].starts_with(b"HTTP/1.1 101 Switching Protocols\r\n"));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Accepted<'b> {
     /// The client's offer the server chose, as the client wrote it.
     pub protocol: ProtocolOffer<'b>,
@@ -166,6 +167,7 @@ pub struct Accepted<'b> {
 
 /// The negotiated WebSocket handshake (RFC 6455 §4.2.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct WebSocketAccepted<'b> {
     /// The client's key.
     pub key: Key,
@@ -182,6 +184,7 @@ pub struct WebSocketAccepted<'b> {
 /// A complete exchange from raw bytes: the outcome, and how many bytes the head used
 /// (`None` when the head could not be parsed at all).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Handshake<'b> {
     /// What to do.
     pub outcome: Outcome<'b>,
@@ -280,6 +283,7 @@ impl<'p> ServerPolicy<'p> {
 
 /// A WebSocket switch decided in one pass, its 101 already written (RFC 6455 §4.2.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct WebSocketSwitch<'b> {
     /// The request head's length; bytes after it are the client's first frames.
     pub consumed: usize,

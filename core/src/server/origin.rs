@@ -53,7 +53,7 @@ impl OriginPolicy<'_> {
     /// Judges a request's Origin (`None` when absent) against the policy, for a request
     /// whose effective authority is `authority`. A missing Origin passes unless
     /// `require` is set (non-browser clients send none).
-    pub fn check(
+    pub(crate) fn check(
         &self,
         origin: Option<&[u8]>,
         authority: &Authority<'_>,

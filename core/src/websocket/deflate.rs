@@ -1,8 +1,10 @@
 //! permessage-deflate (RFC 7692 §5-§7): checking offers, choosing the parameters a server
 //! agrees to, and checking a server's answer as the client that offered.
 
-use crate::grammar::list::{Param, ParamValue, Params};
-use crate::http1::write::HeadWriter;
+#[cfg(test)]
+use crate::grammar::list::Params;
+use crate::grammar::list::{Param, ParamValue};
+use crate::http1::write::{Formatted, Put};
 
 /// The extension token (RFC 7692 §7).
 pub const NAME: &str = "permessage-deflate";
@@ -35,6 +37,7 @@ pub struct DeflateOffer {
 
 /// The parameters of an accepted permessage-deflate: what a server's response says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct DeflateParams {
     /// The server resets its compression context per message.
     pub server_no_context_takeover: bool,
@@ -79,7 +82,7 @@ fn window_bits(value: &ParamValue<'_>) -> Option<u8> {
 /// ([`Seen::add`]) so that they can be collected in the pass that checks the element's
 /// grammar ([`crate::websocket::extensions::Extension::parse_with`]).
 #[derive(Debug, Default, Clone, Copy)]
-pub struct Seen<'b> {
+pub(crate) struct Seen<'b> {
     server_no_context_takeover: bool,
     client_no_context_takeover: bool,
     server_max_window_bits: Option<ParamValue<'b>>,
@@ -91,7 +94,7 @@ pub struct Seen<'b> {
 impl<'b> Seen<'b> {
     /// Takes one parameter (RFC 7692 §7.1); an unknown name, a repeat or a value where
     /// none belongs marks the whole set invalid.
-    pub fn add(&mut self, Param { name, value }: &Param<'b>) {
+    pub(crate) fn add(&mut self, Param { name, value }: &Param<'b>) {
         match (*name, value) {
             (b"server_no_context_takeover", None) if !self.server_no_context_takeover => {
                 self.server_no_context_takeover = true;
@@ -115,6 +118,7 @@ impl<'b> Seen<'b> {
     }
 }
 
+#[cfg(test)]
 fn collect(params: Params<'_>) -> Seen<'_> {
     let mut seen = Seen::default();
     for param in params {
@@ -125,12 +129,13 @@ fn collect(params: Params<'_>) -> Seen<'_> {
 
 impl DeflateOffer {
     /// Checks an offer's parameters (RFC 7692 §7.1); `None` means the offer must be declined.
-    pub fn parse(params: Params<'_>) -> Option<DeflateOffer> {
+    #[cfg(test)]
+    fn parse(params: Params<'_>) -> Option<DeflateOffer> {
         DeflateOffer::from_seen(collect(params))
     }
 
     /// [`DeflateOffer::parse`] of parameters already gathered.
-    pub fn from_seen(seen: Seen<'_>) -> Option<DeflateOffer> {
+    pub(crate) fn from_seen(seen: Seen<'_>) -> Option<DeflateOffer> {
         let seen = seen.valid()?;
         let server_max_window_bits = match seen.server_max_window_bits {
             Some(value) => Some(window_bits(&value)?),
@@ -161,7 +166,7 @@ impl DeflatePolicy {
     /// The parameters the server answers a valid offer with (RFC 7692 §7.1): every
     /// request in the offer is honoured, and the server's own limits are added where
     /// the RFC lets a server add them.
-    pub fn accept(&self, offer: &DeflateOffer) -> DeflateParams {
+    pub(crate) fn accept(&self, offer: &DeflateOffer) -> DeflateParams {
         let client_max_window_bits = match offer.client_max_window_bits {
             ClientWindowBits::Absent => None,
             ClientWindowBits::Supported => self.client_max_window_bits,
@@ -184,12 +189,13 @@ impl DeflatePolicy {
 impl DeflateParams {
     /// Reads a server's response parameters (RFC 7692 §7.1); `None` if any is unknown,
     /// repeated, or out of range, or `client_max_window_bits` lacks a value.
-    pub fn parse_response(params: Params<'_>) -> Option<DeflateParams> {
+    #[cfg(test)]
+    fn parse_response(params: Params<'_>) -> Option<DeflateParams> {
         DeflateParams::from_seen(collect(params))
     }
 
     /// [`DeflateParams::parse_response`] of parameters already gathered.
-    pub fn from_seen(seen: Seen<'_>) -> Option<DeflateParams> {
+    pub(crate) fn from_seen(seen: Seen<'_>) -> Option<DeflateParams> {
         let seen = seen.valid()?;
         let server_max_window_bits = match seen.server_max_window_bits {
             Some(value) => Some(window_bits(&value)?),
@@ -209,7 +215,7 @@ impl DeflateParams {
 
     /// Whether a client that made `offer` may accept these response parameters
     /// (RFC 7692 §7.1.1.1, §7.1.2.1, §7.1.2.2).
-    pub fn answers(&self, offer: &DeflateOffer) -> bool {
+    pub(crate) fn answers(&self, offer: &DeflateOffer) -> bool {
         let server_context_ok =
             !offer.server_no_context_takeover || self.server_no_context_takeover;
         let server_bits_ok = match (offer.server_max_window_bits, self.server_max_window_bits) {
@@ -227,7 +233,7 @@ impl DeflateParams {
     }
 
     /// Writes `permessage-deflate` and its parameters as a response element.
-    pub fn write(&self, out: &mut HeadWriter<'_>) {
+    pub(crate) fn write(&self, out: &mut impl Put) {
         out.put(NAME.as_bytes());
         if self.server_no_context_takeover {
             out.put(b"; server_no_context_takeover");
@@ -243,6 +249,14 @@ impl DeflateParams {
             out.put(b"; client_max_window_bits=");
             out.put_decimal(u16::from(bits));
         }
+    }
+}
+
+/// The accepted parameters as a Sec-WebSocket-Extensions element, e.g.
+/// `permessage-deflate; server_no_context_takeover` (RFC 7692 §7.1).
+impl core::fmt::Display for DeflateParams {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        Formatted::display(f, |out| self.write(out))
     }
 }
 

@@ -2,29 +2,30 @@
 //! offers, parameter values as tokens or quoted-strings.
 
 use crate::grammar::list::{split_parameterised_where, ListFault, Param, ParamValue, Params};
-use crate::http1::write::HeadWriter;
+use crate::http1::write::{Formatted, Put};
 use crate::websocket::deflate::{self, DeflateOffer, DeflateParams, DeflatePolicy};
 
 /// One extension offer (or, in a response, one accepted extension) with its parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Extension<'b> {
     /// The extension token, e.g. `permessage-deflate`.
     pub name: &'b str,
     /// Its parameters, in the order written.
-    pub params: Params<'b>,
+    pub(crate) params: Params<'b>,
 }
 
 impl<'b> Extension<'b> {
     /// Parses one list element; `None` if it breaks the RFC 6455 §9.1 grammar, including
     /// a quoted parameter value that is not a token once unquoted ("the value after
     /// quoted-string unescaping MUST conform to the 'token' ABNF").
-    pub fn parse(element: &'b [u8]) -> Option<Self> {
+    pub(crate) fn parse(element: &'b [u8]) -> Option<Self> {
         Self::parse_with(element, |_| {})
     }
 
     /// [`Extension::parse`], handing each parameter to `each` in the same pass over the
     /// element, so a caller can gather them without reading the element twice.
-    pub fn parse_with(element: &'b [u8], mut each: impl FnMut(&Param<'b>)) -> Option<Self> {
+    pub(crate) fn parse_with(element: &'b [u8], mut each: impl FnMut(&Param<'b>)) -> Option<Self> {
         let (name, params) = split_parameterised_where(element, |param| {
             each(param);
             param.value.is_none_or(|v| is_token_value(&v))
@@ -36,31 +37,15 @@ impl<'b> Extension<'b> {
 
     /// [`Extension::parse`] with permessage-deflate's parameters gathered in the same pass
     /// (meaningful when the extension is permessage-deflate; RFC 7692 §7.1).
-    pub fn parse_deflate(element: &'b [u8]) -> Option<(Self, deflate::Seen<'b>)> {
+    pub(crate) fn parse_deflate(element: &'b [u8]) -> Option<(Self, deflate::Seen<'b>)> {
         let mut seen = deflate::Seen::default();
         let extension = Self::parse_with(element, |param| seen.add(param))?;
         Some((extension, seen))
     }
 
-    /// Whether two offers have the same name and the same parameters with the same
-    /// values, however the values were quoted.
-    pub fn same_as(&self, other: &Extension<'_>) -> bool {
-        let same_param = |a: Param<'_>, b: Param<'_>| {
-            a.name == b.name
-                && match (a.value, b.value) {
-                    (None, None) => true,
-                    (Some(x), Some(y)) => x.same_as(&y),
-                    _ => false,
-                }
-        };
-        self.name == other.name
-            && self.params.count() == other.params.count()
-            && self.params.zip(other.params).all(|(a, b)| same_param(a, b))
-    }
-
     /// Writes the offer in canonical form: `name; p; q=v; r="quoted\"value"`, a value as
     /// a token where it is one, else as a quoted-string (RFC 9110 §5.6.4).
-    pub fn write(&self, out: &mut HeadWriter<'_>) {
+    pub(crate) fn write(&self, out: &mut impl Put) {
         out.put(self.name.as_bytes());
         for param in self.params {
             out.put(b"; ");
@@ -73,13 +58,21 @@ impl<'b> Extension<'b> {
     }
 }
 
+/// The extension as a Sec-WebSocket-Extensions element in canonical form:
+/// `name; p; q=v; r="quoted\"value"` (RFC 6455 §9.1, RFC 9110 §5.6.4).
+impl core::fmt::Display for Extension<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        Formatted::display(f, |out| self.write(out))
+    }
+}
+
 /// Whether a value, unquoted, is a token (RFC 6455 §9.1, RFC 9110 §5.6.2).
 fn is_token_value(value: &ParamValue<'_>) -> bool {
     value.bytes().next().is_some() && value.bytes().all(crate::grammar::chars::is_tchar)
 }
 
 /// Writes a parameter value as a token when it is one, else quoted.
-fn write_value(value: &ParamValue<'_>, out: &mut HeadWriter<'_>) {
+fn write_value(value: &ParamValue<'_>, out: &mut impl Put) {
     if is_token_value(value) {
         for byte in value.bytes() {
             out.put(&[byte]);
@@ -130,7 +123,9 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    extern crate std;
     use crate::grammar::list::Elements;
+    use std::string::ToString;
 
     #[test]
     fn parses_browser_offer() {
@@ -147,12 +142,12 @@ mod tests {
     }
 
     #[test]
-    fn quoted_and_token_values_are_the_same() {
+    fn quoted_and_token_values_are_written_the_same() {
         let a = Extension::parse(br#"e; a="10""#).expect("valid");
         let b = Extension::parse(b"e; a=10").expect("valid");
-        assert!(a.same_as(&b));
+        assert_eq!(a.to_string(), b.to_string());
         let c = Extension::parse(b"e; a=11").expect("valid");
-        assert!(!a.same_as(&c));
+        assert_ne!(a.to_string(), c.to_string());
     }
 
     #[test]
@@ -179,21 +174,16 @@ mod tests {
         let (_, params) = crate::grammar::list::split_parameterised(br#"e; a="x\"y\\z"; b="p q""#)
             .expect("a well-formed element");
         let extension = Extension { name: "e", params };
-        let mut buf = [0u8; 64];
-        let mut out = HeadWriter::new(&mut buf);
-        extension.write(&mut out);
-        let len = out.finish().expect("fits");
-        assert_eq!(&buf[..len], br#"e; a="x\"y\\z"; b="p q""#);
+        assert_eq!(extension.to_string(), r#"e; a="x\"y\\z"; b="p q""#);
     }
 
     #[test]
     fn renders_canonically() {
+        let extension = Extension::parse(br#"e ;a ; b="x\yz" ;c="10""#).expect("valid");
+        assert_eq!(extension.to_string(), "e; a; b=xyz; c=10");
         let mut buf = [0u8; 64];
-        let mut out = HeadWriter::new(&mut buf);
-        Extension::parse(br#"e ;a ; b="x\yz" ;c="10""#)
-            .expect("valid")
-            .write(&mut out);
-        let len = out.finish().expect("fits");
-        assert_eq!(&buf[..len], br#"e; a; b=xyz; c=10"#);
+        let mut out = crate::http1::write::HeadWriter::new(&mut buf);
+        extension.write(&mut out);
+        assert_eq!(out.written(), Some(&b"e; a; b=xyz; c=10"[..]));
     }
 }

@@ -24,20 +24,9 @@ impl Key {
 
     /// [`Key::parse`] of an already OWS-trimmed value, without copying it: the value as
     /// the 24 characters of a valid key, if it is one.
-    pub fn valid_text(value: &[u8]) -> Option<&[u8; 24]> {
+    pub(crate) fn valid_text(value: &[u8]) -> Option<&[u8; 24]> {
         let text: &[u8; 24] = value.try_into().ok()?;
         canonical_16_bytes(text).then_some(text)
-    }
-
-    /// The same verdict as [`Key::parse`], by decoding with the `base64` crate: the
-    /// reference the alphabet check is tested against.
-    pub fn parse_by_decoding(value: &[u8]) -> Option<Key> {
-        let text: [u8; 24] = trim_ows(value).try_into().ok()?;
-        let mut decoded = [0u8; 18];
-        match STANDARD.decode_slice(text, &mut decoded) {
-            Ok(16) => Some(Key { text }),
-            _ => None,
-        }
     }
 
     /// The key a client sends for its 16 random bytes (RFC 6455 §4.1 item 7).
@@ -159,7 +148,7 @@ pub struct Accept {
 
 impl Accept {
     /// Computes the Accept value for a key's exact text (RFC 6455 §1.3).
-    pub fn for_key_text(key: &[u8]) -> Accept {
+    pub(crate) fn for_key_text(key: &[u8]) -> Accept {
         let digest = match <&[u8; 24]>::try_from(key) {
             Ok(key) => sha1_of_key_and_guid(key),
             Err(_) => {

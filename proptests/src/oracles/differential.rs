@@ -6,7 +6,6 @@ use std::string::String;
 use std::vec::Vec;
 
 use http_upgrade::__private::list::{is_token, split_parameterised, trim_ows, Elements};
-use http_upgrade::ProtocolOffer;
 use http_upgrade::{parse_request, Header, Limits, Status, EMPTY_HEADER};
 use http_upgrade::{Outcome, ServerPolicy};
 
@@ -191,7 +190,9 @@ fn list_is_malformed(headers: &[Header<'_>], name: &str, element_ok: fn(&[u8]) -
 /// §5.6, §7.8; RFC 6455 §4.1, §9.1).
 pub(crate) fn lists_are_malformed(headers: &[Header<'_>]) -> bool {
     list_is_malformed(headers, "connection", is_token)
-        || list_is_malformed(headers, "upgrade", |e| ProtocolOffer::parse(e).is_some())
+        || list_is_malformed(headers, "upgrade", |e| {
+            http_upgrade::__private::parse_protocol_offer(e).is_some()
+        })
         || list_is_malformed(headers, "sec-websocket-protocol", is_token)
         || list_is_malformed(headers, "sec-websocket-extensions", |e| {
             // RFC 6455 §9.1: quoted values must be tokens once unquoted.
