@@ -213,7 +213,7 @@ pub mod __private {
     }
 }
 
-/// The README's embedding example, compiled and run as a doctest.
+/// The crate's own README (the one published with it), compiled and run as a doctest.
 #[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-pub struct ReadmeDoctests;
+#[doc = include_str!("../README.md")]
+pub struct CrateReadmeDoctests;

@@ -90,3 +90,9 @@ pub fn captures(extension: &str) -> Vec<(String, Vec<u8>)> {
         })
         .collect()
 }
+
+/// The workspace README's embedding examples, compiled and run as doctests (here, not in
+/// core, so the published crate names no file outside itself).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
