@@ -22,6 +22,7 @@
 
 pub mod client_reference;
 pub mod faults;
+pub mod harnesses;
 pub mod model;
 pub mod near_miss;
 pub mod observe;

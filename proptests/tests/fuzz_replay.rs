@@ -5,28 +5,7 @@ use std::path::PathBuf;
 
 use http_upgrade_proptests::corpus_files;
 
-use http_upgrade_proptests::oracles;
-use http_upgrade_proptests::structured::handshake_structured;
-
-type Oracle = fn(&[u8]);
-
-/// Every fuzz target and its oracle.
-const TARGETS: [(&str, Oracle); 11] = [
-    ("request_head", oracles::request_head),
-    ("server_negotiate", oracles::server_negotiate),
-    ("client_validate", oracles::client_validate),
-    ("extensions", oracles::extensions),
-    ("header_lists", oracles::header_lists),
-    ("accept_key", oracles::accept_key),
-    ("diff_tungstenite", oracles::diff_tungstenite),
-    ("extended_connect", oracles::extended_connect),
-    ("fast_paths", oracles::fast_paths),
-    ("handshake_structured", handshake_structured),
-    (
-        "transport_equivalence",
-        http_upgrade_proptests::transport::transport_equivalence,
-    ),
-];
+use http_upgrade_proptests::harnesses::TARGETS;
 
 #[test]
 fn corpus_and_regressions_replay() {

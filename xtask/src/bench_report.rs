@@ -9,38 +9,21 @@ use std::process::Command;
 
 use crate::seed::root;
 
-const USAGE: &str =
-    "usage: cargo xtask bench-report [--quick] [--save NAME] [--compare NAME] [--no-run]
-  --quick         criterion's short mode (for a smoke run)
-  --save NAME     save this run as criterion baseline NAME
-  --compare NAME  add the change against baseline NAME (worse than 5% is marked)
-  --no-run        only rebuild the report from target/criterion";
-
-struct Options {
+/// `cargo xtask bench-report`: runs the benches and writes the report.
+#[derive(Debug, clap::Args)]
+pub struct BenchReportArgs {
+    /// criterion's short mode (for a smoke run).
+    #[arg(long)]
     quick: bool,
+    /// Save this run as criterion baseline NAME.
+    #[arg(long, value_name = "NAME")]
     save: Option<String>,
+    /// Add the change against baseline NAME (worse than 5% is marked).
+    #[arg(long, value_name = "NAME")]
     compare: Option<String>,
-    run: bool,
-}
-
-fn parse(args: &[String]) -> Result<Options, String> {
-    let mut options = Options {
-        quick: false,
-        save: None,
-        compare: None,
-        run: true,
-    };
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--quick" => options.quick = true,
-            "--save" => options.save = Some(args.next().ok_or(USAGE)?.clone()),
-            "--compare" => options.compare = Some(args.next().ok_or(USAGE)?.clone()),
-            "--no-run" => options.run = false,
-            _ => return Err(USAGE.to_string()),
-        }
-    }
-    Ok(options)
+    /// Only rebuild the report from target/criterion.
+    #[arg(long)]
+    no_run: bool,
 }
 
 /// One benchmark's figures.
@@ -149,15 +132,8 @@ fn output(command: &mut Command) -> String {
 }
 
 /// Runs the command; the exit code.
-pub fn run(args: &[String]) -> i32 {
-    let options = match parse(args) {
-        Ok(options) => options,
-        Err(message) => {
-            eprintln!("{message}");
-            return 2;
-        }
-    };
-    if options.run {
+pub fn run(options: &BenchReportArgs) -> i32 {
+    if !options.no_run {
         let mut command = Command::new("cargo");
         command
             .args(["bench", "-p", "http-upgrade-benches", "--benches", "--"])
@@ -204,7 +180,7 @@ pub fn run(args: &[String]) -> i32 {
         return 1;
     }
     let report = render(
-        &options,
+        options,
         &benches,
         (&allocation_table, allocations_ok),
         &paired_table,
@@ -238,7 +214,7 @@ fn run_benches_bin(name: &str) -> std::io::Result<std::process::Output> {
 }
 
 fn render(
-    options: &Options,
+    options: &BenchReportArgs,
     benches: &BTreeMap<String, Bench>,
     (allocation_table, allocations_ok): (&str, bool),
     paired_table: &str,

@@ -12,14 +12,6 @@ use http_upgrade::{
 use crate::json::Object;
 use http_upgrade_proptests::oracles::field_section;
 
-const USAGE: &str = "usage: cargo xtask inspect [--role server|client] [options] FILE|-
-server: [--protocol NAME]... [--subprotocol NAME]... [--server-preference]
-        [--extension permessage-deflate] [--require-upgrade]
-        [--origin ORIGIN]... | [--same-origin] [--require-origin] [--allow-body]
-        [--transport h1|h2]   h2 (or h3): the input is an extended CONNECT as text, one
-                              `name: value` per line, pseudo-headers first (RFC 8441)
-client: --key KEY [--offer-subprotocol NAME]... [--offer-extension permessage-deflate]";
-
 /// The server role's JSON keys, in order (the contract: new keys only ever go last).
 const SERVER_KEYS: [&str; 11] = [
     "outcome",
@@ -38,84 +30,120 @@ const SERVER_KEYS: [&str; 11] = [
 /// What browsers offer; `--offer-extension permessage-deflate` stands for it.
 pub const BROWSER_DEFLATE_OFFER: &str = "permessage-deflate; client_max_window_bits";
 
-#[derive(Default)]
-pub(crate) struct Options {
-    client: bool,
-    protocols: Vec<String>,
-    subprotocols: Vec<String>,
-    server_preference: bool,
-    deflate: bool,
-    require_upgrade: bool,
-    origins: Vec<String>,
-    same_origin: bool,
-    require_origin: bool,
-    allow_body: bool,
-    h2: bool,
-    key: Option<String>,
-    offer_subprotocols: Vec<String>,
-    offer_deflate: bool,
-    file: Option<String>,
+/// Which side of the handshake the input is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Role {
+    /// A request, judged by a server policy.
+    #[default]
+    Server,
+    /// A server's response, judged by a client's expectation.
+    Client,
 }
 
-pub(crate) fn parse(args: &[String]) -> Result<Options, String> {
-    let mut options = Options::default();
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        let mut value = |name: &str| args.next().cloned().ok_or(format!("{name} needs a value"));
-        match arg.as_str() {
-            "--role" => match value("--role")?.as_str() {
-                "server" => options.client = false,
-                "client" => options.client = true,
-                other => return Err(format!("unknown role {other}")),
-            },
-            "--protocol" => options.protocols.push(value(arg)?),
-            "--subprotocol" => options.subprotocols.push(value(arg)?),
-            "--server-preference" => options.server_preference = true,
-            "--extension" | "--offer-extension" => {
-                let name = value(arg)?;
-                if name != "permessage-deflate" {
-                    return Err(format!("unsupported extension {name}"));
-                }
-                if arg == "--extension" {
-                    options.deflate = true;
-                } else {
-                    options.offer_deflate = true;
-                }
-            }
-            "--require-upgrade" => options.require_upgrade = true,
-            "--origin" => options.origins.push(value(arg)?),
-            "--same-origin" => options.same_origin = true,
-            "--require-origin" => options.require_origin = true,
-            "--allow-body" => options.allow_body = true,
-            "--transport" => match value("--transport")?.as_str() {
-                "h1" | "http/1.1" => options.h2 = false,
-                "h2" | "h3" => options.h2 = true,
-                other => return Err(format!("unknown transport {other}")),
-            },
-            "--key" => options.key = Some(value(arg)?),
-            "--offer-subprotocol" => options.offer_subprotocols.push(value(arg)?),
-            "-h" | "--help" => return Err(USAGE.to_string()),
-            file if options.file.is_none() && (file == "-" || !file.starts_with('-')) => {
-                options.file = Some(file.to_string());
-            }
-            other => return Err(format!("unexpected argument {other}\n{USAGE}")),
+/// How the request arrives.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Transport {
+    /// An HTTP/1.1 request head, raw.
+    #[default]
+    #[value(alias = "http/1.1")]
+    H1,
+    /// An HTTP/2 (or HTTP/3) extended CONNECT as text, one `name: value` per line,
+    /// pseudo-headers first (RFC 8441).
+    #[value(alias = "h3")]
+    H2,
+}
+
+/// The only extension the options name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ExtensionName {
+    /// RFC 7692.
+    #[value(name = "permessage-deflate")]
+    PermessageDeflate,
+}
+
+/// `cargo xtask inspect`: one file of raw bytes (or `-` for stdin) in, one JSON verdict out.
+#[derive(Debug, Default, clap::Args)]
+pub(crate) struct Options {
+    /// Which side the input is.
+    #[arg(long, value_enum, default_value_t = Role::Server)]
+    role: Role,
+    /// Server: an Upgrade protocol taken (repeatable; default websocket).
+    #[arg(long = "protocol", value_name = "NAME")]
+    protocols: Vec<String>,
+    /// Server: a subprotocol taken (repeatable).
+    #[arg(long = "subprotocol", value_name = "NAME")]
+    subprotocols: Vec<String>,
+    /// Server: choose subprotocols in the server's order, not the client's.
+    #[arg(long)]
+    server_preference: bool,
+    /// Server: accept this extension.
+    #[arg(long = "extension", value_enum)]
+    extension: Option<ExtensionName>,
+    /// Server: a request that does not upgrade is a 426.
+    #[arg(long)]
+    require_upgrade: bool,
+    /// Server: an Origin allowed (repeatable).
+    #[arg(long = "origin", value_name = "ORIGIN", conflicts_with = "same_origin")]
+    origins: Vec<String>,
+    /// Server: the Origin must name the request's own host.
+    #[arg(long)]
+    same_origin: bool,
+    /// Server: a WebSocket handshake without Origin is refused.
+    #[arg(long)]
+    require_origin: bool,
+    /// Server: a non-WebSocket upgrade may carry a body.
+    #[arg(long)]
+    allow_body: bool,
+    /// Server: how the request arrives.
+    #[arg(long, value_enum, default_value_t = Transport::H1)]
+    transport: Transport,
+    /// Client: the Sec-WebSocket-Key the client sent.
+    #[arg(long, required_if_eq("role", "client"))]
+    key: Option<String>,
+    /// Client: a subprotocol the client offered (repeatable).
+    #[arg(long = "offer-subprotocol", value_name = "NAME")]
+    offer_subprotocols: Vec<String>,
+    /// Client: the extension the client offered (as browsers offer it).
+    #[arg(long = "offer-extension", value_enum)]
+    offer_extension: Option<ExtensionName>,
+    /// The input file, or `-` for standard input.
+    file: String,
+}
+
+impl Options {
+    fn client(&self) -> bool {
+        self.role == Role::Client
+    }
+    fn deflate(&self) -> bool {
+        self.extension.is_some()
+    }
+    fn offer_deflate(&self) -> bool {
+        self.offer_extension.is_some()
+    }
+    fn h2(&self) -> bool {
+        self.transport == Transport::H2
+    }
+    fn protocols(&self) -> Vec<String> {
+        if self.protocols.is_empty() {
+            vec!["websocket".to_string()]
+        } else {
+            self.protocols.clone()
         }
     }
-    if options.file.is_none() {
-        return Err(USAGE.to_string());
+}
+
+/// Parses inspect's flags as the command line does (for callers that build them).
+#[cfg(test)]
+pub(crate) fn parse(args: &[String]) -> Result<Options, String> {
+    use clap::Parser as _;
+    #[derive(clap::Parser)]
+    struct Wrapper {
+        #[command(flatten)]
+        options: Options,
     }
-    if options.client && options.key.is_none() {
-        return Err(format!("--role client needs --key\n{USAGE}"));
-    }
-    if options.protocols.is_empty() {
-        options.protocols.push("websocket".to_string());
-    }
-    if options.same_origin && !options.origins.is_empty() {
-        return Err(format!(
-            "--origin and --same-origin exclude each other\n{USAGE}"
-        ));
-    }
-    Ok(options)
+    Wrapper::try_parse_from(std::iter::once("inspect".to_string()).chain(args.iter().cloned()))
+        .map(|w| w.options)
+        .map_err(|e| e.to_string())
 }
 
 fn read_input(file: &str) -> std::io::Result<Vec<u8>> {
@@ -129,15 +157,8 @@ fn read_input(file: &str) -> std::io::Result<Vec<u8>> {
 }
 
 /// Runs inspect; prints the JSON object and returns the exit code.
-pub fn run(args: &[String]) -> i32 {
-    let options = match parse(args) {
-        Ok(options) => options,
-        Err(message) => {
-            eprintln!("{message}");
-            return 2;
-        }
-    };
-    let file = options.file.as_deref().unwrap_or("-");
+pub fn run(options: &Options) -> i32 {
+    let file = options.file.as_str();
     let bytes = match read_input(file) {
         Ok(bytes) => bytes,
         Err(error) => {
@@ -145,10 +166,10 @@ pub fn run(args: &[String]) -> i32 {
             return 1;
         }
     };
-    let json = if options.client {
-        client(&options, &bytes)
+    let json = if options.client() {
+        client(options, &bytes)
     } else {
-        server(&options, &bytes)
+        server(options, &bytes)
     };
     println!("{}", json.render());
     0
@@ -170,7 +191,8 @@ fn extensions_text(extensions: &[Option<Extension<'_>>]) -> Option<String> {
 }
 
 pub(crate) fn server(options: &Options, bytes: &[u8]) -> Object {
-    let protocols: Vec<&str> = options.protocols.iter().map(String::as_str).collect();
+    let protocols = options.protocols();
+    let protocols: Vec<&str> = protocols.iter().map(String::as_str).collect();
     let subprotocols: Vec<&str> = options.subprotocols.iter().map(String::as_str).collect();
     let origins: Vec<&str> = options.origins.iter().map(String::as_str).collect();
     let policy = ServerPolicy {
@@ -181,7 +203,7 @@ pub(crate) fn server(options: &Options, bytes: &[u8]) -> Object {
         } else {
             SubprotocolOrder::Client
         },
-        deflate: options.deflate.then(DeflatePolicy::default),
+        deflate: options.deflate().then(DeflatePolicy::default),
         require_upgrade: options.require_upgrade,
         origins: match (options.same_origin, origins.is_empty()) {
             (true, _) => OriginPolicy::SameHost,
@@ -192,7 +214,7 @@ pub(crate) fn server(options: &Options, bytes: &[u8]) -> Object {
         allow_body: options.allow_body,
         limits: http_upgrade::Limits::DEFAULT,
     };
-    if options.h2 {
+    if options.h2() {
         return connect(&policy, bytes);
     }
     let mut json = Object::default();
@@ -309,7 +331,7 @@ fn client(options: &Options, bytes: &[u8]) -> Object {
         .map(String::as_str)
         .collect();
     let offers = options
-        .offer_deflate
+        .offer_deflate()
         .then_some(BROWSER_DEFLATE_OFFER.as_bytes());
     let mut json = Object::default();
     for key in [

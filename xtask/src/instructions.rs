@@ -7,11 +7,21 @@ use std::process::Command;
 
 use crate::seed::root;
 
-const USAGE: &str = "usage: cargo xtask instructions [--check] [--update] [--tolerance PCT]
-  prints instructions per operation for floor, ours and tungstenite on every request capture,
-  for the client's floor and ours on every captured 101 and on writing its request, with the ratios;
-  --check     fail if ours exceeds benches/instructions.baseline by more than the tolerance (default 3%)
-  --update    rewrite benches/instructions.baseline from this run";
+/// `cargo xtask instructions`: instructions per operation for floor, ours and tungstenite
+/// on every request capture, for the client's floor and ours on every captured 101 and on
+/// writing its request, with the ratios.
+#[derive(Debug, clap::Args)]
+pub struct InstructionsArgs {
+    /// Fail if ours exceeds benches/instructions.baseline by more than the tolerance.
+    #[arg(long)]
+    check: bool,
+    /// Rewrite benches/instructions.baseline from this run.
+    #[arg(long)]
+    update: bool,
+    /// The tolerance of --check, percent.
+    #[arg(long, value_name = "PCT", default_value_t = 3.0)]
+    tolerance: f64,
+}
 
 const INPUTS: [&str; 6] = [
     "aiohttp",
@@ -86,28 +96,8 @@ fn baseline() -> Vec<(String, f64)> {
 }
 
 /// Runs the command; the exit code.
-pub fn run(args: &[String]) -> i32 {
-    let mut check = false;
-    let mut update = false;
-    let mut tolerance = 3.0;
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        match arg.as_str() {
-            "--check" => check = true,
-            "--update" => update = true,
-            "--tolerance" => match iter.next().and_then(|v| v.parse().ok()) {
-                Some(value) => tolerance = value,
-                None => {
-                    eprintln!("{USAGE}");
-                    return 2;
-                }
-            },
-            _ => {
-                eprintln!("{USAGE}");
-                return 2;
-            }
-        }
-    }
+pub fn run(args: &InstructionsArgs) -> i32 {
+    let (check, update, tolerance) = (args.check, args.update, args.tolerance);
     let built = Command::new("cargo")
         .args([
             "build",

@@ -314,11 +314,7 @@ fn client_pair(peer: &'static str, server_kind: &str, script: &Path, node: bool)
 }
 
 /// Runs every pair; the exit code.
-pub fn run(args: &[String]) -> i32 {
-    if !args.is_empty() {
-        eprintln!("usage: cargo xtask interop");
-        return 2;
-    }
+pub fn run() -> i32 {
     if let Err(message) = install() {
         eprintln!("peers unavailable: {message}");
         return 3;

@@ -1,8 +1,10 @@
-//! `cargo xtask`: the workspace's tools (inspect, fuzz, nightly, bench-report, mutants, ...).
+//! `cargo xtask`: the workspace's tools (inspect, fuzz, triage, fuzz-bench, nightly,
+//! bench-report, mutants, ...), one declared command line with generated `--help`.
 
 mod bench_report;
 mod coverage;
 mod fuzz;
+mod fuzz_bench;
 mod inspect;
 mod instructions;
 mod interop;
@@ -12,34 +14,76 @@ mod mutants;
 mod nightly;
 mod public_api;
 mod seed;
+mod triage;
 
-const USAGE: &str = "usage: cargo xtask <command>
-  bench-report  run the benches, write target/bench-report/report.md (see --help)
-  fuzz          the fuzz campaign over every target (see `cargo xtask fuzz --help`)
-  interop       our example server and client against real peers on 127.0.0.1
-  nightly       every property at 100,000 cases in release (see --help)
-  instructions  instructions per negotiate under callgrind; --check against benches/instructions.baseline
-  inspect       one input's verdict as JSON (see `cargo xtask inspect --help`)
-  public-api    core/PUBLIC_API.md from rustdoc JSON; --check fails on any difference
-  mutants       cargo-mutants over core/ with the stable test layer; target/mutants/report.md
-  seed          write fuzz seeds from corpus/captures and crafted cases into corpus/<target>/";
+use clap::{Parser, Subcommand};
+
+/// The workspace's tools.
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    command: Tool,
+}
+
+#[derive(Debug, Subcommand)]
+enum Tool {
+    /// The fuzz campaign over every target (the README's main job), or a corpus tool.
+    Fuzz(fuzz::FuzzArgs),
+    /// Every crash, timeout and OOM replayed on stable, grouped, minimised, decoded, with
+    /// regression files and target/triage/report.md.
+    Triage(triage::TriageArgs),
+    /// The bug-finding benchmark: planted mutants of core/, found or not by each engine,
+    /// and how fast (fuzz/BENCH.md).
+    FuzzBench(fuzz_bench::FuzzBenchArgs),
+    /// One input's verdict as JSON (the triage tool for a single file).
+    Inspect(inspect::Options),
+    /// Write fuzz seeds from corpus/captures and crafted cases into corpus/<target>/.
+    Seed,
+    /// Every property at a high case count in release.
+    Nightly(nightly::NightlyArgs),
+    /// Run the benches, write target/bench-report/report.md.
+    BenchReport(bench_report::BenchReportArgs),
+    /// Instructions per operation under callgrind, against benches/instructions.baseline.
+    Instructions(instructions::InstructionsArgs),
+    /// Our example server and client against real peers on 127.0.0.1.
+    Interop,
+    /// cargo-mutants over core/ with the stable test layer; target/mutants/report.md.
+    Mutants(mutants::MutantsArgs),
+    /// core/PUBLIC_API.md from rustdoc JSON; --check fails on any difference.
+    PublicApi(public_api::PublicApiArgs),
+    /// (internal) Replays one artifact through its harness, for triage.
+    #[command(hide = true)]
+    TriageReplay(triage::ReplayArgs),
+}
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let code = match args.first().map(String::as_str) {
-        Some("inspect") => inspect::run(&args[1..]),
-        Some("seed") => seed::run(),
-        Some("fuzz") => fuzz::run(&args[1..]),
-        Some("bench-report") => bench_report::run(&args[1..]),
-        Some("nightly") => nightly::run(&args[1..]),
-        Some("instructions") => instructions::run(&args[1..]),
-        Some("interop") => interop::run(&args[1..]),
-        Some("mutants") => mutants::run(&args[1..]),
-        Some("public-api") => public_api::run(&args[1..]),
-        _ => {
-            eprintln!("{USAGE}");
-            2
-        }
+    let cli = Cli::parse();
+    let code = match &cli.command {
+        Tool::Fuzz(args) => fuzz::run(args),
+        Tool::Triage(args) => triage::run(args),
+        Tool::FuzzBench(args) => fuzz_bench::run(args),
+        Tool::Inspect(args) => inspect::run(args),
+        Tool::Seed => seed::run(),
+        Tool::Nightly(args) => nightly::run(args),
+        Tool::BenchReport(args) => bench_report::run(args),
+        Tool::Instructions(args) => instructions::run(args),
+        Tool::Interop => interop::run(),
+        Tool::Mutants(args) => mutants::run(args),
+        Tool::PublicApi(args) => public_api::run(args),
+        Tool::TriageReplay(args) => triage::replay_one(args),
     };
     std::process::exit(code);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The declared command line is consistent (clap's own checks of every command).
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory as _;
+        Cli::command().debug_assert();
+    }
 }

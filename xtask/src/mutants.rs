@@ -7,48 +7,27 @@ use std::process::Command;
 
 use crate::seed::root;
 
-const USAGE: &str =
-    "usage: cargo xtask mutants [--in-diff FILE | --since REV] [--file PATH]... [--jobs N]
-  --in-diff FILE  only mutants on lines a unified diff changes (cargo-mutants --in-diff)
-  --since REV     the same, for `git diff REV` (CI uses HEAD~1)
-  --file PATH     only mutants in this file of core/ (repeatable)
-  --jobs N        parallel builds (default 2)
-writes target/mutants/mutants.out/ and target/mutants/report.md; exits non-zero when a
-viable mutant survives (timeouts are listed and count as killed: the suite did not pass)";
-
-#[derive(Default)]
-struct Options {
+/// `cargo xtask mutants`: cargo-mutants over core/ with the fast stable layer; writes
+/// target/mutants/mutants.out/ and target/mutants/report.md; exits non-zero when a viable
+/// mutant survives (timeouts are listed and count as killed: the suite did not pass).
+#[derive(Debug, clap::Args)]
+pub struct MutantsArgs {
+    /// Only mutants on lines a unified diff changes (cargo-mutants --in-diff).
+    #[arg(long, value_name = "FILE")]
     in_diff: Option<String>,
+    /// The same, for `git diff REV` (CI uses HEAD~1).
+    #[arg(long, value_name = "REV")]
     since: Option<String>,
+    /// Only mutants in this file of core/ (repeatable).
+    #[arg(long = "file", value_name = "PATH")]
     files: Vec<String>,
+    /// Parallel builds (default 2).
+    #[arg(long, value_name = "N")]
     jobs: Option<String>,
 }
 
-fn parse(args: &[String]) -> Result<Options, String> {
-    let mut options = Options::default();
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        let mut value = || args.next().cloned().ok_or(format!("{arg} needs a value"));
-        match arg.as_str() {
-            "--in-diff" => options.in_diff = Some(value()?),
-            "--since" => options.since = Some(value()?),
-            "--file" => options.files.push(value()?),
-            "--jobs" => options.jobs = Some(value()?),
-            _ => return Err(USAGE.to_string()),
-        }
-    }
-    Ok(options)
-}
-
 /// Runs the mutation test and writes the report; returns the exit code.
-pub fn run(args: &[String]) -> i32 {
-    let options = match parse(args) {
-        Ok(options) => options,
-        Err(message) => {
-            eprintln!("{message}");
-            return 2;
-        }
-    };
+pub fn run(options: &MutantsArgs) -> i32 {
     let root = root();
     let out = root.join("target/mutants");
     if let Err(error) = std::fs::create_dir_all(&out) {

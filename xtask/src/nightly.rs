@@ -6,11 +6,23 @@ use std::time::Instant;
 
 use crate::seed::root;
 
-const USAGE: &str = "usage: cargo xtask nightly [--cases N] [--property NAME]... [--peers [--peer-seconds S]]
-  --cases N           cases per property (default 100000)
-  --property NAME     run only this property (repeatable)
-  --peers             also the differential against python websockets (installed in a venv
-                      under target/peers-venv when missing), bounded to --peer-seconds (default 300)";
+/// `cargo xtask nightly`: every property at a high case count in a release build.
+#[derive(Debug, clap::Args)]
+pub struct NightlyArgs {
+    /// Cases per property.
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    cases: u64,
+    /// Run only this property (repeatable).
+    #[arg(long = "property", value_name = "NAME")]
+    only: Vec<String>,
+    /// Also the differential against python websockets (installed in a venv under
+    /// target/peers-venv when missing), bounded to --peer-seconds.
+    #[arg(long)]
+    peers: bool,
+    /// The bound of --peers, seconds.
+    #[arg(long, value_name = "S", default_value_t = 300)]
+    peer_seconds: u64,
+}
 
 /// `cargo test --release -p http-upgrade-proptests --test <test> --`, in the workspace root.
 fn release_test(test: &str) -> Command {
@@ -35,39 +47,9 @@ fn test_command(cases: u64) -> Command {
 }
 
 /// Runs the command; the exit code.
-pub fn run(args: &[String]) -> i32 {
-    let mut cases: u64 = 100_000;
-    let mut only: Vec<String> = Vec::new();
-    let mut peers = false;
-    let mut peer_seconds: u64 = 300;
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        if arg == "--peers" {
-            peers = true;
-            continue;
-        }
-        match (arg.as_str(), iter.next()) {
-            ("--peer-seconds", Some(value)) => match value.parse() {
-                Ok(n) => peer_seconds = n,
-                Err(_) => {
-                    eprintln!("{USAGE}");
-                    return 2;
-                }
-            },
-            ("--cases", Some(value)) => match value.parse() {
-                Ok(n) => cases = n,
-                Err(_) => {
-                    eprintln!("{USAGE}");
-                    return 2;
-                }
-            },
-            ("--property", Some(value)) => only.push(value.clone()),
-            _ => {
-                eprintln!("{USAGE}");
-                return 2;
-            }
-        }
-    }
+pub fn run(args: &NightlyArgs) -> i32 {
+    let (cases, only, peers, peer_seconds) =
+        (args.cases, args.only.clone(), args.peers, args.peer_seconds);
     let build = Command::new("cargo")
         .args([
             "test",

@@ -9,9 +9,13 @@ use std::process::Command;
 
 use crate::seed::root;
 
-const USAGE: &str = "usage: cargo xtask public-api [--check]
-  (no flag)  regenerate core/PUBLIC_API.md
-  --check    compare with the committed core/PUBLIC_API.md; exit 1 on any difference";
+/// `cargo xtask public-api`: regenerate core/PUBLIC_API.md, or compare with it.
+#[derive(Debug, clap::Args)]
+pub struct PublicApiArgs {
+    /// Compare with the committed core/PUBLIC_API.md; exit 1 on any difference.
+    #[arg(long)]
+    check: bool,
+}
 
 /// The rustdoc JSON of core, built by the nightly toolchain with every feature.
 fn rustdoc_json(root: &Path) -> Result<std::path::PathBuf, String> {
@@ -125,15 +129,8 @@ pub fn render(items: &[String]) -> String {
     out
 }
 
-pub fn run(args: &[String]) -> i32 {
-    let check = match args {
-        [] => false,
-        [flag] if flag == "--check" => true,
-        _ => {
-            eprintln!("{USAGE}");
-            return 2;
-        }
-    };
+pub fn run(args: &PublicApiArgs) -> i32 {
+    let check = args.check;
     let root = root();
     let json = match rustdoc_json(&root) {
         Ok(json) => json,

@@ -1,0 +1,260 @@
+//! AFL++ through cargo-afl: one persistent-mode binary (`fuzz/afl/`) runs any target of
+//! the harness table, named on its command line, with the libFuzzer targets' seeds,
+//! dictionary, input size limit and timeout. Crashes and hangs are copied into the shared
+//! artifacts folder under libFuzzer's names (`crash-<sha1>`, `timeout-<sha1>`), so they
+//! replay and triage the same way.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use super::engine::{sha1_hex, Job, RunOutcome, Running};
+use super::libfuzzer;
+use super::progress::Progress;
+use super::stats::Snapshot;
+use crate::seed::root;
+
+/// The harness crate (its own workspace, built by `cargo afl build`).
+fn manifest() -> PathBuf {
+    root().join("fuzz/afl/Cargo.toml")
+}
+
+/// The built harness.
+pub fn binary() -> PathBuf {
+    root().join("fuzz/afl/target/release/afl_harness")
+}
+
+/// Installs cargo-afl and builds AFL++ and its runtime when missing (no LLVM plugins:
+/// rustc's LLVM has no matching `llvm-config` here; cargo-afl then instruments with
+/// rustc's own SanitizerCoverage, trace-pc-guard and trace-compares).
+fn ensure_cargo_afl() -> Result<(), String> {
+    let works = |args: &[&str]| {
+        Command::new("cargo")
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !works(&["afl", "--version"]) {
+        eprintln!("cargo-afl is missing: installing it (cargo install cargo-afl --locked)");
+        let status = Command::new("cargo")
+            .args(["install", "cargo-afl", "--locked"])
+            .status()
+            .map_err(|e| e.to_string())?;
+        if !status.success() {
+            return Err("cargo install cargo-afl failed".into());
+        }
+    }
+    // cargo-afl builds AFL++ when it is installed; a newer rustc needs it built again.
+    let help = Command::new("cargo")
+        .args(["afl", "fuzz", "-h"])
+        .output()
+        .map_err(|e| e.to_string())?;
+    let text =
+        String::from_utf8_lossy(&help.stderr).into_owned() + &String::from_utf8_lossy(&help.stdout);
+    if text.contains("was not built") {
+        eprintln!("building AFL++ for cargo-afl (cargo afl config --build)");
+        let status = Command::new("cargo")
+            .args(["afl", "config", "--build"])
+            .status()
+            .map_err(|e| e.to_string())?;
+        if !status.success() {
+            return Err("cargo afl config --build failed".into());
+        }
+    }
+    Ok(())
+}
+
+/// Builds the harness for AFL++.
+pub fn build() -> Result<(), String> {
+    ensure_cargo_afl()?;
+    let status = Command::new("cargo")
+        .args(["afl", "build", "--release", "--manifest-path"])
+        .arg(manifest())
+        .status()
+        .map_err(|e| format!("cargo afl build: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err("cargo afl build failed".into())
+    }
+}
+
+/// Builds the harness of another checkout (`manifest`) into `target_dir`, quietly; the
+/// binary is `target_dir/release/afl_harness`.
+pub fn build_in(manifest: &Path, target_dir: &Path) -> Result<(), String> {
+    ensure_cargo_afl()?;
+    let output = Command::new("cargo")
+        .args(["afl", "build", "--release", "--manifest-path"])
+        .arg(manifest)
+        .arg("--target-dir")
+        .arg(target_dir)
+        .output()
+        .map_err(|e| format!("cargo afl build: {e}"))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "cargo afl build failed:\n{}",
+            libfuzzer::tail(&String::from_utf8_lossy(&output.stderr), 20)
+        ))
+    }
+}
+
+/// The environment every afl-fuzz here runs with: no UI, no CPU-frequency or core-pattern
+/// checks this machine cannot satisfy, fast calibration of large seed corpora.
+fn afl_fuzz() -> Command {
+    let mut command = Command::new("cargo");
+    command.args(["afl", "fuzz"]);
+    for (key, value) in [
+        ("AFL_NO_UI", "1"),
+        ("AFL_SKIP_CPUFREQ", "1"),
+        ("AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES", "1"),
+        ("AFL_FAST_CAL", "1"),
+        ("AFL_NO_AFFINITY", "1"),
+        ("AFL_SKIP_CRASHES", "1"),
+        ("AFL_IGNORE_SEED_PROBLEMS", "1"),
+    ] {
+        command.env(key, value);
+    }
+    command
+}
+
+/// One input directory for `-i`: every seed file, or one newline when there is none
+/// (AFL++ needs a seed; libFuzzer starts from nothing).
+fn seed_dir(job: &Job) -> Result<PathBuf, String> {
+    let dir = job.work.join("afl-in");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let mut count = 0;
+    for seeds in &job.seeds {
+        let Ok(entries) = std::fs::read_dir(seeds) else {
+            continue;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let path = entry.path();
+            if path.is_file() {
+                let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
+                std::fs::write(dir.join(sha1_hex(&bytes)), bytes).map_err(|e| e.to_string())?;
+                count += 1;
+            }
+        }
+    }
+    if count == 0 {
+        std::fs::write(dir.join("empty"), b"\n").map_err(|e| e.to_string())?;
+    }
+    Ok(dir)
+}
+
+/// The files AFL++ saved under `out/<instance>/<kind>/` (`crashes`, `hangs`, `queue`).
+fn saved(out: &Path, kind: &str) -> Vec<PathBuf> {
+    let Ok(instances) = std::fs::read_dir(out) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for instance in instances.filter_map(Result::ok) {
+        let Ok(files) = std::fs::read_dir(instance.path().join(kind)) else {
+            continue;
+        };
+        found.extend(files.filter_map(Result::ok).map(|f| f.path()).filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("id:"))
+        }));
+    }
+    found.sort();
+    found
+}
+
+/// Fuzzes one target: `-V` seconds, main and secondaries for `--jobs`, stopping at the
+/// first crash unless `--keep-going`.
+pub fn run(job: &Job, progress: &mut Progress) -> Result<RunOutcome, String> {
+    let input = seed_dir(job)?;
+    let out = job.work.join("afl-out");
+    let _ = std::fs::remove_dir_all(&out);
+    let max_len = libfuzzer::option(&job.target, "max_len").unwrap_or_else(|| "8192".into());
+    let timeout_ms = libfuzzer::option(&job.target, "timeout")
+        .and_then(|s| s.parse::<u64>().ok())
+        .map_or(10_000, |s| s * 1000);
+    let mut running: Option<Running> = None;
+    for instance in 0..job.jobs.max(1) {
+        let mut command = afl_fuzz();
+        if !job.keep_going {
+            command.env("AFL_BENCH_UNTIL_CRASH", "1");
+        }
+        command
+            .arg("-i")
+            .arg(&input)
+            .arg("-o")
+            .arg(&out)
+            .arg("-x")
+            .arg(libfuzzer::dictionary())
+            .arg("-V")
+            .arg(job.seconds.to_string())
+            .arg("-G")
+            .arg(&max_len)
+            .arg("-t")
+            .arg(timeout_ms.to_string());
+        if job.jobs > 1 {
+            if instance == 0 {
+                command.args(["-M", "main"]);
+            } else {
+                command.args(["-S", &format!("secondary{instance}")]);
+            }
+        }
+        command.arg("--").arg(&job.program).arg(&job.target);
+        let log = std::fs::File::create(if instance == 0 {
+            job.log.clone()
+        } else {
+            job.log.with_extension(format!("{instance}.log"))
+        })
+        .map_err(|e| e.to_string())?;
+        let stderr = Stdio::from(log.try_clone().map_err(|e| e.to_string())?);
+        let stdout = Stdio::from(log);
+        match running.as_mut() {
+            None => running = Some(Running::spawn(command, stderr, stdout)?),
+            Some(running) => running.add(command, stderr, stdout)?,
+        }
+    }
+    let running = running.ok_or("no AFL++ instance started")?;
+    let snapshot_now = || {
+        let mut snapshot = Snapshot::default();
+        if let Ok(instances) = std::fs::read_dir(&out) {
+            for instance in instances.filter_map(Result::ok) {
+                snapshot.add_afl_stats(&instance.path().join("fuzzer_stats"));
+            }
+        }
+        snapshot.crashes = (saved(&out, "crashes").len() + saved(&out, "hangs").len()) as u64;
+        snapshot
+    };
+    // afl-fuzz stops itself at -V seconds; calibrating the seeds comes first.
+    let (exit_ok, first_crash) = running.wait(
+        job.seconds + 120,
+        |_| progress.update(&snapshot_now()),
+        || !saved(&out, "crashes").is_empty() || !saved(&out, "hangs").is_empty(),
+    );
+    let snapshot = snapshot_now();
+    let mut artifacts = Vec::new();
+    for (kind, prefix) in [("crashes", "crash"), ("hangs", "timeout")] {
+        for file in saved(&out, kind) {
+            let bytes = std::fs::read(&file).map_err(|e| e.to_string())?;
+            let path = job.artifacts.join(format!("{prefix}-{}", sha1_hex(&bytes)));
+            if !path.exists() {
+                std::fs::write(&path, bytes).map_err(|e| e.to_string())?;
+                artifacts.push(path);
+            }
+        }
+    }
+    // The queue becomes the new corpus entries, as libFuzzer's are (for --merge).
+    for file in saved(&out, "queue") {
+        if let Ok(bytes) = std::fs::read(&file) {
+            let _ = std::fs::write(job.work.join(sha1_hex(&bytes)), bytes);
+        }
+    }
+    Ok(RunOutcome {
+        snapshot,
+        first_crash,
+        // afl-fuzz exits 0 at its time limit, crash or not; a crash is an artifact.
+        exit_ok: exit_ok && artifacts.is_empty(),
+        artifacts,
+    })
+}
