@@ -308,18 +308,14 @@ pub fn triage(args: &TriageArgs) -> Result<i32, String> {
         ));
         if let Verdict::Panic { site, message } = &group.verdict {
             details.push_str(&format!(
-                "Panics at `{site}`:\n\n```text\n{message}\n```\n\n"
+                "Panics at `{site}`:\n\n```text\n{}\n```\n\n",
+                clip(message, 1500)
             ));
         }
         details.push_str(&format!(
             "{} file(s): {}\n\nThe input ({} bytes, from `{}`), decoded:\n\n```text\n{}\n```\n\n",
             group.files.len(),
-            group
-                .files
-                .iter()
-                .map(|f| format!("`{}`", f.file_name().unwrap_or_default().to_string_lossy()))
-                .collect::<Vec<_>>()
-                .join(", "),
+            names(&group.files, 8),
             bytes.len(),
             input.display(),
             http_upgrade_proptests::harnesses::describe(&group.target, &bytes)
@@ -351,6 +347,27 @@ pub fn triage(args: &TriageArgs) -> Result<i32, String> {
     std::fs::write(&path, report).map_err(|e| e.to_string())?;
     println!("report: {}", path.display());
     Ok(i32::from(failing))
+}
+
+/// `text` cut to `max` characters, with the length of what was cut.
+fn clip(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}… ({} more characters)", &text[..at], text.len() - at),
+        None => text.to_string(),
+    }
+}
+
+/// The first `max` file names, and how many more there are.
+fn names(files: &[PathBuf], max: usize) -> String {
+    let mut shown: Vec<String> = files
+        .iter()
+        .take(max)
+        .map(|f| format!("`{}`", f.file_name().unwrap_or_default().to_string_lossy()))
+        .collect();
+    if files.len() > max {
+        shown.push(format!("and {} more", files.len() - max));
+    }
+    shown.join(", ")
 }
 
 /// libFuzzer's minimisation of `input`, kept only when the smaller input still fails the
@@ -397,5 +414,10 @@ mod tests {
              consumed # != # for \"…\""
         );
         assert_ne!(Verdict::Timeout.group(), a.group());
+        assert_eq!(clip("abcdef", 3), "abc… (3 more characters)");
+        let files: Vec<PathBuf> = (0..5)
+            .map(|i| PathBuf::from(format!("crash-{i}")))
+            .collect();
+        assert_eq!(names(&files, 2), "`crash-0`, `crash-1`, and 3 more");
     }
 }
