@@ -136,7 +136,7 @@ pub fn replay_one(args: &ReplayArgs) -> i32 {
 }
 
 /// Replays one file in a child process, bounded by `timeout`.
-fn replay(target: &str, file: &Path, timeout: Duration) -> Verdict {
+pub fn replay(target: &str, file: &Path, timeout: Duration) -> Verdict {
     let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("xtask"));
     let child = Command::new(exe)
         .arg("triage-replay")

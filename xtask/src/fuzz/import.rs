@@ -29,6 +29,9 @@ pub struct Found {
 pub enum Kind {
     /// A crash, timeout or OOM of this target.
     Crash(String),
+    /// A crash-like file whose path names no target (a downloaded ClusterFuzzLite
+    /// testcase, say): replayed through every target to find the one it fails.
+    UnattributedCrash,
     /// A corpus input of this target.
     Corpus(String),
     /// Neither: no target is named anywhere on its path, or it is a listing or a log.
@@ -63,9 +66,6 @@ pub fn classify(path: &str) -> Kind {
             .find(|t| component.contains(t.as_str()))
             .cloned()
     });
-    let Some(target) = target else {
-        return Kind::Unknown;
-    };
     let crash_name = ["crash-", "timeout-", "oom-", "leak-", "slow-unit-"]
         .iter()
         .any(|p| name.starts_with(p))
@@ -73,10 +73,11 @@ pub fn classify(path: &str) -> Kind {
     let crash_dir = lower
         .split('/')
         .any(|component| matches!(component, "crashes" | "hangs"));
-    if crash_name || crash_dir {
-        Kind::Crash(target)
-    } else {
-        Kind::Corpus(target)
+    match (target, crash_name || crash_dir) {
+        (Some(target), true) => Kind::Crash(target),
+        (Some(target), false) => Kind::Corpus(target),
+        (None, true) => Kind::UnattributedCrash,
+        (None, false) => Kind::Unknown,
     }
 }
 
@@ -145,6 +146,22 @@ fn add(path: String, bytes: Vec<u8>, found: &mut Vec<Found>) -> Result<(), Strin
     Ok(())
 }
 
+/// The target a crash-like file fails on stable (each replay bounded), tried in campaign
+/// order; `Unknown` when it fails none.
+fn attribute(bytes: &[u8]) -> Result<Kind, String> {
+    let dir = root().join("target/fuzz-import/unattributed");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let file = dir.join(sha1_hex(bytes));
+    std::fs::write(&file, bytes).map_err(|e| e.to_string())?;
+    for target in targets() {
+        let verdict = crate::triage::replay(&target, &file, std::time::Duration::from_secs(10));
+        if verdict != crate::triage::Verdict::Passes {
+            return Ok(Kind::Crash(target));
+        }
+    }
+    Ok(Kind::Unknown)
+}
+
 /// Imports `source`; the exit code (1 when an imported crash still fails on stable).
 pub fn run(source: &Path) -> Result<i32, String> {
     let found = read_all(source)?;
@@ -152,7 +169,11 @@ pub fn run(source: &Path) -> Result<i32, String> {
     let mut crashes: BTreeMap<String, usize> = BTreeMap::new();
     let mut unknown = 0;
     for file in found {
-        match classify(&file.path) {
+        let kind = match classify(&file.path) {
+            Kind::UnattributedCrash => attribute(&file.bytes)?,
+            kind => kind,
+        };
+        match kind {
             Kind::Corpus(target) => corpus.entry(target).or_default().push(file.bytes),
             Kind::Crash(target) => {
                 let dir = artifacts_dir(&target);
@@ -163,7 +184,7 @@ pub fn run(source: &Path) -> Result<i32, String> {
                     *crashes.entry(target).or_default() += 1;
                 }
             }
-            Kind::Unknown => unknown += 1,
+            Kind::Unknown | Kind::UnattributedCrash => unknown += 1,
         }
     }
     println!("| target | inputs offered | corpus before | corpus after | new crashes |");
@@ -189,7 +210,7 @@ pub fn run(source: &Path) -> Result<i32, String> {
         println!("| {target} | {offered} | {before} | {after} | {new_crashes} |");
     }
     if unknown > 0 {
-        println!("{unknown} files named no target (listings, logs, stats) and were left out");
+        println!("{unknown} files were left out: they name no target (listings, logs, stats), or, crash-like, fail no target on stable");
     }
     if crashes.values().sum::<usize>() == 0 {
         println!("no new crashes");
@@ -237,6 +258,7 @@ mod tests {
             ),
             ("extended_connect/README.txt", Kind::Unknown),
             ("random/file", Kind::Unknown),
+            ("current-batch-crash/crash-0a1b", Kind::UnattributedCrash),
         ] {
             assert_eq!(classify(path), kind, "{path}");
         }
