@@ -8,10 +8,11 @@ use crate::{oracles, structured, transport};
 pub type Harness = fn(&[u8]);
 
 /// Every fuzz target, in campaign order.
-pub const TARGETS: [(&str, Harness); 11] = [
+pub const TARGETS: [(&str, Harness); 12] = [
     ("request_head", oracles::request_head),
     ("server_negotiate", oracles::server_negotiate),
     ("client_validate", oracles::client_validate),
+    ("client_request", oracles::client_request),
     ("extensions", oracles::extensions),
     ("header_lists", oracles::header_lists),
     ("handshake_structured", structured::handshake_structured),

@@ -138,7 +138,7 @@ fn canonical_key(key: &str) -> bool {
 
 /// RFC 9112 §3.2, RFC 3986 §3.2.2-§3.2.3 for a reg-name host (the edits cannot make an
 /// IP-literal), with the README's choices: no comma, a port of 1-5 digits up to 65535.
-fn host_ok(host: &str) -> bool {
+pub(crate) fn host_ok(host: &str) -> bool {
     let (name, port) = match host.split_once(':') {
         Some((name, port)) => (name, Some(port)),
         None => (host, None),

@@ -143,7 +143,7 @@ const REACH: [(&str, [&str; 2]); 27] = [
     ),
     (
         "core/src/client/request.rs",
-        ["client_validate", "handshake_structured"],
+        ["client_request", "client_validate"],
     ),
     (
         "core/src/client/validate.rs",

@@ -4,6 +4,7 @@
 //! assertion is a finding.
 
 pub mod client_one_pass;
+mod client_request;
 mod differential;
 mod extended_connect;
 mod fast_paths;
@@ -11,6 +12,7 @@ pub mod one_pass;
 pub mod peer_websockets;
 mod targets;
 
+pub use client_request::client_request;
 pub use differential::{classify, diff_tungstenite, tungstenite_accept, Divergence};
 pub use extended_connect::{as_headers, extended_connect, field_section};
 pub use fast_paths::fast_paths;

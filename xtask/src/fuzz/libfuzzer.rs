@@ -277,7 +277,9 @@ pub fn replay(target: &str, dirs: &[PathBuf]) -> Result<(u64, bool, String), Str
 /// Minimises a crashing input with libFuzzer's `-minimize_crash=1` for `seconds`; the
 /// smallest input that still crashes, written to `out`.
 pub fn minimize_crash(target: &str, input: &Path, out: &Path, seconds: u64) -> Result<(), String> {
+    // libFuzzer leaves its intermediate crash files in the working directory.
     let output = Command::new(binary(target))
+        .current_dir(out.parent().unwrap_or(Path::new(".")))
         .arg("-minimize_crash=1")
         .arg(format!("-max_total_time={seconds}"))
         .arg(format!("-exact_artifact_path={}", out.display()))

@@ -1,0 +1,159 @@
+//! `client_request`: the client's opening request (RFC 6455 §4.1) written from any parts a
+//! caller may pass. Either it refuses a part that an independent reading of the RFC
+//! grammar also refuses, or the head it writes carries exactly the caller's parts and the
+//! fixed fields, nothing else: no part can add a field, split the request line or end the
+//! head early (request smuggling from the client side).
+
+use arbitrary::{Arbitrary, Unstructured};
+use http_upgrade::{ClientRequest, Key, RequestError};
+
+/// The caller's parts, any text.
+#[derive(Debug, Arbitrary)]
+struct Parts {
+    target: String,
+    host: String,
+    origin: Option<String>,
+    subprotocols: Vec<String>,
+    extensions: Option<String>,
+    nonce: [u8; 16],
+}
+
+/// A request-target as the request line carries it: visible ASCII only, origin-form or
+/// absolute-form (RFC 9112 §3.2, §3.2.1-§3.2.2).
+fn target_ok(target: &str) -> bool {
+    let visible = !target.is_empty() && target.bytes().all(|b| (0x21..=0x7e).contains(&b));
+    let scheme = target.split_once(':').map(|(s, _)| s).filter(|s| {
+        s.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+    });
+    visible && (target.starts_with('/') || scheme.is_some())
+}
+
+/// A field value as a sender may write one: HTAB, SP, VCHAR and obs-text, no other
+/// control (RFC 9110 §5.5).
+fn value_ok(value: &str) -> bool {
+    value
+        .bytes()
+        .all(|b| b == b'\t' || b == b' ' || (0x21..=0x7e).contains(&b) || b >= 0x80)
+}
+
+/// A Host value by RFC 9112 §3.2 and RFC 3986 §3.2.2-§3.2.3 with the README's choices
+/// (`near_miss::host_ok`), for a reg-name; `None` for an IP-literal, which this reference
+/// does not judge.
+fn host_ok(host: &str) -> Option<bool> {
+    (!host.contains('[')).then(|| crate::near_miss::host_ok(host))
+}
+
+/// Checks one input; panics when the written head is not exactly the parts.
+pub fn client_request(data: &[u8]) {
+    let Ok(parts) = Parts::arbitrary(&mut Unstructured::new(data)) else {
+        return;
+    };
+    let subprotocols: Vec<&str> = parts.subprotocols.iter().map(String::as_str).collect();
+    let request = ClientRequest {
+        target: &parts.target,
+        host: &parts.host,
+        nonce: parts.nonce,
+        origin: parts.origin.as_deref(),
+        subprotocols: &subprotocols,
+        extensions: parts.extensions.as_deref(),
+    };
+    let mut buf = vec![0u8; 64 * 1024];
+    let written = request.write(&mut buf);
+    let len = match written {
+        Err(RequestError::InvalidField { field }) => {
+            let refused = match field {
+                "target" => !target_ok(&parts.target),
+                "host" => !host_ok(&parts.host).unwrap_or(false),
+                "origin" => !parts.origin.as_deref().is_some_and(value_ok),
+                "subprotocols" => !subprotocols
+                    .iter()
+                    .all(|s| crate::rfc::is_token(s.as_bytes())),
+                "extensions" => !parts.extensions.as_deref().is_some_and(value_ok),
+                other => panic!("refused an unknown part {other}"),
+            };
+            assert!(refused, "refused a valid {field}: {parts:?}");
+            return;
+        }
+        Err(RequestError::BufferTooSmall { needed }) => {
+            assert!(needed > buf.len(), "too small at {needed} of {}", buf.len());
+            return;
+        }
+        Err(other) => panic!("unexpected error {other:?}"),
+        Ok(len) => len,
+    };
+    // Written: every part passes the RFC grammar, and the head is exactly the parts.
+    assert!(
+        target_ok(&parts.target),
+        "wrote an invalid target: {parts:?}"
+    );
+    assert_ne!(
+        host_ok(&parts.host),
+        Some(false),
+        "wrote an invalid host: {parts:?}"
+    );
+    for (name, value) in [("origin", &parts.origin), ("extensions", &parts.extensions)] {
+        if let Some(value) = value {
+            assert!(value_ok(value), "wrote an invalid {name}: {parts:?}");
+        }
+    }
+    assert!(
+        subprotocols
+            .iter()
+            .all(|s| crate::rfc::is_token(s.as_bytes())),
+        "wrote a subprotocol that is not a token: {parts:?}"
+    );
+    let head = &buf[..len];
+    let mut headers = [httparse::EMPTY_HEADER; 16];
+    let mut parsed = httparse::Request::new(&mut headers);
+    let status = parsed.parse(head);
+    assert_eq!(
+        status,
+        Ok(httparse::Status::Complete(len)),
+        "the head is not one complete request: {:?}",
+        String::from_utf8_lossy(head)
+    );
+    assert_eq!(parsed.method, Some("GET"));
+    assert_eq!(parsed.path, Some(parts.target.as_str()));
+    assert_eq!(parsed.version, Some(1));
+    let trim = |v: &str| v.trim_matches([' ', '\t']).as_bytes().to_vec();
+    let key = Key::from_nonce(&parts.nonce);
+    let mut want: Vec<(String, Vec<u8>)> = vec![
+        ("host".into(), trim(&parts.host)),
+        ("upgrade".into(), b"websocket".to_vec()),
+        ("connection".into(), b"Upgrade".to_vec()),
+        ("sec-websocket-key".into(), key.as_str().as_bytes().to_vec()),
+        ("sec-websocket-version".into(), b"13".to_vec()),
+    ];
+    if let Some(origin) = &parts.origin {
+        want.push(("origin".into(), trim(origin)));
+    }
+    if !subprotocols.is_empty() {
+        want.push((
+            "sec-websocket-protocol".into(),
+            subprotocols.join(", ").into_bytes(),
+        ));
+    }
+    if let Some(extensions) = &parts.extensions {
+        want.push(("sec-websocket-extensions".into(), trim(extensions)));
+    }
+    let mut got: Vec<(String, Vec<u8>)> = parsed
+        .headers
+        .iter()
+        .map(|h| {
+            (
+                h.name.to_ascii_lowercase(),
+                trim(&String::from_utf8_lossy(h.value)),
+            )
+        })
+        .collect();
+    want.sort();
+    got.sort();
+    assert_eq!(
+        got,
+        want,
+        "the head is not exactly the parts: {:?}",
+        String::from_utf8_lossy(head)
+    );
+}
