@@ -420,11 +420,6 @@ impl<'b> ParamValue<'b> {
             ParamValue::Quoted(quoted) => Unescaped::new(quoted),
         }
     }
-
-    /// Whether two values mean the same bytes, however each was written.
-    pub fn same_as(&self, other: &ParamValue<'_>) -> bool {
-        self.bytes().eq(other.bytes())
-    }
 }
 
 /// Reads one parameter at the start of `bytes` (after a `;`), returning it and the rest
