@@ -151,7 +151,7 @@ impl RejectReason {
         Self::H2cOverTls,
     ];
 
-    /// The HTTP status code of the response this rejection gets.
+    /// The HTTP status code of the response this rejection gets (RFC 9110 §15.5, RFC 6585 §5).
     pub const fn status(self) -> u16 {
         match self {
             Self::HeadTooLarge | Self::TooManyHeaders | Self::TooManyListElements => 431,
@@ -200,7 +200,8 @@ impl RejectReason {
         )
     }
 
-    /// A stable snake_case name, for logs and `cargo xtask inspect`.
+    /// A stable snake_case name, for logs and `cargo xtask inspect` (the RFC rule each names is
+    /// in the variant's documentation).
     pub const fn name(self) -> &'static str {
         match self {
             Self::MalformedHead => "malformed_head",
@@ -275,7 +276,8 @@ impl DeclineReason {
         Self::UnsupportedProtocol,
     ];
 
-    /// A stable snake_case name, for logs and `cargo xtask inspect`.
+    /// A stable snake_case name, for logs and `cargo xtask inspect` (the RFC rule each names is
+    /// in the variant's documentation).
     pub const fn name(self) -> &'static str {
         match self {
             Self::NoUpgrade => "no_upgrade",
@@ -292,7 +294,8 @@ impl core::fmt::Display for DeclineReason {
     }
 }
 
-/// The caller's buffer cannot hold the head being written.
+/// The caller's buffer cannot hold the head being written (RFC 9112 §4 status line and
+/// fields); `needed` says how large it must be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct BufferTooSmall {

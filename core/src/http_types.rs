@@ -39,7 +39,8 @@ use crate::http1::head::{Header, RequestHead};
 use crate::server::connect::ConnectOutcome;
 use crate::server::{Outcome, ServerPolicy};
 
-/// The outcome of negotiating a request given as `http` parts, by transport.
+/// The outcome of negotiating a request given as `http` parts, by transport (RFC 9110
+/// §7.8 over HTTP/1.x, RFC 8441 / RFC 9220 over HTTP/2 and HTTP/3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Negotiated<'a> {
     /// An HTTP/1.0 or HTTP/1.1 request (RFC 9110 §7.8).
@@ -83,7 +84,7 @@ pub fn field_section<'a>(
     Some(len)
 }
 
-/// Negotiates a request head given as `http` parts. `protocol` is the extended CONNECT
+/// Negotiates a request head given as `http` parts (RFC 9110 §7.8; RFC 8441 §4). `protocol` is the extended CONNECT
 /// `:protocol` of an HTTP/2 or HTTP/3 request, where the caller's library exposes it; it is
 /// ignored for HTTP/1.x. `storage` bounds the field count, as [`crate::parse_request`]'s
 /// header storage does: more fields is a 431.
@@ -119,7 +120,7 @@ pub fn negotiate_parts<'a>(
     Negotiated::Http1(policy.negotiate(&head))
 }
 
-/// The response head for a negotiation: 101 with the WebSocket or protocol fields (and no
+/// The response head for a negotiation (RFC 6455 §4.2.2, RFC 8441 §5): 101 with the WebSocket or protocol fields (and no
 /// 100, which `http` servers send themselves), 200 with the extended CONNECT fields, or the
 /// rejection's status and fields. `None` for a decline: the caller serves the request.
 pub fn response_for(

@@ -26,7 +26,7 @@ pub struct Expectation<'a> {
     pub limits: Limits,
 }
 
-/// The most extensions a response may accept that this crate records.
+/// The most extensions a response may accept that this crate records (RFC 6455 §9.1).
 pub const MAX_ACCEPTED_EXTENSIONS: usize = 4;
 
 /// The most 1xx interim responses skipped before the 101 (RFC 9110 §15.2); one more fails
@@ -44,7 +44,8 @@ fn is_interim(bytes: &[u8]) -> bool {
     }
 }
 
-/// A successful opening handshake, as the client sees it.
+/// A successful opening handshake, as the client sees it (RFC 6455 §4.1, response items
+/// 1-6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Established<'b> {
@@ -95,7 +96,8 @@ pub enum ClientError {
 }
 
 impl ClientError {
-    /// The HTTP status the server sent, where it is the cause.
+    /// The HTTP status the server sent, where it is the cause (RFC 6455 §4.1: anything but
+    /// 101 fails the handshake).
     pub const fn status(self) -> Option<u16> {
         match self {
             ClientError::NotSwitching { status } => Some(status),
@@ -103,7 +105,8 @@ impl ClientError {
         }
     }
 
-    /// A stable snake_case name, for logs and `cargo xtask inspect`.
+    /// A stable snake_case name, for logs and `cargo xtask inspect` (the RFC rule each names is
+    /// in the variant's documentation).
     pub const fn name(self) -> &'static str {
         match self {
             ClientError::MalformedHead(_) => "malformed_head",
@@ -134,7 +137,8 @@ impl core::fmt::Display for ClientError {
 }
 
 impl<'a> Expectation<'a> {
-    /// An expectation for a key given as text, e.g. from a capture; `None` if the key is invalid.
+    /// An expectation for a key given as text, e.g. from a capture; `None` if the key is
+    /// invalid (RFC 6455 §4.1 item 7).
     pub fn for_key(
         key: &[u8],
         subprotocols: &'a [&'a str],
@@ -167,7 +171,7 @@ impl<'a> Expectation<'a> {
     }
 
     /// [`Expectation::validate`] by the general checks alone: one indexing pass, then each
-    /// field read through the general list readers. The reference the one pass is tested
+    /// field read through the general list readers (RFC 6455 §4.1). The reference the one pass is tested
     /// against (`proptests`' `client_one_pass` oracle and the `client_validate` fuzz target).
     pub fn validate_general<'b>(
         &self,

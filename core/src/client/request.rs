@@ -27,7 +27,7 @@ pub struct ClientRequest<'a> {
 }
 
 impl<'a> ClientRequest<'a> {
-    /// The Sec-WebSocket-Key this request sends.
+    /// The Sec-WebSocket-Key this request sends (RFC 6455 §4.1 item 7).
     pub fn key(&self) -> Key {
         Key::from_nonce(&self.nonce)
     }
@@ -99,7 +99,7 @@ impl<'a> ClientRequest<'a> {
             .map_err(|BufferTooSmall { needed }| RequestError::BufferTooSmall { needed })
     }
 
-    /// What the response to this request must satisfy.
+    /// What the response to this request must satisfy (RFC 6455 §4.1, response items 1-6).
     pub fn expectation(&self) -> Expectation<'a> {
         Expectation {
             key: self.key(),
@@ -110,7 +110,8 @@ impl<'a> ClientRequest<'a> {
     }
 }
 
-/// Why a request head was not written.
+/// Why a request head was not written (RFC 6455 §4.1; RFC 9110 §5.5, RFC 9112 §3.2 for the
+/// parts' grammar).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RequestError {

@@ -4,7 +4,7 @@
 
 use super::chars::{is_sub_delim_not_comma, is_unreserved};
 
-/// A checked `uri-host [ ":" port ]`.
+/// A checked `uri-host [ ":" port ]` (RFC 9112 §3.2, RFC 3986 §3.2.2-§3.2.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct Authority<'b> {

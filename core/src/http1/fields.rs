@@ -28,7 +28,8 @@ impl<'h, 'b> Fields<'h, 'b> {
         Self { headers }
     }
 
-    /// The raw headers, in the order received.
+    /// The raw headers, in the order received (RFC 9110 §5.3: order matters between fields of
+    /// one name).
     pub fn as_slice(&self) -> &'h [Header<'b>] {
         self.headers
     }

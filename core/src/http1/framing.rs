@@ -20,7 +20,7 @@ pub enum Body {
 }
 
 impl Body {
-    /// Whether any body bytes follow the head (`Content-Length: 0` is no body).
+    /// Whether any body bytes follow the head (`Content-Length: 0` is no body; RFC 9112 §6.3).
     pub const fn is_present(self) -> bool {
         !matches!(self, Body::None | Body::Length(0))
     }

@@ -18,7 +18,8 @@ pub struct Limits {
 }
 
 impl Limits {
-    /// 8 KiB heads and 32 elements per list: more than any browser sends.
+    /// 8 KiB heads and 32 elements per list: more than any browser sends (RFC 9110 §5.4 lets
+    /// a server bound what it reads).
     pub const DEFAULT: Limits = Limits {
         max_head_bytes: 8 * 1024,
         max_list_elements: 32,
@@ -31,7 +32,8 @@ impl Default for Limits {
     }
 }
 
-/// The result of feeding bytes to a head parser: more bytes needed, or a complete value.
+/// The result of feeding bytes to a head parser: more bytes needed, or a complete value
+/// (RFC 9112 §2.2: a head ends at its empty line).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status<T> {
     /// The head has not ended yet and is still within the limits: read more bytes.
@@ -41,7 +43,7 @@ pub enum Status<T> {
 }
 
 impl<T> Status<T> {
-    /// The complete value, if any.
+    /// The complete value, if any (RFC 9112 §2.2).
     pub fn complete(self) -> Option<T> {
         match self {
             Status::Complete(value) => Some(value),

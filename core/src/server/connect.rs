@@ -107,7 +107,7 @@ fn value_ok(value: &[u8]) -> bool {
             .all(|&b| b == b'\t' || (b >= b' ' && b != 0x7f))
 }
 
-/// What the server does with an HTTP/2 or HTTP/3 request.
+/// What the server does with an HTTP/2 or HTTP/3 request (RFC 8441 §4-§5, RFC 9220 §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConnectOutcome<'b> {
     /// Answer 200 and carry the protocol on the stream (RFC 8441 §5, RFC 9220 §3).
@@ -118,7 +118,7 @@ pub enum ConnectOutcome<'b> {
     Reject(RejectReason),
 }
 
-/// An extended CONNECT the server agreed to.
+/// An extended CONNECT the server agreed to (RFC 8441 §4, RFC 9220 §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ConnectAccepted<'b> {
@@ -147,7 +147,7 @@ pub struct ConnectWebSocket<'b> {
     pub origin: Option<&'b [u8]>,
 }
 
-/// The status and fields to send back, for the caller's h2/h3 library; values borrow the
+/// The status and fields to send back (RFC 8441 §5), for the caller's h2/h3 library; values borrow the
 /// buffer given to [`ServerPolicy::connect_response`] or the request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]

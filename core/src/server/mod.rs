@@ -26,7 +26,7 @@ use crate::websocket::subprotocol::SubprotocolOrder;
 use crate::websocket::PROTOCOL;
 use write::write_rejection;
 
-/// What a server takes: protocols, subprotocols, extensions, and whether an upgrade is
+/// What a server takes (RFC 9110 §7.8, RFC 6455 §4.2): protocols, subprotocols, extensions, and whether an upgrade is
 /// mandatory on this endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ServerPolicy<'p> {
@@ -54,7 +54,7 @@ pub struct ServerPolicy<'p> {
 }
 
 impl ServerPolicy<'static> {
-    /// A WebSocket endpoint: no subprotocols, no extensions, upgrade optional.
+    /// A WebSocket endpoint (RFC 6455 §4.2): no subprotocols, no extensions, upgrade optional.
     pub const fn websocket() -> Self {
         ServerPolicy {
             protocols: &[PROTOCOL],
@@ -76,7 +76,8 @@ impl Default for ServerPolicy<'static> {
     }
 }
 
-/// What the server does with a complete request head.
+/// What the server does with a complete request head (RFC 9110 §7.8: switch, or serve
+/// it as if Upgrade were absent; or refuse it).
 // No heap here (no_std, no alloc), so the switch is not boxed: an outcome is built once per
 // request and moved, not copied in a loop.
 #[allow(clippy::large_enum_variant)]
@@ -181,7 +182,7 @@ pub struct WebSocketAccepted<'b> {
     pub origin: Option<&'b [u8]>,
 }
 
-/// A complete exchange from raw bytes: the outcome, and how many bytes the head used
+/// A complete exchange from raw bytes (RFC 9112 §2.2): the outcome, and how many bytes the head used
 /// (`None` when the head could not be parsed at all).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -193,7 +194,8 @@ pub struct Handshake<'b> {
 }
 
 impl<'p> ServerPolicy<'p> {
-    /// Parses a request head from `bytes` and negotiates it. `Partial` means read more;
+    /// Parses a request head from `bytes` and negotiates it (RFC 9112 §2.2, RFC 9110 §7.8,
+    /// RFC 6455 §4.2). `Partial` means read more;
     /// a head past the limits is a rejection, never a wait.
     pub fn handshake<'b>(
         &self,
@@ -225,7 +227,8 @@ impl<'p> ServerPolicy<'p> {
         }
     }
 
-    /// Writes the response an outcome calls for; a decline writes nothing and returns 0.
+    /// Writes the response an outcome calls for (RFC 9110 §15.2.2, §15.5; RFC 6455 §4.2.2); a
+    /// decline writes nothing and returns 0.
     pub fn write_response(
         &self,
         outcome: &Outcome<'_>,
@@ -302,7 +305,7 @@ pub struct WebSocketSwitch<'b> {
     pub deflate: Option<DeflateParams>,
 }
 
-/// What [`ServerPolicy::respond`] did with a complete head.
+/// What [`ServerPolicy::respond`] did with a complete head (RFC 6455 §4.2.2 for the switch).
 // The general variant is the general path's result, kept whole for its callers; the common
 // WebSocket switch is the small variant.
 #[allow(clippy::large_enum_variant)]

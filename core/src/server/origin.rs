@@ -5,7 +5,8 @@
 use crate::error::RejectReason;
 use crate::grammar::uri::Authority;
 
-/// The Origins a server accepts on WebSocket handshakes.
+/// The Origins a server accepts on WebSocket handshakes (RFC 6455 §4.2.2 item 4, §10.2;
+/// RFC 6454 §7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum OriginPolicy<'p> {
     /// Any Origin, or none: the caller checks [`WebSocketAccepted::origin`] itself.

@@ -35,7 +35,8 @@ pub struct DeflateOffer {
     pub client_max_window_bits: ClientWindowBits,
 }
 
-/// The parameters of an accepted permessage-deflate: what a server's response says.
+/// The parameters of an accepted permessage-deflate: what a server's response says (RFC
+/// 7692 §7.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DeflateParams {
@@ -49,7 +50,8 @@ pub struct DeflateParams {
     pub client_max_window_bits: Option<u8>,
 }
 
-/// What a server wants from permessage-deflate beyond what the client asks for.
+/// What a server wants from permessage-deflate beyond what the client asks for (RFC 7692
+/// §7.1.1-§7.1.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct DeflatePolicy {
     /// Always reset the server's context per message.

@@ -5,7 +5,8 @@ use crate::grammar::list::{split_parameterised_where, ListFault, Param, ParamVal
 use crate::http1::write::{Formatted, Put};
 use crate::websocket::deflate::{self, DeflateOffer, DeflateParams, DeflatePolicy};
 
-/// One extension offer (or, in a response, one accepted extension) with its parameters.
+/// One extension offer (or, in a response, one accepted extension) with its parameters
+/// (RFC 6455 §9.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Extension<'b> {

@@ -37,12 +37,12 @@ impl Key {
         Key { text }
     }
 
-    /// The key's text.
+    /// The key's text (RFC 6455 §4.1 item 7).
     pub fn as_str(&self) -> &str {
         core::str::from_utf8(&self.text).unwrap_or_default()
     }
 
-    /// The key's 24 characters.
+    /// The key's 24 characters (RFC 6455 §4.1 item 7).
     pub fn as_bytes(&self) -> &[u8; 24] {
         &self.text
     }
@@ -163,12 +163,12 @@ impl Accept {
         }
     }
 
-    /// The value's text.
+    /// The value's text (RFC 6455 §4.2.2 item 5.4).
     pub fn as_str(&self) -> &str {
         core::str::from_utf8(&self.text).unwrap_or_default()
     }
 
-    /// The value's bytes.
+    /// The value's bytes (RFC 6455 §4.2.2 item 5.4).
     pub fn as_bytes(&self) -> &[u8; 28] {
         &self.text
     }

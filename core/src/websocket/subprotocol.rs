@@ -3,7 +3,8 @@
 
 use crate::grammar::list::{is_token, ListFault};
 
-/// Whose preference order picks the subprotocol when several are acceptable.
+/// Whose preference order picks the subprotocol when several are acceptable (RFC 6455
+/// §4.2.2 item 5.5 leaves it to the server).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SubprotocolOrder {
     /// The first of the client's offers that the server supports (the RFC's reading).
