@@ -127,7 +127,7 @@ const REACH: [(&str, [&str; 2]); 27] = [
     ),
     (
         "core/src/server/websocket.rs",
-        ["server_negotiate", "transport_equivalence"],
+        ["server_negotiate", "handshake_structured"],
     ),
     (
         "core/src/server/origin.rs",

@@ -212,6 +212,29 @@ pub fn server_negotiate(data: &[u8]) {
                 .unwrap()
                 .complete()
                 .unwrap();
+            // RFC 6455 §4.2.1: what a server must find in the request before it switches to
+            // WebSocket, read here from the raw fields.
+            let named = |name: &str| -> Vec<&[u8]> {
+                head.fields
+                    .as_slice()
+                    .iter()
+                    .filter(|h| h.name.eq_ignore_ascii_case(name))
+                    .map(|h| h.value.trim_ascii())
+                    .collect()
+            };
+            assert_eq!(head.method, "GET", "item 1: a GET");
+            assert!(head.minor_version >= 1, "item 1: HTTP/1.1 or higher");
+            assert_eq!(named("host").len(), 1, "item 2: one Host");
+            let key = named("sec-websocket-key");
+            assert!(
+                key.len() == 1 && crate::rfc::is_websocket_key(key[0]),
+                "item 5: one key of 16 base64 bytes: {key:?}"
+            );
+            assert_eq!(
+                named("sec-websocket-version"),
+                [b"13"],
+                "item 6: version 13"
+            );
             let list = |name| ListElements::new(FieldValues::new(head.fields.as_slice(), name));
             let offered: Vec<String> = list("sec-websocket-protocol")
                 .filter_map(Result::ok)
