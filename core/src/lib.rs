@@ -189,7 +189,7 @@ pub mod __private {
     /// One Sec-WebSocket-Extensions element parsed (RFC 6455 §9.1), `None` when it breaks
     /// the grammar.
     pub fn parse_extension(element: &[u8]) -> Option<Extension<'_>> {
-        Extension::parse(element)
+        Extension::parse_with(element, |_| {})
     }
 
     /// An extension's parameters, in the order written.

@@ -10,7 +10,7 @@
 //! - [`upgrade::choose_single_token`] against [`upgrade::choose`] over the general reader,
 //!   and the one-compare `Connection: upgrade` against [`contains_token`];
 //! - the plain list scanners of the one pass ([`plain::tokens_ok`],
-//!   [`plain::extensions_ok`]) against [`contains_token`] and [`extensions::offers`]
+//!   [`plain::extensions_ok`]) against [`contains_token`] and `__private::parse_extension`
 //!   over the general reader: the same verdict on every quote-free value;
 //! - [`ProtocolOffer::parse`] against `token ["/" token]` as [`crate::rfc::is_protocol`]
 //!   writes it from RFC 9110 §7.8.
@@ -25,7 +25,6 @@ use http_upgrade::__private::list::{
 };
 use http_upgrade::__private::plain;
 use http_upgrade::__private::upgrade::{self};
-use http_upgrade::__private::websocket::extensions;
 use http_upgrade::{Header, Key};
 
 /// Elements up to and including the first fault, as a caller using `?` sees them.
@@ -114,7 +113,12 @@ pub fn fast_paths(data: &[u8]) {
         quote_free && tokens_ok,
         "tokens {value:?} max {max}"
     );
-    let extensions_ok = extensions::offers(general(&one, max)).all(|offer| offer.is_ok());
+    let extensions_ok = general(&one, max).all(|element| {
+        element
+            .ok()
+            .and_then(http_upgrade::__private::parse_extension)
+            .is_some()
+    });
     assert_eq!(
         plain::extensions_ok(value, max),
         quote_free && extensions_ok,
