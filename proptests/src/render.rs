@@ -264,24 +264,28 @@ pub fn arrange(mut fields: Vec<Field>, rendering: &Rendering) -> Vec<(String, St
             })
             .collect();
     }
-    let mut flip = 0usize;
+    // Each name character takes the next casing flag, cycling through them (the count runs
+    // on across names). Names are ASCII; with no flag set, names stay as written.
+    let casing = &rendering.casing;
+    if !casing.iter().any(|&flip| flip) {
+        return fields
+            .into_iter()
+            .map(|f| (f.name.to_string(), f.value))
+            .collect();
+    }
+    let mut at = 0usize;
     fields
         .into_iter()
         .map(|field| {
-            let name = field
-                .name
-                .chars()
-                .map(|c| {
-                    flip += 1;
-                    let toggle = !rendering.casing.is_empty()
-                        && rendering.casing[flip % rendering.casing.len()];
-                    match (toggle, c.is_ascii_uppercase()) {
-                        (false, _) => c,
-                        (true, true) => c.to_ascii_lowercase(),
-                        (true, false) => c.to_ascii_uppercase(),
-                    }
-                })
-                .collect();
+            let mut name = String::with_capacity(field.name.len());
+            for c in field.name.chars() {
+                at = (at + 1) % casing.len();
+                name.push(match (casing[at], c.is_ascii_uppercase()) {
+                    (false, _) => c,
+                    (true, true) => c.to_ascii_lowercase(),
+                    (true, false) => c.to_ascii_uppercase(),
+                });
+            }
             (name, field.value)
         })
         .collect()

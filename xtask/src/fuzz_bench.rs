@@ -698,6 +698,29 @@ fn write_report(args: &FuzzBenchArgs, head: &str) -> Result<(), String> {
     for mutant in missed {
         text.push_str(&format!("- `{mutant}`\n"));
     }
+    let mut earlier: Vec<String> = std::fs::read_dir(root().join("fuzz/bench"))
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".md"))
+                .collect()
+        })
+        .unwrap_or_default();
+    earlier.sort();
+    if !earlier.is_empty() {
+        text.push_str(
+            "
+## Earlier runs
+
+Each kept whole, with what followed from it:
+
+",
+        );
+        for name in earlier {
+            text.push_str(&format!("- [`fuzz/bench/{name}`](bench/{name})\n"));
+        }
+    }
     let path = root().join("fuzz/BENCH.md");
     std::fs::write(&path, text).map_err(|e| e.to_string())?;
     println!("{}", path.display());
