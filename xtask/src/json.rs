@@ -1,83 +1,116 @@
-//! A tiny JSON object writer: the inspect output is a contract, so keys keep their order.
+//! The inspect output: an ordered JSON object (the key order is the contract), written by
+//! serde_json with `preserve_order` in the form the tool has always printed: one line,
+//! `", "` between members and `": "` after keys, controls escaped as `\uXXXX` but for
+//! `\n`, `\r` and `\t`.
 
-use std::fmt::Write as _;
-
-/// A JSON value this tool prints.
-pub enum Value {
-    Null,
-    Int(u64),
-    Str(String),
-}
-
-impl From<Option<&str>> for Value {
-    fn from(value: Option<&str>) -> Self {
-        value.map_or(Value::Null, |s| Value::Str(s.to_string()))
-    }
-}
-
-impl From<Option<u64>> for Value {
-    fn from(value: Option<u64>) -> Self {
-        value.map_or(Value::Null, Value::Int)
-    }
-}
-
-impl From<&str> for Value {
-    fn from(value: &str) -> Self {
-        Value::Str(value.to_string())
-    }
-}
+use serde_json::ser::{CharEscape, Formatter};
+use serde_json::{Map, Value};
 
 /// An ordered JSON object.
 #[derive(Default)]
 pub struct Object {
-    fields: Vec<(&'static str, Value)>,
+    fields: Map<String, Value>,
+}
+
+/// A value inspect prints: text, a count, or null.
+pub trait IntoValue {
+    /// The JSON value.
+    fn into_value(self) -> Value;
+}
+
+impl IntoValue for &str {
+    fn into_value(self) -> Value {
+        Value::from(self)
+    }
+}
+
+impl IntoValue for Option<&str> {
+    fn into_value(self) -> Value {
+        self.map_or(Value::Null, Value::from)
+    }
+}
+
+impl IntoValue for Option<u64> {
+    fn into_value(self) -> Value {
+        self.map_or(Value::Null, Value::from)
+    }
 }
 
 impl Object {
-    pub fn set(&mut self, key: &'static str, value: impl Into<Value>) -> &mut Self {
-        let value = value.into();
-        match self.fields.iter_mut().find(|(k, _)| *k == key) {
-            Some(slot) => slot.1 = value,
-            None => self.fields.push((key, value)),
-        }
+    /// Sets `key`, keeping its first position when it was set before.
+    pub fn set(&mut self, key: &'static str, value: impl IntoValue) -> &mut Self {
+        self.fields.insert(key.to_string(), value.into_value());
         self
     }
 
+    /// The object on one line.
     pub fn render(&self) -> String {
-        let mut out = String::from("{");
-        for (index, (key, value)) in self.fields.iter().enumerate() {
-            if index > 0 {
-                out.push_str(", ");
-            }
-            escape(&mut out, key);
-            out.push_str(": ");
-            match value {
-                Value::Null => out.push_str("null"),
-                Value::Int(n) => {
-                    let _ = write!(out, "{n}");
-                }
-                Value::Str(s) => escape(&mut out, s),
-            }
-        }
-        out.push('}');
-        out
+        let mut out = Vec::new();
+        let mut serializer = serde_json::Serializer::with_formatter(&mut out, Spaced);
+        serde::Serialize::serialize(&self.fields, &mut serializer)
+            .expect("a map of strings, numbers and nulls serializes");
+        String::from_utf8(out).expect("serde_json writes UTF-8")
     }
 }
 
-fn escape(out: &mut String, text: &str) {
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
+/// serde_json's compact form with a space after `,` and `:`.
+struct Spaced;
+
+impl Formatter for Spaced {
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        if first {
+            Ok(())
+        } else {
+            writer.write_all(b", ")
         }
     }
-    out.push('"');
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+    ) -> std::io::Result<()> {
+        writer.write_all(b": ")
+    }
+
+    fn write_char_escape<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        char_escape: CharEscape,
+    ) -> std::io::Result<()> {
+        match char_escape {
+            CharEscape::Quote => writer.write_all(b"\\\""),
+            CharEscape::ReverseSolidus => writer.write_all(b"\\\\"),
+            CharEscape::LineFeed => writer.write_all(b"\\n"),
+            CharEscape::CarriageReturn => writer.write_all(b"\\r"),
+            CharEscape::Tab => writer.write_all(b"\\t"),
+            CharEscape::Solidus => writer.write_all(b"/"),
+            CharEscape::Backspace => writer.write_all(b"\\u0008"),
+            CharEscape::FormFeed => writer.write_all(b"\\u000c"),
+            CharEscape::AsciiControl(byte) => write!(writer, "\\u{byte:04x}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_printed_form_is_kept() {
+        let mut object = Object::default();
+        object
+            .set("outcome", "switch")
+            .set("status", Some(101u64))
+            .set("reason", None::<&str>)
+            .set("response", "a\"b\\c\nd\re\tf\u{8}g\u{c}h\u{1}i/ü");
+        object.set("outcome", "reject");
+        assert_eq!(
+            object.render(),
+            r#"{"outcome": "reject", "status": 101, "reason": null, "response": "a\"b\\c\nd\re\tf\u0008g\u000ch\u0001i/ü"}"#
+        );
+    }
 }
