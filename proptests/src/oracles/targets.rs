@@ -182,6 +182,18 @@ pub fn server_negotiate(data: &[u8]) {
             let mut http = httparse::Response::new(&mut parsed);
             assert_eq!(http.parse(response), Ok(httparse::Status::Complete(len)));
             assert_eq!(http.code, Some(reason.status()));
+            // The reason phrase RFC 9110 §15 (RFC 6585 §5 for 431) gives the status.
+            let phrase = match reason.status() {
+                400 => "Bad Request",
+                403 => "Forbidden",
+                417 => "Expectation Failed",
+                426 => "Upgrade Required",
+                431 => "Request Header Fields Too Large",
+                501 => "Not Implemented",
+                505 => "HTTP Version Not Supported",
+                other => panic!("a rejection with status {other}"),
+            };
+            assert_eq!(http.reason, Some(phrase));
         }
         Outcome::Switch(accepted) => {
             // RFC 9110 §7.8: 100 before 101 exactly when the request expected it.
@@ -519,10 +531,18 @@ pub fn header_lists(data: &[u8]) {
         value,
     }];
     let max = usize::MAX;
+    let split_verdict =
+        ListElements::new(FieldValues::new(&fields, "connection")).contains_token("upgrade", max);
     assert_eq!(
-        ListElements::new(FieldValues::new(&fields, "connection")).contains_token("upgrade", max),
+        split_verdict,
         ListElements::new(FieldValues::new(&whole, "connection")).contains_token("upgrade", max),
     );
+    // RFC 9110 §7.6.1: the options are tokens, compared case-insensitively; the list holds
+    // `upgrade` when any element is it.
+    if elements.iter().all(|e| crate::rfc::is_token(e)) {
+        let holds = elements.iter().any(|e| e.eq_ignore_ascii_case(b"upgrade"));
+        assert_eq!(split_verdict, Ok(holds), "{elements:?}");
+    }
 }
 
 /// `accept_key`: 16 bytes → key → accept, equal to the independent reference; the key text
