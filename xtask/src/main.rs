@@ -38,7 +38,7 @@ enum Tool {
     FuzzBench(fuzz_bench::FuzzBenchArgs),
     /// One input's verdict as JSON (the triage tool for a single file).
     Inspect(inspect::Options),
-    /// Write fuzz seeds from corpus/captures and crafted cases into corpus/<target>/.
+    /// Write fuzz seeds from corpus/captures and crafted cases into `corpus/<target>/`.
     Seed,
     /// Every property at a high case count in release.
     Nightly(nightly::NightlyArgs),

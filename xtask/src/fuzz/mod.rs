@@ -73,20 +73,20 @@ pub struct FuzzArgs {
     /// Go on past crashes, timeouts and OOMs, collecting them all, for the whole time.
     #[arg(long)]
     keep_going: bool,
-    /// Afterwards, add the new coverage-increasing inputs to corpus/<target>/.
+    /// Afterwards, add the new coverage-increasing inputs to `corpus/<target>/`.
     #[arg(long)]
     merge: bool,
     /// Run every corpus and regression file through every target once, and nothing else.
     #[arg(long, conflicts_with_all = ["minimize", "coverage", "import"])]
     replay: bool,
-    /// Rewrite corpus/<target>/ as libFuzzer's -merge=1 minimum of itself.
+    /// Rewrite `corpus/<target>/` as libFuzzer's -merge=1 minimum of itself.
     #[arg(long, conflicts_with_all = ["coverage", "import"])]
     minimize: bool,
     /// Line coverage of core/ from the committed corpus (table and HTML).
     #[arg(long, conflicts_with = "import")]
     coverage: bool,
     /// Bring home another machine's results: a directory or zip (ClusterFuzzLite, OSS-Fuzz,
-    /// `cargo xtask fuzz` elsewhere); corpus merged into corpus/<target>/, crashes triaged.
+    /// `cargo xtask fuzz` elsewhere); corpus merged into `corpus/<target>/`, crashes triaged.
     #[arg(long, value_name = "DIR|ZIP")]
     import: Option<PathBuf>,
 }
