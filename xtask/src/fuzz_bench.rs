@@ -400,13 +400,16 @@ fn bench(args: &FuzzBenchArgs) -> Result<(), String> {
         if !pending("seeds-replay") && runs.is_empty() {
             continue;
         }
-        if done.contains(&(mutant.name.clone(), "seeds-replay".to_string()))
-            && read_results().iter().any(|r| {
-                key(r) == (mutant.name.clone(), "seeds-replay".to_string())
-                    && r["killed"].as_bool() != Some(false)
-            })
-        {
-            continue;
+        // An unviable mutant is done; one the seeds kill still gets its runs from nothing
+        // (what a fuzzer finds without the corpus does not depend on it).
+        let replayed = read_results()
+            .into_iter()
+            .find(|r| key(r) == (mutant.name.clone(), "seeds-replay".to_string()));
+        let from_nothing = |runs: &[(Engine, &str)]| runs.iter().any(|(_, c)| *c == "empty");
+        match replayed.as_ref().map(|r| r["killed"].as_bool()) {
+            Some(None) => continue,
+            Some(Some(true)) if !from_nothing(&runs) => continue,
+            _ => {}
         }
         eprintln!("[{}/{}] {}", index + 1, mutants.len(), mutant.name);
         if !tree.apply(mutant)? {
@@ -456,11 +459,18 @@ fn bench(args: &FuzzBenchArgs) -> Result<(), String> {
             append(
                 &json!({"mutant": mutant.name, "file": mutant.file, "run": "seeds-replay", "killed": killer.is_some(), "by": killer}),
             )?;
-            if killer.is_some() {
+            if killer.is_some() && !from_nothing(&runs) {
                 tree.reset();
                 continue;
             }
         }
+        let killed_by_seeds = read_results().iter().any(|r| {
+            key(r) == (mutant.name.clone(), "seeds-replay".to_string()) && r["killed"] == true
+        });
+        let runs: Vec<(Engine, &str)> = runs
+            .into_iter()
+            .filter(|(_, c)| !killed_by_seeds || *c == "empty")
+            .collect();
         let afl_target = out.join("target-afl");
         for engine in &engines {
             if *engine == Engine::Afl && runs.iter().any(|(e, _)| e == engine) {
@@ -581,8 +591,17 @@ fn write_report(args: &FuzzBenchArgs, head: &str) -> Result<(), String> {
         .map(|(m, _)| m.as_str())
         .collect();
     let mut runs: BTreeMap<String, Vec<&Value>> = BTreeMap::new();
+    let viable: BTreeSet<&str> = replays
+        .iter()
+        .filter(|(_, r)| !r["killed"].is_null())
+        .map(|(m, _)| m.as_str())
+        .collect();
     for result in results.iter().filter(|r| r["run"] != "seeds-replay") {
-        if survivors.contains(result["mutant"].as_str().unwrap_or_default()) {
+        // From the seeds, the population is what the seeds leave; from nothing, every
+        // viable mutant.
+        let from_nothing = result["run"].as_str().unwrap_or_default().ends_with("/empty");
+        let mutant = result["mutant"].as_str().unwrap_or_default();
+        if survivors.contains(mutant) || (from_nothing && viable.contains(mutant)) {
             runs.entry(result["run"].as_str().unwrap_or_default().to_string())
                 .or_default()
                 .push(result);
@@ -633,8 +652,10 @@ fn write_report(args: &FuzzBenchArgs, head: &str) -> Result<(), String> {
             .filter_map(|r| r["seconds"].as_f64())
             .collect();
         times.sort_by(|a, b| a.total_cmp(b));
-        for r in results.iter().filter(|r| r["found"] == true) {
-            found_by_any.insert(r["mutant"].as_str().unwrap_or_default());
+        if run.ends_with("/seeds") {
+            for r in results.iter().filter(|r| r["found"] == true) {
+                found_by_any.insert(r["mutant"].as_str().unwrap_or_default());
+            }
         }
         let share = 100.0 * times.len() as f64 / results.len().max(1) as f64;
         let show = |t: Option<f64>| t.map_or("-".to_string(), |t| format!("{t:.1} s"));
@@ -647,12 +668,14 @@ fn write_report(args: &FuzzBenchArgs, head: &str) -> Result<(), String> {
         ));
     }
     let benched: BTreeSet<&str> = runs
-        .values()
-        .flatten()
+        .iter()
+        .filter(|(run, _)| run.ends_with("/seeds"))
+        .flat_map(|(_, results)| results)
         .map(|r| r["mutant"].as_str().unwrap_or_default())
         .collect();
     text.push_str(&format!(
-        "\nFound by some engine: {} of {} ({:.0} %).\n\n",
+        "\nFrom the seeds, found by some engine: {} of {} ({:.0} %). From nothing (`/empty` \
+         rows), the population is every viable mutant, the ones the seeds kill included.\n\n",
         found_by_any.len(),
         benched.len(),
         100.0 * found_by_any.len() as f64 / benched.len().max(1) as f64
