@@ -599,7 +599,10 @@ fn write_report(args: &FuzzBenchArgs, head: &str) -> Result<(), String> {
     for result in results.iter().filter(|r| r["run"] != "seeds-replay") {
         // From the seeds, the population is what the seeds leave; from nothing, every
         // viable mutant.
-        let from_nothing = result["run"].as_str().unwrap_or_default().ends_with("/empty");
+        let from_nothing = result["run"]
+            .as_str()
+            .unwrap_or_default()
+            .ends_with("/empty");
         let mutant = result["mutant"].as_str().unwrap_or_default();
         if survivors.contains(mutant) || (from_nothing && viable.contains(mutant)) {
             runs.entry(result["run"].as_str().unwrap_or_default().to_string())
