@@ -87,7 +87,7 @@ where
 
 /// [`choose`] for the common Upgrade field that occurs once and holds one bare token
 /// (`Upgrade: websocket`), without the list reader: `None` for any other value, which
-/// [`choose`] must read (issue #12's fast path; `fast_paths` checks it against [`choose`]).
+/// [`choose`] must read (the fast path; `fast_paths` checks it against [`choose`]).
 /// `value` is the field's OWS-trimmed value, `max` the list element limit.
 pub fn choose_single_token<'b>(
     value: &'b [u8],

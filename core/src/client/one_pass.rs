@@ -1,4 +1,4 @@
-//! The client's hot path (issue #12; RFC 6455 §4.1 response items 1-6, RFC 7692 §7.1): a
+//! The client's hot path (RFC 6455 §4.1 response items 1-6, RFC 7692 §7.1): a
 //! common 101 checked in one pass over its fields, each recognised by its name's length and
 //! first bytes and checked the moment it is seen, mirroring the server's
 //! [`crate::server::one_pass`].

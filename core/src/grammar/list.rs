@@ -280,7 +280,7 @@ impl<'b, I: Iterator<Item = Result<&'b [u8], MalformedList>>> Iterator for Bound
 /// The elements of one quote-free field value, bounded: what [`Bounded`] over
 /// [`ListElements`] yields for such a value (split at commas, OWS-trimmed, empty elements
 /// skipped, [`ListFault::TooMany`] past the limit), read by one simple loop instead of the
-/// general reader's layers (issue #12). The general reader stays the reference it is tested
+/// general reader's layers. The general reader stays the reference it is tested
 /// against (`proptests`, `fuzz/` target `fast_paths`).
 #[derive(Debug, Clone)]
 pub struct PlainElements<'b> {
@@ -349,7 +349,7 @@ impl<'b> Iterator for BoundedElements<'_, 'b> {
 
 /// [`contains_token`] for a field that occurs once as one bare token (`Connection:
 /// Upgrade`): one compare, no list reader. `None` when `value` (OWS-trimmed) is anything
-/// else or `max` allows no element, for [`contains_token`] to read (issue #12). `token`
+/// else or `max` allows no element, for [`contains_token`] to read. `token`
 /// is a lowercase token, so a value equal to it is a token too: the common case is settled
 /// by that compare before any scan.
 #[inline]
@@ -363,7 +363,7 @@ pub fn single_token_contains(value: &[u8], max: usize, token: &str) -> Option<bo
     is_token(value).then_some(false)
 }
 
-/// [`contains_token`] for one field value on the hot path (issue #12): one compare for a
+/// [`contains_token`] for one field value on the hot path: one compare for a
 /// value that is a single token ([`single_token_contains`]), else the quote-free reading
 /// ([`PlainElements`]); `None` for a value with a quote, a malformed one, or one past `max`
 /// elements, which the general reader then judges.

@@ -1,4 +1,4 @@
-//! Quote-free list field values checked in one forward scan (issue #12): a list of tokens
+//! Quote-free list field values checked in one forward scan: a list of tokens
 //! (RFC 9110 §5.6.1-§5.6.2: Connection options, subprotocols) and a Sec-WebSocket-Extensions
 //! list (RFC 6455 §9.1 with RFC 9110 §5.6.6). Where the grammar stands is kept in the
 //! control flow, not in a state variable, so the byte loops carry no dependency from one

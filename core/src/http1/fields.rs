@@ -116,7 +116,7 @@ impl Known {
     /// The known field a name is, compared case-insensitively; the length and, where two
     /// names share one, the first byte pick the only candidate, so one comparison decides.
     /// Each arm compares with its own literal name, so the compiler folds the name's words
-    /// and letter masks into constants (issue #12).
+    /// and letter masks into constants.
     #[inline]
     pub(crate) fn of(name: &str) -> Option<Known> {
         let name = name.as_bytes();

@@ -1,4 +1,4 @@
-//! The WebSocket handshake's hot path (issue #12; RFC 6455 §4.2.1-§4.2.2, RFC 9110 §7.8):
+//! The WebSocket handshake's hot path (RFC 6455 §4.2.1-§4.2.2, RFC 9110 §7.8):
 //! one pass over the parsed fields that recognises each field by its name's length and
 //! first byte and checks its value the moment it is seen, a flat result, and the 101
 //! written straight into the caller's buffer.

@@ -73,7 +73,7 @@ fn canonical_16_bytes(text: &[u8; 24]) -> bool {
 /// SHA-1 (FIPS 180-4) of a 24-character key followed by the GUID (RFC 6455 §4.2.2 item
 /// 5.4). The message is always 60 bytes, so its padding (§5.1.1: `0x80`, zeros, the length
 /// in bits) makes two blocks of fixed layout; they go to sha1's block function directly,
-/// without the buffering of its `Digest` interface (issue #12). Other lengths, which no
+/// without the buffering of its `Digest` interface. Other lengths, which no
 /// valid key has, take the `Digest` interface.
 fn sha1_of_key_and_guid(key: &[u8; 24]) -> [u8; 20] {
     /// The initial hash value (FIPS 180-4 §5.3.1).
