@@ -12,7 +12,7 @@ use super::stats::Snapshot;
 use crate::seed::root;
 
 /// Whether the nightly toolchain (AddressSanitizer) is used; decided once.
-fn nightly() -> bool {
+pub fn nightly() -> bool {
     static NIGHTLY: OnceLock<bool> = OnceLock::new();
     *NIGHTLY.get_or_init(|| {
         let nightly = Command::new("rustup")

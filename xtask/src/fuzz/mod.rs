@@ -270,10 +270,7 @@ fn campaign(args: &FuzzArgs) -> Result<i32, String> {
     };
     if args.coverage {
         libfuzzer::build()?;
-        return Ok(crate::coverage::run(
-            &targets,
-            libfuzzer::description().starts_with("nightly"),
-        ));
+        return Ok(crate::coverage::run(&targets, libfuzzer::nightly()));
     }
     if args.replay {
         libfuzzer::build()?;
