@@ -75,7 +75,8 @@ pub enum RejectReason {
     /// (RFC 9112 §6.1, §6.3 item 3, §11.2): 400.
     ConflictingFraming,
     /// A body on an upgrade that takes none: a WebSocket handshake (RFC 9110 §9.3.1,
-    /// RFC 6455 §4.2.1) or a policy that does not allow bodies: 400.
+    /// RFC 6455 §4.2.1) or a policy that does not allow bodies; or a `content-length` field
+    /// on an extended CONNECT, which has no content (RFC 9110 §9.3.6): 400.
     RequestBody,
     /// An Expect other than `100-continue` (RFC 9110 §10.1.1): 417.
     ExpectationFailed,
@@ -106,11 +107,21 @@ pub enum RejectReason {
     InvalidHttp2Settings,
     /// An h2c upgrade for an `https` target: h2c is cleartext only (RFC 7540 §3.2, §3.3): 400.
     H2cOverTls,
+    /// The request's authority (Host, or an absolute-form target's, or `:authority`) is not
+    /// one the policy answers for ([`HostPolicy`]): the DNS-rebinding guard. 421 Misdirected
+    /// Request (RFC 9110 §15.5.20).
+    ///
+    /// [`HostPolicy`]: crate::HostPolicy
+    HostNotAllowed,
+    /// An extended CONNECT whose `:protocol` is `h2c` or `h2`: HTTP/2 tunnelled inside an
+    /// HTTP/2 or HTTP/3 stream, past the proxy's view of the requests in it (RFC 8441 §4;
+    /// RFC 9113 §3.1 deprecates h2c): 400, whatever the policy's protocols.
+    Http2OverConnect,
 }
 
 impl RejectReason {
     /// Every variant, for tests and tools that enumerate them.
-    pub const ALL: [RejectReason; 38] = [
+    pub const ALL: [RejectReason; 40] = [
         Self::MalformedHead,
         Self::HeadTooLarge,
         Self::TooManyHeaders,
@@ -149,6 +160,8 @@ impl RejectReason {
         Self::MissingHttp2Settings,
         Self::InvalidHttp2Settings,
         Self::H2cOverTls,
+        Self::HostNotAllowed,
+        Self::Http2OverConnect,
     ];
 
     /// The HTTP status code of the response this rejection gets (RFC 9110 §15.5, RFC 6585 §5).
@@ -158,6 +171,7 @@ impl RejectReason {
             Self::UnsupportedHttpVersion => 505,
             Self::UnsupportedTransferCoding => 501,
             Self::ExpectationFailed => 417,
+            Self::HostNotAllowed => 421,
             Self::OriginNotAllowed | Self::MissingOrigin => 403,
             Self::UpgradeRequired
             | Self::MissingVersion
@@ -188,7 +202,8 @@ impl RejectReason {
             | Self::ConnectionSpecificField
             | Self::MissingHttp2Settings
             | Self::InvalidHttp2Settings
-            | Self::H2cOverTls => 400,
+            | Self::H2cOverTls
+            | Self::Http2OverConnect => 400,
         }
     }
 
@@ -242,6 +257,8 @@ impl RejectReason {
             Self::MissingHttp2Settings => "missing_http2_settings",
             Self::InvalidHttp2Settings => "invalid_http2_settings",
             Self::H2cOverTls => "h2c_over_tls",
+            Self::HostNotAllowed => "host_not_allowed",
+            Self::Http2OverConnect => "http2_over_connect",
         }
     }
 }

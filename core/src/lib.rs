@@ -105,7 +105,8 @@ pub use http1::head::{
 };
 pub use server::{
     Accepted, AuthoritySource, ConnectAccepted, ConnectOutcome, ConnectResponse, ConnectWebSocket,
-    Handshake, OriginPolicy, Outcome, Reply, ServerPolicy, WebSocketAccepted, WebSocketSwitch,
+    Handshake, HostPolicy, OriginPolicy, Outcome, Reply, ServerPolicy, WebSocketAccepted,
+    WebSocketSwitch,
 };
 pub use upgrade::ProtocolOffer;
 pub use websocket::deflate::{DeflateParams, DeflatePolicy};
@@ -117,7 +118,7 @@ pub use websocket::subprotocol::SubprotocolOrder;
 /// test and measure. Nothing here is covered by semver; do not use it.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::grammar::{chars, list, plain, uri};
+    pub use crate::grammar::{chars, host_pattern, list, plain, uri};
     pub use crate::http1::{fields, framing, head, write};
     pub use crate::server::{connect, origin};
 

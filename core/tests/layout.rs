@@ -22,7 +22,13 @@ const LAYERS: [(&str, u8); 9] = [
 ];
 
 /// Inside `grammar/`: the byte predicates are the leaf, the readers sit on them.
-const GRAMMAR_LAYERS: [(&str, u8); 4] = [("chars", 0), ("list", 1), ("uri", 1), ("plain", 2)];
+const GRAMMAR_LAYERS: [(&str, u8); 5] = [
+    ("chars", 0),
+    ("list", 1),
+    ("uri", 1),
+    ("plain", 2),
+    ("host_pattern", 2),
+];
 
 /// The reference paths, and the fast path beside each that they must never call.
 const REFERENCES: [(&str, &str); 2] = [

@@ -44,6 +44,17 @@ fn connect_reject_cases() -> Vec<(RejectReason, Vec<(&'static str, &'static str)
     };
     vec![
         (RejectReason::InvalidPseudoHeaders, with((":status", "200"))),
+        (RejectReason::Http2OverConnect, {
+            let mut fields = good.clone();
+            fields[1].1 = "h2c";
+            fields
+        }),
+        (RejectReason::Http2OverConnect, {
+            let mut fields = good.clone();
+            fields[1].1 = "H2";
+            fields
+        }),
+        (RejectReason::RequestBody, with(("content-length", "0"))),
         (RejectReason::InvalidPseudoHeaders, good[1..].to_vec()),
         (RejectReason::InvalidFieldName, with(("Origin", "null"))),
         (RejectReason::InvalidFieldValue, with(("origin", "null "))),
@@ -105,6 +116,11 @@ fn reject_cases() -> Vec<(RejectReason, Vec<u8>, ServerPolicy<'static>)> {
     };
     let h2c = ServerPolicy {
         protocols: &["h2c"],
+        ..ws
+    };
+    let local_only = ServerPolicy {
+        hosts: http_upgrade::HostPolicy::AllowList(&["localhost", "127.0.0.1"]),
+        origins: http_upgrade::OriginPolicy::SameHost,
         ..ws
     };
     let h2c_request = |connection: &str, settings: &str| {
@@ -240,6 +256,25 @@ fn reject_cases() -> Vec<(RejectReason, Vec<u8>, ServerPolicy<'static>)> {
             RejectReason::OriginNotAllowed,
             field("Origin: https://evil.test"),
             allow_list,
+        ),
+        // DNS rebinding: the page's own Host and Origin, on a localhost service.
+        (
+            RejectReason::HostNotAllowed,
+            with("Host: h", "Host: attacker.example:8080")
+                .replacen(
+                    "\r\n\r\n",
+                    "\r\nOrigin: http://attacker.example:8080\r\n\r\n",
+                    1,
+                )
+                .into_bytes(),
+            local_only,
+        ),
+        (
+            RejectReason::HostNotAllowed,
+            with("GET /chat", "GET ws://attacker.example/chat")
+                .replacen("Host: h", "Host: localhost", 1)
+                .into_bytes(),
+            local_only,
         ),
         (
             RejectReason::OriginNotAllowed,

@@ -108,7 +108,13 @@ impl Fault {
             }
             Fault::ChunkedNotLast => model.framing = Framing::TransferEncoding(5),
             Fault::UnknownCoding => model.framing = Framing::TransferEncoding(10),
-            Fault::CommaHost => model.host = 8,
+            Fault::CommaHost => {
+                model.host = HOSTS
+                    .iter()
+                    .position(|(text, _)| *text == "example.com, evil.test")
+                    .and_then(|at| u8::try_from(at).ok())
+                    .expect("the comma host is in the pool")
+            }
             Fault::UserinfoTarget => model.path = 6,
             Fault::UnmetExpectation => model.expect = Some(4),
             Fault::QuotedNonToken => model.extensions.push(ExtensionOffer::Other(3)),

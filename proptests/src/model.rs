@@ -9,9 +9,9 @@ use arbitrary::Arbitrary;
 pub type HostEntry = (&'static str, Option<(&'static str, Option<&'static str>)>);
 
 /// Valid Host values (the first [`VALID_HOSTS`] of [`HOSTS`]).
-pub const VALID_HOSTS: u8 = 8;
+pub const VALID_HOSTS: u8 = 13;
 /// Host values: valid ones first, then near misses.
-pub const HOSTS: [HostEntry; 20] = [
+pub const HOSTS: [HostEntry; 25] = [
     ("example.com", Some(("example.com", None))),
     ("127.0.0.1:8080", Some(("127.0.0.1", Some("8080")))),
     ("[::1]:9001", Some(("[::1]", Some("9001")))),
@@ -23,6 +23,17 @@ pub const HOSTS: [HostEntry; 20] = [
         "xn--bcher-kva.example:0",
         Some(("xn--bcher-kva.example", Some("0"))),
     ),
+    ("a.example.com", Some(("a.example.com", None))),
+    ("example.com.", Some(("example.com.", None))),
+    (
+        "evil-example.com:8080",
+        Some(("evil-example.com", Some("8080"))),
+    ),
+    (
+        "A.B.Example.COM.:8080",
+        Some(("a.b.example.com.", Some("8080"))),
+    ),
+    ("localhost", Some(("localhost", None))),
     ("example.com, evil.test", None),
     ("user@example.com", None),
     ("example.com/chat", None),
@@ -104,7 +115,7 @@ pub type OriginEntry = (
     Option<(&'static str, &'static str, Option<&'static str>)>,
 );
 /// Origins.
-pub const ORIGINS: [OriginEntry; 10] = [
+pub const ORIGINS: [OriginEntry; 17] = [
     ("http://example.com", Some(("http", "example.com", None))),
     (
         "https://a.test:8443",
@@ -124,9 +135,35 @@ pub const ORIGINS: [OriginEntry; 10] = [
         Some(("https", "a.test", Some("08443"))),
     ),
     ("http://[::1]:9001", Some(("http", "[::1]", Some("9001")))),
+    (
+        "https://a.example.com",
+        Some(("https", "a.example.com", None)),
+    ),
+    (
+        "https://evilexample.com",
+        Some(("https", "evilexample.com", None)),
+    ),
+    (
+        "https://a.example.com.",
+        Some(("https", "a.example.com.", None)),
+    ),
+    ("http://example.com.", Some(("http", "example.com.", None))),
+    (
+        "https://a..example.com",
+        Some(("https", "a..example.com", None)),
+    ),
+    (
+        "https://example.com.evil.test",
+        Some(("https", "example.com.evil.test", None)),
+    ),
+    (
+        "https://A.B.EXAMPLE.COM:8443",
+        Some(("https", "a.b.example.com", Some("8443"))),
+    ),
 ];
-/// Serialized origins a server may allow (the allow-list pool), with their parts as above.
-pub const ALLOWED_ORIGINS: [OriginEntry; 4] = [
+/// Serialized origins a server may allow (the allow-list pool), with their parts as above;
+/// a host starting `*.` is a wildcard label.
+pub const ALLOWED_ORIGINS: [OriginEntry; 6] = [
     ("http://example.com", Some(("http", "example.com", None))),
     (
         "https://A.test:8443",
@@ -134,6 +171,47 @@ pub const ALLOWED_ORIGINS: [OriginEntry; 4] = [
     ),
     ("null", None),
     ("http://[::1]:9001", Some(("http", "[::1]", Some("9001")))),
+    (
+        "https://*.example.com",
+        Some(("https", "*.example.com", None)),
+    ),
+    (
+        "https://*.Example.com:8443",
+        Some(("https", "*.example.com", Some("8443"))),
+    ),
+];
+/// A Host allow-list entry and, labelled by hand from the README's rule, its parts: a
+/// leading `*.`, the host lowercased, the port; `None` when the entry is no pattern.
+pub type HostPatternEntry = (
+    &'static str,
+    Option<(bool, &'static str, Option<&'static str>)>,
+);
+/// Every entry of [`HOST_LISTS`], labelled.
+pub const ALLOWED_HOSTS: [HostPatternEntry; 11] = [
+    ("example.com", Some((false, "example.com", None))),
+    ("127.0.0.1:8080", Some((false, "127.0.0.1", Some("8080")))),
+    ("[::1]:9001", Some((false, "[::1]", Some("9001")))),
+    ("*.example.com", Some((true, "example.com", None))),
+    ("h", Some((false, "h", None))),
+    (
+        "*.example.com:8080",
+        Some((true, "example.com", Some("8080"))),
+    ),
+    ("a.test:65535", Some((false, "a.test", Some("65535")))),
+    ("*", None),
+    ("example.com.", Some((false, "example.com.", None))),
+    (
+        "xn--bcher-kva.example:0",
+        Some((false, "xn--bcher-kva.example", Some("0"))),
+    ),
+    ("[2001:DB8::7]", Some((false, "[2001:db8::7]", None))),
+];
+/// The Host allow-lists a policy may have (each entry is in [`ALLOWED_HOSTS`]).
+pub const HOST_LISTS: [&[&str]; 4] = [
+    &["example.com", "127.0.0.1:8080", "[::1]:9001"],
+    &["*.example.com", "h"],
+    &["*.example.com:8080", "a.test:65535", "*"],
+    &["example.com.", "xn--bcher-kva.example:0", "[2001:DB8::7]"],
 ];
 /// Expect values, each with what RFC 9110 §10.1.1 makes of it: `Some(true)` expects
 /// 100-continue, `Some(false)` expects nothing, `None` is an expectation a server cannot meet.
@@ -378,6 +456,14 @@ pub enum OriginRule {
     SameHost,
 }
 
+/// Which hosts the server answers for.
+#[derive(Arbitrary, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostRule {
+    Any,
+    /// An index into [`HOST_LISTS`].
+    AllowList(u8),
+}
+
 /// A server policy: indices into [`POLICY_PROTOCOLS`] and [`SUBPROTOCOLS`].
 #[derive(Arbitrary, Debug, Clone, PartialEq, Eq)]
 pub struct Policy {
@@ -389,6 +475,7 @@ pub struct Policy {
     pub origins: OriginRule,
     pub require_origin: bool,
     pub allow_body: bool,
+    pub hosts: HostRule,
 }
 
 /// `pool[index % len]`: every index picks something.
@@ -501,6 +588,12 @@ impl Policy {
             },
             require_origin: self.require_origin,
             allow_body: self.allow_body,
+            hosts: match self.hosts {
+                HostRule::Any => http_upgrade::HostPolicy::Any,
+                HostRule::AllowList(index) => {
+                    http_upgrade::HostPolicy::AllowList(pick(&HOST_LISTS, index))
+                }
+            },
             limits: http_upgrade::Limits::DEFAULT,
         }
     }

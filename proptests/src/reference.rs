@@ -162,7 +162,15 @@ fn origin_allowed(
         OriginRule::AllowList(list) => list.iter().any(|&i| {
             let (entry_text, entry_parts) = pick(&ALLOWED_ORIGINS, i);
             match (parts, entry_parts) {
-                (Some(origin), Some(entry)) => origin == entry,
+                (Some((scheme, host, port)), Some((entry_scheme, entry_host, entry_port))) => {
+                    let (wildcard, entry_host) = match entry_host.strip_prefix("*.") {
+                        Some(domain) => (true, domain),
+                        None => (false, entry_host),
+                    };
+                    scheme == entry_scheme
+                        && port == entry_port
+                        && host_named(wildcard, entry_host, host)
+                }
                 (None, None) => text == "null" && entry_text == "null",
                 _ => false,
             }
@@ -173,6 +181,63 @@ fn origin_allowed(
         Ok(())
     } else {
         Err(Expected::Reject("origin_not_allowed", 403))
+    }
+}
+
+/// The README's host-pattern rule, on a lowercased `host` and an entry's lowercased
+/// `domain`: one trailing dot aside on either (RFC 1034 §3.1: the same name); an exact
+/// entry is that name; a wildcard one is one or more non-empty labels of letters, digits,
+/// `-` and `_`, a dot, then the name; an IP address is no subdomain.
+fn host_named(wildcard: bool, domain: &str, host: &str) -> bool {
+    let is_ip = |name: &str| {
+        name.starts_with('[')
+            || (name.split('.').count() == 4
+                && name.split('.').all(|part| part.parse::<u8>().is_ok()))
+    };
+    let strip = |name: &str| -> String {
+        match name.strip_suffix('.') {
+            Some(rest) if !rest.is_empty() && !is_ip(rest) => rest.to_string(),
+            _ => name.to_string(),
+        }
+    };
+    let (domain, host) = (strip(domain), strip(host));
+    if !wildcard {
+        return domain == host;
+    }
+    if is_ip(&host) {
+        return false;
+    }
+    let Some(labels) = host.strip_suffix(&format!(".{domain}")) else {
+        return false;
+    };
+    labels.split('.').all(|label| {
+        !label.is_empty()
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    })
+}
+
+/// RFC 9110 §7.4, §15.5.20 and the README's host rule: whether the policy answers for an
+/// authority (host lowercased, port as written); 421 when it does not.
+fn host_allowed(policy: &Policy, (host, port): (&str, Option<&str>)) -> Result<(), Expected> {
+    let HostRule::AllowList(index) = policy.hosts else {
+        return Ok(());
+    };
+    let allowed = pick(&HOST_LISTS, index).iter().any(|entry| {
+        let label = ALLOWED_HOSTS
+            .iter()
+            .find(|(text, _)| text == entry)
+            .expect("every listed entry is labelled")
+            .1;
+        label.is_some_and(|(wildcard, domain, entry_port)| {
+            host_named(wildcard, domain, host) && entry_port.is_none_or(|p| Some(p) == port)
+        })
+    });
+    if allowed {
+        Ok(())
+    } else {
+        Err(Expected::Reject("host_not_allowed", 421))
     }
 }
 
@@ -262,6 +327,13 @@ pub fn expected(
     let Some(host_authority) = pick(&HOSTS, model.host).1 else {
         return Expected::Reject("invalid_host", 400);
     };
+    // The Host field, and an absolute-form target's authority too, must be hosts the
+    // server answers for.
+    for authority in std::iter::once(host_authority).chain(target_authority) {
+        if let Err(rejection) = host_allowed(policy, authority) {
+            return rejection;
+        }
+    }
     let authority = target_authority.unwrap_or(host_authority);
     // RFC 9110 §10.1.1: 100-continue is the only expectation.
     let expect_continue = match model.expect.map(|i| pick(&EXPECTS, i).1) {

@@ -66,6 +66,14 @@ pub fn origin_rule() -> impl Strategy<Value = OriginRule> {
     ]
 }
 
+/// Host rules a server may have: any host, or one of the allow-lists.
+pub fn host_rule() -> impl Strategy<Value = HostRule> {
+    prop_oneof![
+        3 => Just(HostRule::Any),
+        2 => any::<u8>().prop_map(HostRule::AllowList),
+    ]
+}
+
 /// A valid WebSocket request: everything a server needs, plus optional offers and noise.
 pub fn valid_handshake() -> impl Strategy<Value = Handshake> {
     let upgrade = (
@@ -166,6 +174,7 @@ pub fn websocket_policy() -> impl Strategy<Value = Policy> {
                 origins: OriginRule::Any,
                 require_origin: false,
                 allow_body: false,
+                hosts: HostRule::Any,
             },
         )
 }
@@ -178,9 +187,11 @@ pub fn any_policy() -> impl Strategy<Value = Policy> {
         origin_rule(),
         prop::bool::weighted(0.2),
         any::<bool>(),
+        host_rule(),
     )
         .prop_map(
-            |(mut policy, protocols, origins, require_origin, allow_body)| {
+            |(mut policy, protocols, origins, require_origin, allow_body, hosts)| {
+                policy.hosts = hosts;
                 policy.protocols = protocols;
                 policy.origins = origins;
                 policy.require_origin = require_origin;

@@ -2,6 +2,7 @@
 //! and no status codes live here.
 
 pub mod chars;
+pub mod host_pattern;
 pub mod list;
 pub mod plain;
 pub mod uri;

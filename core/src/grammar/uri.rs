@@ -149,7 +149,7 @@ fn groups(text: &[u8], ipv4_allowed: bool) -> Option<usize> {
     while let Some(part) = parts.next() {
         let last = parts.peek().is_none();
         if last && ipv4_allowed && part.contains(&b'.') {
-            if !ipv4(part) {
+            if !is_ipv4(part) {
                 return None;
             }
             count += 2;
@@ -164,7 +164,7 @@ fn groups(text: &[u8], ipv4_allowed: bool) -> Option<usize> {
 
 /// `IPv4address = dec-octet "." dec-octet "." dec-octet "." dec-octet`, each octet 0-255
 /// without leading zeros (RFC 3986 §3.2.2).
-fn ipv4(text: &[u8]) -> bool {
+pub(crate) fn is_ipv4(text: &[u8]) -> bool {
     let mut octets = 0;
     for octet in text.split(|&b| b == b'.') {
         let valid = match octet {

@@ -226,11 +226,25 @@ impl<'p> ServerPolicy<'p> {
             return Err(Err(RejectReason::InvalidTarget));
         }
         let protocol = ProtocolOffer::parse(protocol).ok_or(Err(RejectReason::MalformedUpgrade))?;
+        // HTTP/2 inside an HTTP/2 (or HTTP/3) stream is a second connection the proxy in
+        // front never sees into: refused whatever the policy lists (RFC 9113 §3.1).
+        if [crate::h2c::PROTOCOL, "h2"]
+            .iter()
+            .any(|name| protocol.name.eq_ignore_ascii_case(name))
+        {
+            return Err(Err(RejectReason::Http2OverConnect));
+        }
         if !self.protocols.iter().any(|entry| protocol.matches(entry)) {
             return Err(Ok(DeclineReason::UnsupportedProtocol));
         }
         let authority = Authority::parse(authority).ok_or(Err(RejectReason::InvalidHost))?;
+        self.hosts.check(&authority).map_err(Err)?;
         let known = KnownFields::index(crate::http1::fields::Fields::new(regular));
+        // RFC 9110 §9.3.6: a CONNECT request has no content; the stream's data after the 200
+        // is the tunnel's, so a length field is refused, 0 included, rather than read two ways.
+        if known.contains(crate::http1::fields::Known::ContentLength) {
+            return Err(Err(RejectReason::RequestBody));
+        }
         // RFC 9113 §8.3.1: a Host that names another entity than :authority is malformed.
         match known.singleton(crate::http1::fields::Known::Host) {
             crate::http1::fields::Singleton::Missing => {}
@@ -555,5 +569,86 @@ mod tests {
             policy.negotiate_connect(&bad),
             ConnectOutcome::Reject(RejectReason::MalformedUpgrade)
         );
+    }
+
+    #[test]
+    fn http2_inside_connect_is_refused_whatever_the_policy() {
+        let listed = ServerPolicy {
+            protocols: &["websocket", "h2c", "h2", "H2C/1"],
+            ..ServerPolicy::websocket()
+        };
+        for policy in [ServerPolicy::websocket(), listed] {
+            for protocol in [&b"h2c"[..], b"H2C", b"h2", b"h2c/1"] {
+                for scheme in [&b"https"[..], b"http"] {
+                    let mut fields = request(&[]);
+                    fields[1].value = protocol;
+                    fields[2].value = scheme;
+                    assert_eq!(
+                        policy.negotiate_connect(&fields),
+                        ConnectOutcome::Reject(RejectReason::Http2OverConnect),
+                        "{protocol:?} {scheme:?}"
+                    );
+                }
+            }
+        }
+        let mut near = request(&[]);
+        near[1].value = b"h2cx";
+        assert_eq!(
+            ServerPolicy::websocket().negotiate_connect(&near),
+            ConnectOutcome::Decline(DeclineReason::UnsupportedProtocol)
+        );
+    }
+
+    #[test]
+    fn a_connect_has_no_content() {
+        let udp = ServerPolicy {
+            protocols: &["connect-udp", "websocket"],
+            ..ServerPolicy::websocket()
+        };
+        for length in [&b"0"[..], b"5"] {
+            let extra = [field("content-length", length)];
+            let fields = request(&extra);
+            assert_eq!(
+                udp.negotiate_connect(&fields),
+                ConnectOutcome::Reject(RejectReason::RequestBody)
+            );
+            let mut other = fields.clone();
+            other[1].value = b"connect-udp";
+            assert_eq!(
+                udp.negotiate_connect(&other),
+                ConnectOutcome::Reject(RejectReason::RequestBody)
+            );
+        }
+    }
+
+    #[test]
+    fn authority_must_be_a_host_the_policy_answers_for() {
+        let policy = ServerPolicy {
+            hosts: crate::server::HostPolicy::AllowList(&["*.example.com", "example.com"]),
+            ..ServerPolicy::websocket()
+        };
+        assert!(matches!(
+            policy.negotiate_connect(&request(&[])),
+            ConnectOutcome::Accept(_)
+        ));
+        for authority in [
+            &b"attacker.example"[..],
+            b"example.com.evil",
+            b"xexample.com",
+        ] {
+            let mut fields = request(&[]);
+            fields[4].value = authority;
+            assert_eq!(
+                policy.negotiate_connect(&fields),
+                ConnectOutcome::Reject(RejectReason::HostNotAllowed),
+                "{authority:?}"
+            );
+        }
+        let mut sub = request(&[]);
+        sub[4].value = b"chat.example.com:8443";
+        assert!(matches!(
+            policy.negotiate_connect(&sub),
+            ConnectOutcome::Accept(_)
+        ));
     }
 }

@@ -73,8 +73,14 @@ impl<'p> ServerPolicy<'p> {
             Singleton::Repeated => return Err(Verdict::Reject(RejectReason::DuplicateHost)),
         };
         let host_authority = Authority::parse(host).ok_or(RejectReason::InvalidHost)?;
+        // The Host field and an absolute-form target's authority both name a host the
+        // server answers for, so no intermediary's reading of the two reaches another.
+        self.hosts.check(&host_authority)?;
         let (authority, authority_source) = match target_authority {
-            Some(authority) => (authority, AuthoritySource::Target),
+            Some(authority) => {
+                self.hosts.check(&authority)?;
+                (authority, AuthoritySource::Target)
+            }
             None => (host_authority, AuthoritySource::Host),
         };
         let expect_continue = expect_continue(&fields, max)?;

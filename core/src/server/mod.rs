@@ -5,6 +5,7 @@
 //! (RFC 9110 §10.1.1) and Origin (RFC 6455 §10.2) decide as much as its upgrade fields.
 
 pub mod connect;
+mod host;
 mod http1;
 mod one_pass;
 pub mod origin;
@@ -12,6 +13,7 @@ mod websocket;
 mod write;
 
 pub use connect::{ConnectAccepted, ConnectOutcome, ConnectResponse, ConnectWebSocket};
+pub use host::HostPolicy;
 pub use origin::OriginPolicy;
 
 use crate::error::{BufferTooSmall, DeclineReason, RejectReason};
@@ -40,6 +42,8 @@ pub struct ServerPolicy<'p> {
     pub deflate: Option<DeflatePolicy>,
     /// Answer requests that do not upgrade with 426 instead of declining (RFC 9110 §15.5.22).
     pub require_upgrade: bool,
+    /// Which hosts the server answers for (RFC 9110 §7.4, §15.5.20); default: any.
+    pub hosts: HostPolicy<'p>,
     /// Which Origins a WebSocket handshake may carry (RFC 6455 §10.2); default: any.
     pub origins: OriginPolicy<'p>,
     /// Refuse WebSocket handshakes without an Origin with 403 (RFC 6455 §4.2.2 item 4);
@@ -62,6 +66,7 @@ impl ServerPolicy<'static> {
             subprotocol_order: SubprotocolOrder::Client,
             deflate: None,
             require_upgrade: false,
+            hosts: HostPolicy::Any,
             origins: OriginPolicy::Any,
             require_origin: false,
             allow_body: false,

@@ -7,7 +7,7 @@
 //! origin-form target; Host, Upgrade, Connection, Sec-WebSocket-Key and
 //! Sec-WebSocket-Version each exactly once, and Origin, Sec-WebSocket-Protocol and
 //! Sec-WebSocket-Extensions at most once; `Upgrade: websocket` as one token the policy
-//! takes; a valid Host; no Content-Length, Transfer-Encoding or Expect; no quoted-string in
+//! takes; a valid Host the policy answers for; no Content-Length, Transfer-Encoding or Expect; no quoted-string in
 //! a list field; an Origin the policy allows; no OWS around the values of Host, Upgrade,
 //! Sec-WebSocket-Key and Sec-WebSocket-Version (httparse never leaves any). Anything else,
 //! and every rejection and decline, goes to the general path ([`ServerPolicy::negotiate`]),
@@ -65,6 +65,7 @@ impl<'p> ServerPolicy<'p> {
         let (Some(host), Some(key)) = (seen.host, seen.key) else {
             return None;
         };
+        self.hosts.check(&host).ok()?;
         self.origins
             .check(seen.origin, &host, self.require_origin)
             .ok()?;

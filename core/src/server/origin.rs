@@ -3,6 +3,7 @@
 //! WebSocket with the user's cookies.
 
 use crate::error::RejectReason;
+use crate::grammar::host_pattern::HostPattern;
 use crate::grammar::uri::Authority;
 
 /// The Origins a server accepts on WebSocket handshakes (RFC 6455 §4.2.2 item 4, §10.2;
@@ -14,9 +15,15 @@ pub enum OriginPolicy<'p> {
     /// [`WebSocketAccepted::origin`]: crate::WebSocketAccepted::origin
     #[default]
     Any,
-    /// Only these serialized origins (RFC 6454 §6.2), e.g. `https://example.com:8443`:
-    /// scheme and host compare ASCII case-insensitively, the port as written; `null`
-    /// (RFC 6454 §7.1) only when listed.
+    /// Only these serialized origins (RFC 6454 §6.2), e.g. `https://example.com:8443`, or
+    /// patterns with a leading wildcard label, `https://*.example.com`:
+    /// - scheme and host compare ASCII case-insensitively, one trailing dot of the host
+    ///   aside; the port as written, and an entry without one takes only an Origin without
+    ///   one (the scheme's default port, RFC 6454 §6.2);
+    /// - `*.example.com` takes any subdomain of `example.com` (one or more labels of
+    ///   letters, digits, `-`, `_`), not `example.com` itself, and never an IP address;
+    /// - `null` (RFC 6454 §7.1) only when listed; an entry that is none of these takes
+    ///   nothing.
     AllowList(&'p [&'p str]),
     /// Only an Origin whose `host[:port]` is the request's authority (the Host field, or an
     /// absolute-form target's authority), host case-insensitive, port as written.
@@ -33,18 +40,43 @@ struct Serialized<'b> {
 impl<'b> Serialized<'b> {
     /// Parses one serialized origin; `None` for `null`, a list, a path, or userinfo.
     fn parse(text: &'b [u8]) -> Option<Self> {
-        let separator = text.windows(3).position(|w| w == b"://")?;
-        let scheme = text.get(..separator)?;
-        if !crate::grammar::uri::is_scheme(scheme) {
-            return None;
-        }
-        let authority = Authority::parse(text.get(separator + 3..)?)?;
+        let (scheme, rest) = split_scheme(text)?;
+        let authority = Authority::parse(rest)?;
         Some(Self { scheme, authority })
     }
+}
 
-    fn same_as(&self, other: &Serialized<'_>) -> bool {
-        self.scheme.eq_ignore_ascii_case(other.scheme) && self.authority.same_as(&other.authority)
+/// An allow-list entry: `scheme "://" [ "*." ] host [ ":" port ]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct OriginPattern<'p> {
+    scheme: &'p [u8],
+    host: HostPattern<'p>,
+}
+
+impl<'p> OriginPattern<'p> {
+    /// Parses one entry; `None` for `null` and for anything but a serialized origin whose
+    /// host may start with a wildcard label.
+    fn parse(text: &'p [u8]) -> Option<Self> {
+        let (scheme, rest) = split_scheme(text)?;
+        let host = HostPattern::parse(rest)?;
+        Some(Self { scheme, host })
     }
+
+    fn matches(&self, origin: &Serialized<'_>) -> bool {
+        self.scheme.eq_ignore_ascii_case(origin.scheme)
+            && self.host.matches_host(origin.authority.host)
+            && self.host.port() == origin.authority.port
+    }
+}
+
+/// `scheme "://"` and what follows it; `None` without a valid scheme (RFC 3986 §3.1).
+fn split_scheme(text: &[u8]) -> Option<(&[u8], &[u8])> {
+    let separator = text.windows(3).position(|w| w == b"://")?;
+    let scheme = text.get(..separator)?;
+    if !crate::grammar::uri::is_scheme(scheme) {
+        return None;
+    }
+    Some((scheme, text.get(separator + 3..)?))
 }
 
 /// The opaque origin (RFC 6454 §7.1, §6.2 item 1).
@@ -72,7 +104,8 @@ impl OriginPolicy<'_> {
             OriginPolicy::AllowList(list) => match Serialized::parse(origin) {
                 None => origin == NULL && list.iter().any(|entry| entry.as_bytes() == NULL),
                 Some(origin) => list.iter().any(|entry| {
-                    Serialized::parse(entry.as_bytes()).is_some_and(|entry| entry.same_as(&origin))
+                    OriginPattern::parse(entry.as_bytes())
+                        .is_some_and(|entry| entry.matches(&origin))
                 }),
             },
             OriginPolicy::SameHost => {
@@ -148,6 +181,57 @@ mod tests {
             policy.check(None, &h, true),
             Err(RejectReason::MissingOrigin)
         );
+    }
+
+    #[test]
+    fn wildcard_entries() {
+        let h = host(b"example.com");
+        let policy = OriginPolicy::AllowList(&["https://*.example.com", "http://*.dev.test:8080"]);
+        for ok in [
+            &b"https://a.example.com"[..],
+            b"HTTPS://A.B.EXAMPLE.COM",
+            b"https://a.example.com.",
+            b"http://x.dev.test:8080",
+        ] {
+            assert_eq!(policy.check(Some(ok), &h, false), Ok(()), "{ok:?}");
+        }
+        for bad in [
+            &b"https://example.com"[..],
+            b"http://a.example.com",
+            b"wss://a.example.com",
+            b"https://a.example.com:443",
+            b"https://a.example.com:8443",
+            b"https://evilexample.com",
+            b"https://a.evilexample.com",
+            b"https://a.example.com.evil.test",
+            b"https://example.com.a.example.org",
+            b"https://.example.com",
+            b"https://a..example.com",
+            b"https://a.example.com/",
+            b"https://u@a.example.com",
+            b"http://x.dev.test",
+            b"http://x.dev.test:80",
+            b"http://dev.test:8080",
+            b"null",
+        ] {
+            assert_eq!(
+                policy.check(Some(bad), &h, false),
+                Err(RejectReason::OriginNotAllowed),
+                "{bad:?}"
+            );
+        }
+        let broken = OriginPolicy::AllowList(&["https://*", "https://a.*.com", "*.example.com"]);
+        for origin in [
+            &b"https://a"[..],
+            b"https://a.b.com",
+            b"https://a.example.com",
+        ] {
+            assert_eq!(
+                broken.check(Some(origin), &h, false),
+                Err(RejectReason::OriginNotAllowed),
+                "{origin:?}"
+            );
+        }
     }
 
     #[test]

@@ -173,6 +173,7 @@ Connection: Upgrade, close\r\nContent-Length: 0\r\n\r\n"[..]
             (400, "Bad Request"),
             (403, "Forbidden"),
             (417, "Expectation Failed"),
+            (421, "Misdirected Request"),
             (426, "Upgrade Required"),
             (431, "Request Header Fields Too Large"),
             (501, "Not Implemented"),

@@ -213,10 +213,26 @@ pub fn extended_connect(data: &[u8]) {
         );
         return;
     }
-    let comparable = !protocol.eq_ignore_ascii_case(b"h2c")
-        && !section
-            .iter()
-            .any(|(name, _)| NOT_COMPARABLE.contains(&name.as_str()));
+    // HTTP/2 inside the stream (the README's behaviour table; RFC 9113 §3.1 deprecates h2c):
+    // refused whatever the policy lists.
+    let name = protocol.split(|&b| b == b'/').next().unwrap_or_default();
+    if name.eq_ignore_ascii_case(b"h2c") || name.eq_ignore_ascii_case(b"h2") {
+        assert_eq!(
+            outcome,
+            ConnectOutcome::Reject(RejectReason::Http2OverConnect)
+        );
+        return;
+    }
+    // RFC 9110 §9.3.6: a CONNECT has no content, so a length field is never accepted.
+    if section.iter().any(|(name, _)| name == "content-length") {
+        assert!(
+            !matches!(outcome, ConnectOutcome::Accept(_)),
+            "accepted with content-length: {section:?}"
+        );
+    }
+    let comparable = !section
+        .iter()
+        .any(|(name, _)| NOT_COMPARABLE.contains(&name.as_str()));
     if !comparable {
         return;
     }

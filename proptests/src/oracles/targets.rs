@@ -17,7 +17,7 @@ use http_upgrade::{Outcome, ServerPolicy};
 use crate::rfc as reference;
 
 /// Statuses a rejection may carry (documented on `RejectReason`).
-pub const REJECT_STATUSES: [u16; 7] = [400, 403, 417, 426, 431, 501, 505];
+pub const REJECT_STATUSES: [u16; 8] = [400, 403, 417, 421, 426, 431, 501, 505];
 
 /// Prefix lengths to re-check for a head of `len` bytes: every one for short heads,
 /// else a spread that always includes the last few.
@@ -93,7 +93,7 @@ const PROTOCOL_SETS: [&[&str]; 3] = [
 const ORIGIN_LISTS: [&[&str]; 2] = [&["http://example.com", "null"], &["https://a.test:8443"]];
 
 /// A server policy chosen by one byte: protocols, subprotocols, order, deflate,
-/// require-upgrade, origin rule and bodies (the later ones reuse bits, which the fuzzer
+/// require-upgrade, origin rule, bodies and hosts (the later ones reuse bits, which the fuzzer
 /// explores in every combination anyway).
 pub fn policy_from(selector: u8) -> ServerPolicy<'static> {
     ServerPolicy {
@@ -117,6 +117,12 @@ pub fn policy_from(selector: u8) -> ServerPolicy<'static> {
         },
         require_origin: selector & 0x48 == 0x48,
         allow_body: selector & 0x80 != 0,
+        hosts: match selector % 7 {
+            6 => http_upgrade::HostPolicy::AllowList(
+                crate::model::HOST_LISTS[usize::from(selector >> 6)],
+            ),
+            _ => http_upgrade::HostPolicy::Any,
+        },
         limits: Limits::DEFAULT,
     }
 }
@@ -187,6 +193,7 @@ pub fn server_negotiate(data: &[u8]) {
                 400 => "Bad Request",
                 403 => "Forbidden",
                 417 => "Expectation Failed",
+                421 => "Misdirected Request",
                 426 => "Upgrade Required",
                 431 => "Request Header Fields Too Large",
                 501 => "Not Implemented",
