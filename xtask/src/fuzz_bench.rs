@@ -59,7 +59,7 @@ pub struct FuzzBenchArgs {
 
 /// The fuzz targets that reach each file of `core/src`, the most direct first: the one or
 /// two a reviewer would fuzz for a change there.
-const REACH: [(&str, [&str; 2]); 27] = [
+const REACH: [(&str, [&str; 2]); 29] = [
     ("core/src/grammar/chars.rs", ["fast_paths", "header_lists"]),
     ("core/src/grammar/list.rs", ["header_lists", "extensions"]),
     (
@@ -69,6 +69,14 @@ const REACH: [(&str, [&str; 2]); 27] = [
     (
         "core/src/grammar/uri.rs",
         ["server_negotiate", "handshake_structured"],
+    ),
+    (
+        "core/src/grammar/host_pattern.rs",
+        ["handshake_structured", "server_negotiate"],
+    ),
+    (
+        "core/src/server/host.rs",
+        ["handshake_structured", "extended_connect"],
     ),
     ("core/src/error.rs", ["server_negotiate", "request_head"]),
     (

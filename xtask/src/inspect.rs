@@ -5,15 +5,16 @@ use std::io::Read as _;
 use http_upgrade::DeflateParams;
 use http_upgrade::Extension;
 use http_upgrade::{
-    AuthoritySource, Body, ConnectOutcome, DeflatePolicy, Expectation, OriginPolicy, Outcome,
-    ServerPolicy, Status, SubprotocolOrder, EMPTY_HEADER,
+    AuthoritySource, Body, ConnectOutcome, DeflatePolicy, Expectation, Handshake, HostPolicy,
+    OriginPolicy, Outcome, Reply, ServerPolicy, Status, SubprotocolOrder, WebSocketSwitch,
+    EMPTY_HEADER,
 };
 
 use crate::json::Object;
 use http_upgrade_proptests::oracles::field_section;
 
 /// The server role's JSON keys, in order (the contract: new keys only ever go last).
-const SERVER_KEYS: [&str; 11] = [
+const SERVER_KEYS: [&str; 12] = [
     "outcome",
     "status",
     "protocol",
@@ -25,6 +26,7 @@ const SERVER_KEYS: [&str; 11] = [
     "response",
     "body",
     "authority",
+    "entry",
 ];
 
 /// What browsers offer; `--offer-extension permessage-deflate` stands for it.
@@ -51,6 +53,20 @@ pub(crate) enum Transport {
     /// pseudo-headers first (RFC 8441).
     #[value(alias = "h3")]
     H2,
+}
+
+/// Which of the crate's entry points judge the input.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Entry {
+    /// Both, compared: the server's `respond` and `handshake`, the client's `validate` and
+    /// `validate_general`; a difference prints both verdicts and exits 2.
+    #[default]
+    Both,
+    /// The hot path a server embeds (`respond`; the client's `validate`): the one pass
+    /// where it takes the input, else the general path.
+    Respond,
+    /// The general path alone (`handshake`; the client's `validate_general`).
+    General,
 }
 
 /// The only extension the options name.
@@ -94,6 +110,13 @@ pub(crate) struct Options {
     /// Server: a non-WebSocket upgrade may carry a body.
     #[arg(long)]
     allow_body: bool,
+    /// Server: a host answered for, `host[:port]` or `*.domain[:port]` (repeatable;
+    /// default: any host).
+    #[arg(long = "allow-host", value_name = "HOST")]
+    allow_hosts: Vec<String>,
+    /// Which entry points judge the input (HTTP/1.1 only: an extended CONNECT has one).
+    #[arg(long, value_enum, default_value_t = Entry::Both)]
+    entry: Entry,
     /// Server: how the request arrives.
     #[arg(long, value_enum, default_value_t = Transport::H1)]
     transport: Transport,
@@ -156,7 +179,8 @@ fn read_input(file: &str) -> std::io::Result<Vec<u8>> {
     }
 }
 
-/// Runs inspect; prints the JSON object and returns the exit code.
+/// Runs inspect; prints the JSON object and returns the exit code: 0, or 2 when the two
+/// entry points disagree.
 pub fn run(options: &Options) -> i32 {
     let file = options.file.as_str();
     let bytes = match read_input(file) {
@@ -172,7 +196,47 @@ pub fn run(options: &Options) -> i32 {
         server(options, &bytes)
     };
     println!("{}", json.render());
-    0
+    if json.get("entry") == Some(&serde_json::Value::from(DIFFER)) {
+        eprintln!("the two entry points disagree on this input: both verdicts are above");
+        2
+    } else {
+        0
+    }
+}
+
+/// The `entry` of a disagreement, whose object holds both verdicts.
+const DIFFER: &str = "differ";
+
+/// Puts the chosen entry points' verdicts together: the one asked for, or, for both, one
+/// object when they agree (every key but `entry`) and both under their names when not.
+fn judged(
+    entry: Entry,
+    (first, mut first_json): (&str, Object),
+    (second, mut general): (&'static str, Object),
+) -> Object {
+    match entry {
+        Entry::Respond => first_json,
+        Entry::General => {
+            general.set("entry", second);
+            general
+        }
+        Entry::Both => {
+            let how = first_json.get("entry").cloned();
+            first_json.set("entry", None::<&str>);
+            general.set("entry", None::<&str>);
+            if first_json.render() == general.render() {
+                let how = how.as_ref().and_then(|v| v.as_str()).unwrap_or_default();
+                first_json.set("entry", format!("both agree ({how})").as_str());
+                first_json
+            } else {
+                let mut both = Object::default();
+                both.set("entry", DIFFER);
+                both.set_object(first, first_json);
+                both.set_object(second, general);
+                both
+            }
+        }
+    }
 }
 
 /// Renders the permessage-deflate answer as a Sec-WebSocket-Extensions value.
@@ -195,6 +259,7 @@ pub(crate) fn server(options: &Options, bytes: &[u8]) -> Object {
     let protocols: Vec<&str> = protocols.iter().map(String::as_str).collect();
     let subprotocols: Vec<&str> = options.subprotocols.iter().map(String::as_str).collect();
     let origins: Vec<&str> = options.origins.iter().map(String::as_str).collect();
+    let hosts: Vec<&str> = options.allow_hosts.iter().map(String::as_str).collect();
     let policy = ServerPolicy {
         protocols: &protocols,
         subprotocols: &subprotocols,
@@ -212,17 +277,53 @@ pub(crate) fn server(options: &Options, bytes: &[u8]) -> Object {
         },
         require_origin: options.require_origin,
         allow_body: options.allow_body,
+        hosts: if hosts.is_empty() {
+            HostPolicy::Any
+        } else {
+            HostPolicy::AllowList(&hosts)
+        },
         limits: http_upgrade::Limits::DEFAULT,
     };
     if options.h2() {
         return connect(&policy, bytes);
     }
+    let mut headers = [EMPTY_HEADER; 64];
+    let general = handshake_json(&policy, policy.handshake(bytes, &mut headers));
+    let mut headers = [EMPTY_HEADER; 64];
+    let mut out = [0u8; 4096];
+    let respond = match policy.respond(bytes, &mut headers, &mut out) {
+        Status::Complete(Reply::WebSocket(switch)) => {
+            let mut json = one_pass_json(&switch, &out[..switch.written]);
+            json.set("entry", "respond took the one pass");
+            json
+        }
+        Status::Complete(Reply::Handshake(handshake)) => {
+            let mut json = handshake_json(&policy, Status::Complete(handshake));
+            json.set("entry", "respond took the general path");
+            json
+        }
+        Status::Partial => {
+            let mut json = handshake_json(&policy, Status::Partial);
+            json.set("entry", "respond");
+            json
+        }
+    };
+    judged(options.entry, ("respond", respond), ("handshake", general))
+}
+
+/// A JSON object with every server key, null.
+fn server_object() -> Object {
     let mut json = Object::default();
     for key in SERVER_KEYS {
         json.set(key, None::<&str>);
     }
-    let mut headers = [EMPTY_HEADER; 64];
-    let Status::Complete(handshake) = policy.handshake(bytes, &mut headers) else {
+    json
+}
+
+/// The general path's verdict (`handshake`, or what `respond` gave back).
+fn handshake_json(policy: &ServerPolicy<'_>, handshake: Status<Handshake<'_>>) -> Object {
+    let mut json = server_object();
+    let Status::Complete(handshake) = handshake else {
         json.set("outcome", "incomplete");
         return json;
     };
@@ -273,6 +374,29 @@ pub(crate) fn server(options: &Options, bytes: &[u8]) -> Object {
     json
 }
 
+/// The one pass's switch, in the general path's terms; `written` is its 101.
+fn one_pass_json(switch: &WebSocketSwitch<'_>, written: &[u8]) -> Object {
+    let mut json = server_object();
+    let response = String::from_utf8_lossy(written);
+    let accept = response
+        .lines()
+        .find_map(|line| line.strip_prefix("Sec-WebSocket-Accept: "))
+        .map(str::to_string);
+    json.set("outcome", "switch")
+        .set("status", Some(101u64))
+        .set("protocol", "websocket")
+        .set("accept", accept.as_deref())
+        .set("subprotocol", switch.subprotocol);
+    let extensions = switch.deflate.as_ref().map(deflate_text);
+    json.set("extensions", extensions.as_deref())
+        .set("consumed", Some(switch.consumed as u64))
+        .set("response", response.as_ref())
+        .set("body", "none");
+    let host = String::from_utf8_lossy(switch.host);
+    json.set("authority", format!("{host} (from host)").as_str());
+    json
+}
+
 /// The JSON verdict on an extended CONNECT (RFC 8441, RFC 9220): the same keys as the
 /// HTTP/1.1 server role; `response` is the status and the fields, one per line.
 fn connect(policy: &ServerPolicy<'_>, bytes: &[u8]) -> Object {
@@ -281,10 +405,8 @@ fn connect(policy: &ServerPolicy<'_>, bytes: &[u8]) -> Object {
         .iter()
         .map(|(name, value)| http_upgrade::Header { name, value })
         .collect();
-    let mut json = Object::default();
-    for key in SERVER_KEYS {
-        json.set(key, None::<&str>);
-    }
+    let mut json = server_object();
+    json.set("entry", "negotiate_connect");
     let outcome = policy.negotiate_connect(&fields);
     match &outcome {
         ConnectOutcome::Accept(accepted) => {
@@ -333,6 +455,27 @@ fn client(options: &Options, bytes: &[u8]) -> Object {
     let offers = options
         .offer_deflate()
         .then_some(BROWSER_DEFLATE_OFFER.as_bytes());
+    let key = options.key.as_deref().unwrap_or_default();
+    let Some(expectation) = Expectation::for_key(key.as_bytes(), &subprotocols, offers) else {
+        let mut json = client_object();
+        json.set("outcome", "failed")
+            .set("reason", "invalid_key_option");
+        return json;
+    };
+    let mut headers = [EMPTY_HEADER; 64];
+    let mut validate = validated_json(expectation.validate(bytes, &mut headers));
+    validate.set("entry", "validate");
+    let mut headers = [EMPTY_HEADER; 64];
+    let general = validated_json(expectation.validate_general(bytes, &mut headers));
+    judged(
+        options.entry,
+        ("validate", validate),
+        ("validate_general", general),
+    )
+}
+
+/// A JSON object with every client key, null.
+fn client_object() -> Object {
     let mut json = Object::default();
     for key in [
         "outcome",
@@ -341,17 +484,19 @@ fn client(options: &Options, bytes: &[u8]) -> Object {
         "extensions",
         "consumed",
         "reason",
+        "entry",
     ] {
         json.set(key, None::<&str>);
     }
-    let key = options.key.as_deref().unwrap_or_default();
-    let Some(expectation) = Expectation::for_key(key.as_bytes(), &subprotocols, offers) else {
-        json.set("outcome", "failed")
-            .set("reason", "invalid_key_option");
-        return json;
-    };
-    let mut headers = [EMPTY_HEADER; 64];
-    match expectation.validate(bytes, &mut headers) {
+    json
+}
+
+/// The client's verdict on a response.
+fn validated_json(
+    result: Result<Status<http_upgrade::Established<'_>>, http_upgrade::ClientError>,
+) -> Object {
+    let mut json = client_object();
+    match result {
         Ok(Status::Partial) => {
             json.set("outcome", "incomplete");
         }
@@ -466,7 +611,7 @@ mod tests {
             "permessage-deflate",
         ]);
         let json = client(&opts, &capture("response-node-ws.http")).render();
-        assert_eq!(json, "{\"outcome\": \"established\", \"status\": 101, \"subprotocol\": \"chat\", \"extensions\": \"permessage-deflate\", \"consumed\": 205, \"reason\": null}");
+        assert_eq!(json, "{\"outcome\": \"established\", \"status\": 101, \"subprotocol\": \"chat\", \"extensions\": \"permessage-deflate\", \"consumed\": 205, \"reason\": null, \"entry\": \"both agree (validate)\"}");
         let json = client(
             &options(&["--role", "client", "--key", "AAAAAAAAAAAAAAAAAAAAAA=="]),
             &capture("response-node-ws.http"),
@@ -475,6 +620,115 @@ mod tests {
         assert!(
             json.contains("\"outcome\": \"failed\"")
                 && json.contains("\"reason\": \"accept_mismatch\""),
+            "{json}"
+        );
+    }
+
+    #[test]
+    fn both_entry_points_run_and_each_can_be_picked() {
+        let chromium = capture("chromium.http");
+        let both = server(&options(&[]), &chromium).render();
+        assert!(
+            both.ends_with("\"entry\": \"both agree (respond took the one pass)\"}"),
+            "{both}"
+        );
+        let respond = server(&options(&["--entry", "respond"]), &chromium).render();
+        assert!(
+            respond.ends_with("\"entry\": \"respond took the one pass\"}"),
+            "{respond}"
+        );
+        let general = server(&options(&["--entry", "general"]), &chromium).render();
+        assert!(general.ends_with("\"entry\": \"handshake\"}"), "{general}");
+        // Apart from the entry, the one pass and the general path print the same verdict.
+        let strip = |json: &str| json[..json.find("\"entry\"").expect("an entry")].to_string();
+        assert_eq!(strip(&respond), strip(&general));
+        let declined = server(&options(&[]), &capture("curl-h2c.http")).render();
+        assert!(
+            declined.contains("respond took the general path"),
+            "{declined}"
+        );
+    }
+
+    #[test]
+    fn a_disagreement_prints_both_verdicts() {
+        let mut one = server_object();
+        one.set("outcome", "switch")
+            .set("entry", "respond took the one pass");
+        let mut other = server_object();
+        other.set("outcome", "reject");
+        let json = judged(Entry::Both, ("respond", one), ("handshake", other));
+        assert_eq!(json.get("entry"), Some(&serde_json::Value::from(DIFFER)));
+        let text = json.render();
+        assert!(
+            text.starts_with("{\"entry\": \"differ\", \"respond\": {\"outcome\": \"switch\"")
+                && text.contains("\"handshake\": {\"outcome\": \"reject\""),
+            "{text}"
+        );
+        // Every capture: the two entry points agree, on both roles.
+        for entry in
+            std::fs::read_dir(crate::seed::root().join("corpus/captures")).expect("captures")
+        {
+            let path = entry.expect("an entry").path();
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            let bytes = std::fs::read(&path).expect("a capture");
+            let json = if name.starts_with("response-") {
+                client(
+                    &options(&["--role", "client", "--key", "dGhlIHNhbXBsZSBub25jZQ=="]),
+                    &bytes,
+                )
+            } else {
+                server(
+                    &options(&["--subprotocol", "chat", "--extension", "permessage-deflate"]),
+                    &bytes,
+                )
+            };
+            assert_ne!(
+                json.get("entry"),
+                Some(&serde_json::Value::from(DIFFER)),
+                "{name}: {}",
+                json.render()
+            );
+        }
+    }
+
+    #[test]
+    fn allow_host_refuses_a_rebinding_page() {
+        let request = b"GET /ws HTTP/1.1\r\nHost: attacker.example:8080\r\nOrigin: http://attacker.example:8080\r\n\
+Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
+Sec-WebSocket-Version: 13\r\n\r\n";
+        let open = server(&options(&["--same-origin"]), request).render();
+        assert!(open.contains("\"status\": 101"), "{open}");
+        let guarded = server(
+            &options(&[
+                "--same-origin",
+                "--allow-host",
+                "localhost",
+                "--allow-host",
+                "127.0.0.1",
+            ]),
+            request,
+        )
+        .render();
+        assert!(
+            guarded.contains("\"status\": 421")
+                && guarded.contains("\"reason\": \"host_not_allowed\"")
+                && guarded.contains("HTTP/1.1 421 Misdirected Request")
+                && guarded.contains("both agree"),
+            "{guarded}"
+        );
+    }
+
+    #[test]
+    fn h2c_over_extended_connect_is_refused() {
+        let request =
+            b":method: CONNECT\n:protocol: h2c\n:scheme: https\n:path: /\n:authority: h\n";
+        let json = server(
+            &options(&["--transport", "h2", "--protocol", "h2c"]),
+            request,
+        )
+        .render();
+        assert!(
+            json.contains("\"status\": 400") && json.contains("\"reason\": \"http2_over_connect\""),
             "{json}"
         );
     }

@@ -43,6 +43,18 @@ impl Object {
         self
     }
 
+    /// Sets `key` to a nested object.
+    pub fn set_object(&mut self, key: &str, value: Object) -> &mut Self {
+        self.fields
+            .insert(key.to_string(), Value::Object(value.fields));
+        self
+    }
+
+    /// The value of `key`, if set.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.fields.get(key)
+    }
+
     /// The object on one line.
     pub fn render(&self) -> String {
         let mut out = Vec::new();

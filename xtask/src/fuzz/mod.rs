@@ -173,6 +173,11 @@ fn policy_flags(selector: u8) -> String {
     if policy.allow_body {
         flags.push_str("--allow-body ");
     }
+    if let http_upgrade::HostPolicy::AllowList(hosts) = policy.hosts {
+        for host in hosts {
+            flags.push_str(&format!("--allow-host {host} "));
+        }
+    }
     flags.trim_end().to_string()
 }
 
