@@ -12,6 +12,7 @@ mod interop_h2;
 mod json;
 mod mutants;
 mod nightly;
+mod proxies;
 mod public_api;
 mod seed;
 mod triage;
@@ -48,6 +49,9 @@ enum Tool {
     Instructions(instructions::InstructionsArgs),
     /// Our example server and client against real peers on 127.0.0.1.
     Interop,
+    /// Smuggling rows through nginx, HAProxy, Apache and Caddy in front of a backend on the
+    /// crate, with a lenient backend as the negative control (target/proxies/report.md).
+    Proxies(proxies::ProxiesArgs),
     /// cargo-mutants over core/ with the stable test layer; target/mutants/report.md.
     Mutants(mutants::MutantsArgs),
     /// core/PUBLIC_API.md from rustdoc JSON; --check fails on any difference.
@@ -69,6 +73,7 @@ fn main() {
         Tool::BenchReport(args) => bench_report::run(args),
         Tool::Instructions(args) => instructions::run(args),
         Tool::Interop => interop::run(),
+        Tool::Proxies(args) => proxies::run(args),
         Tool::Mutants(args) => mutants::run(args),
         Tool::PublicApi(args) => public_api::run(args),
         Tool::TriageReplay(args) => triage::replay_one(args),
