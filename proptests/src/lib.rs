@@ -20,9 +20,11 @@
 //! - [`rfc`]: the one independent SHA-1 (FIPS 180-4), base64 (RFC 4648) and accept key
 //!   (RFC 6455 §1.3) every oracle uses.
 
+pub mod classes;
 pub mod client_reference;
 pub mod faults;
 pub mod harnesses;
+pub mod labels;
 pub mod model;
 pub mod near_miss;
 pub mod observe;
