@@ -33,6 +33,7 @@ pub mod reference;
 pub mod render;
 pub mod response;
 pub mod rfc;
+pub mod split_reads;
 pub mod strategies;
 pub mod structured;
 pub mod transport;

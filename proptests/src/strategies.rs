@@ -370,3 +370,14 @@ pub fn client_case() -> impl Strategy<Value = crate::client_reference::ClientCas
             },
         )
 }
+
+/// How a split read cuts its input: one byte per call, random chunk sizes, or inside every
+/// CRLF and mid-line.
+pub fn chunking() -> impl Strategy<Value = crate::split_reads::Chunking> {
+    use crate::split_reads::Chunking;
+    prop_oneof![
+        1 => Just(Chunking::OneByte),
+        2 => vec(1usize..300, 1..8).prop_map(Chunking::Sizes),
+        1 => Just(Chunking::InsideLines),
+    ]
+}

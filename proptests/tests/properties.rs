@@ -237,6 +237,16 @@ const QUOTED_NON_TOKEN_VALUES_FAIL_FLOORS: [Floor; 2] = [
     floor("escaped=true", 0.2),
     floor("bad=quote_or_backslash", 0.02),
 ];
+const SPLIT_READS_MATCH_THE_WHOLE_FLOORS: [Floor; 8] = [
+    floor("chunking=one_byte", 0.1),
+    floor("chunking=sizes", 0.1),
+    floor("chunking=inside_lines", 0.1),
+    floor("cut=inside_crlf", 0.2),
+    floor("cut=inside_a_line", 0.3),
+    floor("ends=Done", 0.3),
+    floor("ends=TooLarge", 0.05),
+    floor("client_ends=Done", 0.0005),
+];
 const RESPONSES_PARSE_AND_SATISFY_THE_CLIENT_FLOORS: [Floor; 4] = [
     floor("outcome=switch", 0.005),
     floor("outcome=decline", 0.08),
@@ -607,6 +617,54 @@ fn responses_parse_and_satisfy_the_client() {
         }
     });
     classes.finish(&RESPONSES_PARSE_AND_SATISFY_THE_CLIENT_FLOORS);
+}
+
+/// Reads split across calls: a request, and our 101 to it, arrive in chunks (one byte at a
+/// time, random sizes, or cut inside every CRLF and mid-line), the reader calling the crate
+/// after each. Every call before the head is complete answers `Partial`; the final verdict
+/// and `consumed` equal those of the whole input; a head past the bound answers 431 at
+/// exactly the bound (the reference machine in `split_reads`).
+#[test]
+fn split_reads_match_the_whole() {
+    let classes = Classes::new("split_reads_match_the_whole");
+    proptest!(config(&SPLIT_READS_MATCH_THE_WHOLE_FLOORS), |(model in any_handshake(), policy in any_policy(), rendering in rendering(), chunking in chunking(), oversize in prop::bool::weighted(0.15))| {
+        use http_upgrade_proptests::split_reads::{self, Chunking};
+        let mut rendering = rendering;
+        if oversize {
+            rendering.padding = render::MAX_PADDING;
+        }
+        let (head, observed, expected) = run(&model, &policy, &rendering);
+        let mut bytes = head.clone();
+        bytes.extend_from_slice(&render::body(&model));
+        bytes.extend_from_slice(&model.trailing);
+        // One byte at a time over an oversized head is quadratic; small odd chunks instead.
+        let chunking = match chunking {
+            Chunking::OneByte if bytes.len() > 2048 => Chunking::Sizes(vec![1, 7, 63, 255]),
+            other => other,
+        };
+        let protocols = policy.protocol_entries();
+        let subprotocols = policy.subprotocol_names();
+        let origins = policy.allowed_origins();
+        let core = policy.to_core(&protocols, &subprotocols, &origins);
+        let mut labels = split_reads::labels(&bytes, &chunking);
+        labels.push(split_reads::check_server(&core, &bytes, &chunking));
+        labels.extend(labels::verdict(&expected));
+        if let Expected::WebSocket { .. } = expected {
+            let offered: Vec<&str> = model.subprotocols.iter().map(|&i| pick(&SUBPROTOCOLS, i)).collect();
+            let extensions = model.extensions.iter().map(render::extension_text).collect::<Vec<_>>().join(", ");
+            let expectation = Expectation { key: Key::from_nonce(&model.nonce), subprotocols: &offered, extensions: Some(extensions.as_bytes()), limits: http_upgrade::Limits::DEFAULT };
+            let mut response = observed.response.clone();
+            response.extend_from_slice(&model.trailing);
+            let client_chunking = match &chunking {
+                Chunking::Sizes(sizes) => Chunking::Sizes(sizes.clone()),
+                other => other.clone(),
+            };
+            let end = split_reads::check_client(&expectation, &response, observed.response.len(), &client_chunking);
+            labels.push(format!("client_{end}"));
+        }
+        classes.case(labels);
+    });
+    classes.finish(&SPLIT_READS_MATCH_THE_WHOLE_FLOORS);
 }
 
 /// Every fault has a label whose status is documented.
