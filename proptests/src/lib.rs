@@ -24,6 +24,8 @@ pub mod classes;
 pub mod client_reference;
 pub mod faults;
 pub mod harnesses;
+pub mod http2_settings;
+pub mod ip_literal;
 pub mod labels;
 pub mod model;
 pub mod near_miss;

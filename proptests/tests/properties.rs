@@ -247,6 +247,24 @@ const SPLIT_READS_MATCH_THE_WHOLE_FLOORS: [Floor; 8] = [
     floor("ends=TooLarge", 0.05),
     floor("client_ends=Done", 0.0005),
 ];
+/// Both verdicts of every form (a zone is never valid).
+const IP_LITERALS_MATCH_THE_RFC_3986_GRAMMAR_FLOORS: [Floor; 9] = [
+    floor("literal=ipv6_full/valid", 0.01),
+    floor("literal=ipv6_full/invalid", 0.04),
+    floor("literal=ipv6_compressed/valid", 0.02),
+    floor("literal=ipv6_compressed/invalid", 0.04),
+    floor("literal=ipv6_ipv4/valid", 0.005),
+    floor("literal=ipv6_ipv4/invalid", 0.04),
+    floor("literal=ipvfuture/valid", 0.01),
+    floor("literal=ipvfuture/invalid", 0.02),
+    floor("literal=zone/invalid", 0.01),
+];
+const HTTP2_SETTINGS_MATCH_RFC_9113_FLOORS: [Floor; 4] = [
+    floor("verdict=valid", 0.05),
+    floor("verdict=invalid", 0.2),
+    floor("bounded_setting=true", 0.02),
+    floor("params=4", 0.005),
+];
 const RESPONSES_PARSE_AND_SATISFY_THE_CLIENT_FLOORS: [Floor; 4] = [
     floor("outcome=switch", 0.005),
     floor("outcome=decline", 0.08),
@@ -665,6 +683,68 @@ fn split_reads_match_the_whole() {
         classes.case(labels);
     });
     classes.finish(&SPLIT_READS_MATCH_THE_WHOLE_FLOORS);
+}
+
+/// IP literals in Host (RFC 3986 §3.2.2): candidates around the grammar's edges (group
+/// counts, compressions, IPv4 tails, zones, IPvFuture) switch exactly when the reference,
+/// which follows the ABNF alternative by alternative, says the literal is one; otherwise
+/// 400 `invalid_host`.
+#[test]
+fn ip_literals_match_the_rfc_3986_grammar() {
+    let classes = Classes::new("ip_literals_match_the_rfc_3986_grammar");
+    proptest!(config(&IP_LITERALS_MATCH_THE_RFC_3986_GRAMMAR_FLOORS), |(inner in http_upgrade_proptests::ip_literal::candidate(), port in proptest::option::of(0u32..70_000))| {
+        let port = port.map(|p| format!(":{p}")).unwrap_or_default();
+        let request = format!("GET /chat HTTP/1.1\r\nHost: [{inner}]{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        let valid = http_upgrade_proptests::ip_literal::ip_literal(&inner)
+            && port.strip_prefix(':').is_none_or(|p| p.parse::<u32>().is_ok_and(|p| p <= 65_535));
+        classes.case([
+            format!("form={}", http_upgrade_proptests::ip_literal::form(&inner)),
+            format!("literal={}/{}", http_upgrade_proptests::ip_literal::form(&inner), if http_upgrade_proptests::ip_literal::ip_literal(&inner) { "valid" } else { "invalid" }),
+        ]);
+        let mut headers = [EMPTY_HEADER; 16];
+        let outcome = ServerPolicy::websocket().handshake(request.as_bytes(), &mut headers).complete().map(|h| h.outcome);
+        match outcome {
+            Some(Outcome::Switch(_)) => prop_assert!(valid, "switched on {}", request),
+            Some(Outcome::Reject(reason)) => prop_assert!(!valid && reason.name() == "invalid_host", "{} for {}", reason, request),
+            other => prop_assert!(!valid && other.is_none(), "{:?} for {}", other, request),
+        }
+    });
+    classes.finish(&IP_LITERALS_MATCH_THE_RFC_3986_GRAMMAR_FLOORS);
+}
+
+/// HTTP2-Settings (RFC 7540 §3.2.1, RFC 9113 §6.5): values around the grammar's edges
+/// (padding, a character short or over, characters outside base64url, every known setting
+/// at and past its bounds) are taken exactly when the reference decodes them to a valid
+/// SETTINGS payload, with the same parameters; otherwise 400 `invalid_http2_settings`.
+#[test]
+fn http2_settings_match_rfc_9113() {
+    let classes = Classes::new("http2_settings_match_rfc_9113");
+    proptest!(config(&HTTP2_SETTINGS_MATCH_RFC_9113_FLOORS), |(text in http_upgrade_proptests::http2_settings::candidate())| {
+        let request = format!("GET / HTTP/1.1\r\nHost: h\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: {text}\r\n\r\n");
+        // The value as a server sees it: OWS around it is not part of it (RFC 9110 §5.5).
+        let value = text.trim_matches([' ', '\t']);
+        let expected = http_upgrade_proptests::http2_settings::parameters(value);
+        let known = |id: u16| matches!(id, 2 | 4 | 5 | 8 | 9);
+        classes.case([
+            format!("verdict={}", if expected.is_some() { "valid" } else { "invalid" }),
+            format!("params={}", expected.as_ref().map_or("none".to_string(), |p| p.len().to_string())),
+            format!("bounded_setting={}", expected.as_ref().is_some_and(|p| p.iter().any(|(id, _)| known(*id)))),
+        ]);
+        let policy = ServerPolicy { protocols: &["h2c"], ..ServerPolicy::websocket() };
+        let mut headers = [EMPTY_HEADER; 16];
+        let Some(handshake) = policy.handshake(request.as_bytes(), &mut headers).complete() else {
+            return Err(TestCaseError::fail("partial"));
+        };
+        match (handshake.outcome, expected) {
+            (Outcome::Switch(accepted), Some(parameters)) => {
+                let got: Vec<(u16, u32)> = accepted.h2c.expect("h2c settings").iter().collect();
+                prop_assert_eq!(got, parameters);
+            }
+            (Outcome::Reject(reason), None) => prop_assert_eq!(reason.name(), "invalid_http2_settings"),
+            (outcome, expected) => prop_assert!(false, "{:?} but the reference says {:?} for {:?}", outcome, expected, text),
+        }
+    });
+    classes.finish(&HTTP2_SETTINGS_MATCH_RFC_9113_FLOORS);
 }
 
 /// Every fault has a label whose status is documented.
