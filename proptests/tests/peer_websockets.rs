@@ -7,11 +7,9 @@ use std::path::PathBuf;
 use http_upgrade_proptests::corpus_files;
 use std::time::{Duration, Instant};
 
-use http_upgrade_proptests::oracles::peer_websockets::{compare, WebsocketsPeer};
-use http_upgrade_proptests::render;
-use http_upgrade_proptests::strategies::{any_handshake, rendering};
-use proptest::strategy::{Strategy, ValueTree};
-use proptest::test_runner::TestRunner;
+use http_upgrade_proptests::oracles::peer_websockets::{
+    compare, hunt, our_verdict, records_dir, write_record, Record, WebsocketsPeer,
+};
 
 #[test]
 #[ignore = "nightly: needs PEER_PYTHON (cargo xtask nightly --peers)"]
@@ -56,15 +54,26 @@ fn python_websockets_agrees() {
         }
         compared += 1;
     }
-    let mut runner = TestRunner::deterministic();
-    let strategy = (any_handshake(), rendering());
-    while started.elapsed() < budget {
-        let (model, rendering) = strategy.new_tree(&mut runner).expect("a case").current();
-        let head = render::head(&model, &rendering);
-        if let Err(difference) = compare(&mut peer, &head).expect("peer answers") {
-            failures.push(difference);
-        }
-        compared += 1;
+    // Fresh generated heads every night: the seed comes from `PEER_SEED` (the nightly
+    // draws one and prints it) or from the clock; disagreements are shrunk and recorded.
+    let seed = std::env::var("PEER_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos() as u64)
+        });
+    println!("seed {seed}");
+    let left = budget.saturating_sub(started.elapsed());
+    let (records, generated) = hunt(seed, left, 2_000, |head| {
+        compare(&mut peer, head).expect("peer answers").err()
+    });
+    compared += generated;
+    for record in &records {
+        let path = write_record(&records_dir(), record).expect("record written");
+        println!("recorded {}: {}", path.display(), record.websockets);
+        failures.push(format!("{} ({})", record.websockets, path.display()));
     }
     println!(
         "compared {compared} heads with python websockets, {} unexplained",
@@ -82,4 +91,30 @@ fn python_websockets_agrees() {
             .collect::<Vec<_>>()
             .join("\n")
     );
+}
+
+/// Every disagreement a night recorded replays against its recorded expectation: our
+/// verdict on the shrunk head is still the one recorded (a deliberate change of ours
+/// updates the record in the same commit). Needs no python.
+#[test]
+fn recorded_disagreements_replay() {
+    let Ok(entries) = std::fs::read_dir(records_dir()) else {
+        return;
+    };
+    for entry in entries {
+        let path = entry.expect("an entry").path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let record: Record =
+            serde_json::from_str(&std::fs::read_to_string(&path).expect("readable"))
+                .expect("a record");
+        assert_eq!(
+            our_verdict(&record.head),
+            record.ours,
+            "{}: {:?}",
+            path.display(),
+            record.head_text
+        );
+    }
 }

@@ -254,3 +254,152 @@ pub fn compare(peer: &mut WebsocketsPeer, head: &[u8]) -> io::Result<Result<(), 
     }
     Ok(Ok(()))
 }
+
+/// A disagreement the nightly found and shrank, kept in `proptests/differential-regressions/`
+/// so `cargo test` replays the head against the recorded expectation forever.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Record {
+    /// The seed of the night that found it.
+    pub seed: u64,
+    /// The shrunk request head, exactly.
+    pub head: Vec<u8>,
+    /// The same, readable.
+    pub head_text: String,
+    /// Our verdict when it was found ([`our_verdict`]); a deliberate change updates it.
+    pub ours: String,
+    /// What python websockets answered.
+    pub websockets: String,
+}
+
+/// Our verdict on a head in the words of a [`Record`]: `switch <accept>`, `reject <reason>`,
+/// `decline <reason>`, or `partial`.
+pub fn our_verdict(head: &[u8]) -> String {
+    let mut headers = [EMPTY_HEADER; 64];
+    match ServerPolicy::websocket().handshake(head, &mut headers) {
+        Status::Partial => "partial".into(),
+        Status::Complete(handshake) => match handshake.outcome {
+            Outcome::Switch(accepted) => format!(
+                "switch {}",
+                accepted
+                    .websocket
+                    .map_or(String::new(), |w| w.accept.as_str().to_string())
+            ),
+            Outcome::Reject(reason) => format!("reject {}", reason.name()),
+            Outcome::Decline(reason) => format!("decline {}", reason.name()),
+        },
+    }
+}
+
+/// Generated heads from `seed` until `budget` runs out, each judged by `disagrees` (`Some`
+/// with the other side's verdict when it is an unexplained difference); every one found is
+/// shrunk through proptest's value tree (at most `max_steps` steps) and returned as a
+/// record. The second value is how many heads were compared.
+pub fn hunt(
+    seed: u64,
+    budget: std::time::Duration,
+    max_steps: usize,
+    mut disagrees: impl FnMut(&[u8]) -> Option<String>,
+) -> (Vec<Record>, usize) {
+    use proptest::strategy::{Strategy, ValueTree};
+    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+    let mut bytes = [0u8; 32];
+    bytes[..8].copy_from_slice(&seed.to_le_bytes());
+    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &bytes);
+    let mut runner = TestRunner::new_with_rng(Config::default(), rng);
+    let strategy = (
+        crate::strategies::any_handshake(),
+        crate::strategies::rendering(),
+    );
+    let head_of = |value: &(crate::model::Handshake, crate::render::Rendering)| {
+        crate::render::head(&value.0, &value.1)
+    };
+    let started = std::time::Instant::now();
+    let mut records: Vec<Record> = Vec::new();
+    let mut compared = 0;
+    while started.elapsed() < budget {
+        let Ok(mut tree) = strategy.new_tree(&mut runner) else {
+            break;
+        };
+        compared += 1;
+        let Some(mut theirs) = disagrees(&head_of(&tree.current())) else {
+            continue;
+        };
+        let mut smallest = head_of(&tree.current());
+        for _ in 0..max_steps {
+            let head = head_of(&tree.current());
+            let step = match disagrees(&head) {
+                Some(other) => {
+                    if head.len() <= smallest.len() {
+                        smallest = head;
+                        theirs = other;
+                    }
+                    tree.simplify()
+                }
+                None => tree.complicate(),
+            };
+            if !step {
+                break;
+            }
+        }
+        if !records.iter().any(|r| r.head == smallest) {
+            records.push(Record {
+                seed,
+                head_text: String::from_utf8_lossy(&smallest).into_owned(),
+                ours: our_verdict(&smallest),
+                websockets: theirs,
+                head: smallest,
+            });
+        }
+    }
+    (records, compared)
+}
+
+/// The directory of recorded disagreements.
+pub fn records_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("differential-regressions")
+}
+
+/// Writes a record as `<dir>/<first 16 hex digits of SHA-1(head)>.json`; its path.
+pub fn write_record(dir: &Path, record: &Record) -> io::Result<std::path::PathBuf> {
+    std::fs::create_dir_all(dir)?;
+    let digest = crate::rfc::sha1(&record.head);
+    let name: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    let path = dir.join(format!("{name}.json"));
+    let json = serde_json::to_string_pretty(record).map_err(io::Error::other)?;
+    std::fs::write(&path, json + "\n")?;
+    Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The hunt finds a planted disagreement, shrinks it, and the record round-trips.
+    #[test]
+    fn a_disagreement_is_shrunk_and_recorded() {
+        // A fake peer that refuses every head with an Origin field.
+        let fake = |head: &[u8]| {
+            let text = String::from_utf8_lossy(head).to_ascii_lowercase();
+            text.contains("\norigin:").then(|| "status 403".to_string())
+        };
+        let (records, compared) = hunt(7, std::time::Duration::from_millis(300), 500, fake);
+        assert!(
+            compared > 10 && !records.is_empty(),
+            "{compared} {records:?}"
+        );
+        let smallest = records.iter().map(|r| r.head.len()).min().unwrap();
+        assert!(smallest < 400, "shrunk to {smallest} bytes");
+        let dir = std::env::temp_dir().join(format!("http-upgrade-records-{}", std::process::id()));
+        let path = write_record(&dir, &records[0]).expect("written");
+        let back: Record = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        assert_eq!(back, records[0]);
+        assert_eq!(back.ours, our_verdict(&back.head));
+        let _ = std::fs::remove_dir_all(dir);
+        // The same seed generates the same heads.
+        let again = hunt(7, std::time::Duration::from_millis(300), 500, fake).0;
+        assert_eq!(
+            again.first().map(|r| &r.head),
+            records.first().map(|r| &r.head)
+        );
+    }
+}
