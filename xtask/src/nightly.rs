@@ -154,20 +154,22 @@ fn property_names(only: &[String]) -> Result<Vec<String>, String> {
 }
 
 /// The cases each property gets from a budget of `minutes`: its speed measured at 1,000
-/// cases (seed 0), then an even share of what is left.
+/// cases (seed 0, a 1-case run's time taken off), then an even share of what is left.
 fn budgeted_cases(names: &[String], minutes: f64, classes: &Path) -> Vec<u64> {
     let calibration = 1_000u64;
     let started = Instant::now();
+    // What a run costs before its first case (the process, the regression file).
+    let overhead = run_property(&names[0], 1, 0, classes).seconds;
     let rates: Vec<f64> = names
         .iter()
         .map(|name| {
             let run = run_property(name, calibration, 0, classes);
             eprintln!("  {name}: {calibration} cases in {:.2} s", run.seconds);
-            calibration as f64 / run.seconds.max(0.01)
+            calibration as f64 / (run.seconds - overhead).max(0.01)
         })
         .collect();
     let left = (minutes * 60.0 - started.elapsed().as_secs_f64()).max(0.0);
-    let share = left / names.len() as f64;
+    let share = (left / names.len() as f64 - overhead).max(0.0);
     rates
         .iter()
         .map(|rate| ((rate * share * 0.9) as u64).max(calibration))
