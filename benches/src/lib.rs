@@ -6,6 +6,8 @@
 //! - [`tungstenite_accept`]: tungstenite's server handshake over an in-memory socket;
 //! - [`ours`]: this crate's whole server hot path.
 
+pub mod counting;
+
 use std::io::{self, Read, Write};
 use std::path::PathBuf;
 

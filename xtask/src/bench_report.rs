@@ -185,6 +185,23 @@ pub fn run(options: &BenchReportArgs) -> i32 {
         (&allocation_table, allocations_ok),
         &paired_table,
     );
+    // The paired ratios and allocations go into the history, for the commit measured.
+    if let Some((commit, date, order, dirty)) = crate::bench_history::measured_commit() {
+        let records = crate::bench_history::wall_records(
+            &paired_table,
+            &allocation_table,
+            (&commit, &date, order),
+        );
+        if dirty || options.quick {
+            println!(
+                "uncommitted changes or --quick: the paired ratios are not added to the history"
+            );
+        } else if let Err(error) =
+            crate::bench_history::append(&crate::bench_history::wall_file(), &records)
+        {
+            eprintln!("history: {error}");
+        }
+    }
     let path: PathBuf = root().join("target/bench-report/report.md");
     if let Err(error) = std::fs::create_dir_all(path.parent().unwrap_or(&root()))
         .and_then(|_| std::fs::write(&path, &report))

@@ -1,177 +1,130 @@
-//! `cargo xtask instructions`: instruction counts per operation under valgrind's callgrind,
-//! which repeat exactly for the same binary and input however busy the machine is, so CI can
-//! flag a hot-path regression that wall time would hide in noise.
+//! `cargo xtask instructions`: instruction counts of exactly the function under test, by
+//! gungraun's library benches over callgrind (`benches/benches/instructions.rs`), which
+//! repeat exactly for the same binary and input however busy the machine is. A full run
+//! prints ours, the floor and tungstenite with the ratios and appends the commit to the
+//! history (`benches/history/`); `--check` is the CI gate against the baseline recorded for
+//! this CPU's feature set.
 
 use std::fmt::Write as _;
 use std::process::Command;
 
+use crate::bench_history::{append, cpu, history_file, measured_commit, read_history, Record};
 use crate::seed::root;
 
-/// `cargo xtask instructions`: instructions per operation for floor, ours and tungstenite
-/// on every request capture, for the client's floor and ours on every captured 101 and on
-/// writing its request, with the ratios.
+/// `cargo xtask instructions`.
 #[derive(Debug, clap::Args)]
 pub struct InstructionsArgs {
-    /// Fail if ours exceeds benches/instructions.baseline by more than the tolerance.
+    /// The CI gate: count ours only and fail when a benchmark rises more than --tolerance over
+    /// benches/instructions.baseline (recorded for the same CPU feature set).
     #[arg(long)]
     check: bool,
-    /// Rewrite benches/instructions.baseline from this run.
-    #[arg(long)]
-    update: bool,
+    /// Rewrite benches/instructions.baseline from this run, with the reason for the change.
+    #[arg(long, value_name = "REASON")]
+    update: Option<String>,
     /// The tolerance of --check, percent.
-    #[arg(long, value_name = "PCT", default_value_t = 3.0)]
+    #[arg(long, value_name = "PCT", default_value_t = 2.0)]
     tolerance: f64,
 }
 
-const INPUTS: [&str; 6] = [
-    "aiohttp",
-    "chromium",
-    "curl-websocket",
-    "node-ws",
-    "python-websockets",
-    "large-browser-4k",
-];
-const PEERS: [&str; 4] = ["floor", "ours", "tungstenite", "floor-blocks"];
-/// The client side (issue #12): validating a captured 101, and writing the request
-/// (`write-request`, which reads no capture), each against its floor.
-const CLIENT_INPUTS: [&str; 3] = ["response-node-ws", "response-python-websockets", WRITE];
-const CLIENT_PEERS: [&str; 2] = ["client-floor", "client-ours"];
-const WRITE: &str = "write-request";
-const WRITE_PEERS: [&str; 2] = ["client-write-floor", "client-write"];
-const ITERATIONS: u64 = 2000;
-
-/// The peers counted on `input`, the floor first; only ours with `--check`.
-fn peers(input: &str, check: bool) -> &'static [&'static str] {
-    let all: &'static [&'static str] = if INPUTS.contains(&input) {
-        &PEERS
-    } else if input == WRITE {
-        &WRITE_PEERS
+/// The function a benchmark measures, for the gate's message.
+fn function(bench: &str) -> &'static str {
+    if bench == "client/write-request" {
+        "ClientRequest::write"
+    } else if bench.starts_with("client/") {
+        "Expectation::validate"
     } else {
-        &CLIENT_PEERS
-    };
-    // Ours is second in every group.
-    if check {
-        &all[1..2]
-    } else {
-        all
+        "ServerPolicy::respond (then write_response)"
     }
 }
 
-/// Instructions per operation: the difference between two run lengths cancels start-up.
-fn count(peer: &str, input: &str) -> Result<f64, String> {
-    let binary = root().join("target/release/profile_hot_path");
-    let mut totals = Vec::new();
-    for iterations in [ITERATIONS, 2 * ITERATIONS] {
-        let out = root().join(format!(
-            "target/instructions/{peer}-{input}-{iterations}.out"
-        ));
-        let output = Command::new("valgrind")
-            .arg("--tool=callgrind")
-            .arg(format!("--callgrind-out-file={}", out.display()))
-            .arg(&binary)
-            .args([peer, input, &iterations.to_string()])
-            .output()
-            .map_err(|e| format!("valgrind: {e}"))?;
-        let log = String::from_utf8_lossy(&output.stderr);
-        let total: f64 = log
-            .lines()
-            .find_map(|l| l.split("Collected :").nth(1))
-            .and_then(|n| n.trim().parse().ok())
-            .ok_or_else(|| format!("no callgrind total for {peer} {input}:\n{log}"))?;
-        totals.push(total);
-    }
-    Ok((totals[1] - totals[0]) / ITERATIONS as f64)
-}
-
-fn baseline() -> Vec<(String, f64)> {
-    std::fs::read_to_string(root().join("benches/instructions.baseline"))
+/// The baseline: the feature set it was recorded on, and ours per benchmark.
+fn baseline() -> (String, Vec<(String, f64)>) {
+    let text =
+        std::fs::read_to_string(root().join("benches/instructions.baseline")).unwrap_or_default();
+    let features = text
+        .lines()
+        .find_map(|l| l.strip_prefix("# features: "))
         .unwrap_or_default()
+        .to_string();
+    let rows = text
         .lines()
         .filter(|l| !l.starts_with('#'))
         .filter_map(|l| {
             let (name, value) = l.split_once(' ')?;
             Some((name.to_string(), value.trim().parse().ok()?))
         })
-        .collect()
+        .collect();
+    (features, rows)
+}
+
+/// The printed tables.
+fn tables(records: &[Record]) -> String {
+    let mut out = String::from("| server capture | floor | ours | tungstenite | ours / floor (target ≤ 1.2) | tungstenite / ours |\n|---| ---: | ---: | ---: | ---: | ---: |\n");
+    let cell = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.0}"));
+    for r in records.iter().filter(|r| r.bench.starts_with("server/")) {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {:.0} | {} | {} | {} |",
+            r.bench.trim_start_matches("server/"),
+            cell(r.floor),
+            r.ours,
+            cell(r.tungstenite),
+            r.floor.map_or("-".into(), |f| format!("{:.3}", r.ours / f)),
+            r.tungstenite
+                .map_or("-".into(), |t| format!("{:.1}", t / r.ours)),
+        );
+    }
+    out.push_str("\n| client: a 101 validated, the request written | floor | ours | ours / floor |\n|---| ---: | ---: | ---: |\n");
+    for r in records.iter().filter(|r| r.bench.starts_with("client/")) {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {:.0} | {} |",
+            r.bench.trim_start_matches("client/"),
+            cell(r.floor),
+            r.ours,
+            r.floor.map_or("-".into(), |f| format!("{:.3}", r.ours / f)),
+        );
+    }
+    out
 }
 
 /// Runs the command; the exit code.
 pub fn run(args: &InstructionsArgs) -> i32 {
-    let (check, update, tolerance) = (args.check, args.update, args.tolerance);
-    let built = Command::new("cargo")
-        .args([
-            "build",
-            "--quiet",
-            "--release",
-            "-p",
-            "http-upgrade-benches",
-            "--bin",
-            "profile_hot_path",
-        ])
-        .current_dir(root())
-        .status();
-    if !built.is_ok_and(|s| s.success()) {
-        eprintln!("building profile_hot_path failed");
+    let Some((commit, date, order, dirty)) = measured_commit() else {
+        eprintln!("not a git checkout");
         return 1;
-    }
-    let _ = std::fs::create_dir_all(root().join("target/instructions"));
-    // (baseline key, counts of the group's peers): the server rows, then the client rows.
-    let mut rows: Vec<(String, Vec<f64>)> = Vec::new();
-    let mut client_rows: Vec<(String, Vec<f64>)> = Vec::new();
-    let groups = [
-        (&INPUTS[..], &mut rows, ""),
-        (&CLIENT_INPUTS[..], &mut client_rows, "client/"),
-    ];
-    for (inputs, out, prefix) in groups {
-        for input in inputs {
-            let mut row = Vec::new();
-            for peer in peers(input, check) {
-                match count(peer, input) {
-                    Ok(n) => row.push(n),
-                    Err(message) => {
-                        eprintln!("{message}");
-                        return 1;
-                    }
-                }
+    };
+    let records = match gungraun_counts(args.check, (&commit, &date, order)) {
+        Ok(records) => records,
+        Err(error) => {
+            eprintln!("{error}");
+            return 1;
+        }
+    };
+    println!(
+        "instructions per operation at {commit} (gungraun, callgrind's Ir of the benchmark function)\n\n{}",
+        tables(&records)
+    );
+    let (_, features) = cpu();
+    if !args.check {
+        let known = read_history(&history_file())
+            .iter()
+            .any(|r| r.commit == commit && r.features == features);
+        if dirty {
+            println!("uncommitted changes to core/ or benches/: not added to the history");
+        } else if !known {
+            match append(&history_file(), &records) {
+                Ok(()) => println!("added to {}", history_file().display()),
+                Err(error) => eprintln!("history: {error}"),
             }
-            out.push((format!("{prefix}{input}"), row));
         }
     }
-    let ratios = !check;
-    let mut table = String::new();
-    if ratios {
-        let _ = writeln!(table, "| input | floor | ours | tungstenite | floor-blocks (sha1 and base64 fed as ours feeds them) | ours / floor (target ≤ 1.2) | tungstenite / ours | ours / floor-blocks |\n|---| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-    } else {
-        let _ = writeln!(table, "| input | ours |\n|---| ---: |");
-    }
-    for (input, row) in &rows {
-        let mut cells: Vec<String> = row.iter().map(|n| format!("{n:.0}")).collect();
-        if let (true, [floor, ours, tungstenite, blocks]) = (ratios, row.as_slice()) {
-            cells.push(format!("{:.3}", ours / floor));
-            cells.push(format!("{:.1}", tungstenite / ours));
-            cells.push(format!("{:.3}", ours / blocks));
-        }
-        let _ = writeln!(table, "| {input} | {} |", cells.join(" | "));
-    }
-    if ratios {
-        let _ = writeln!(table, "\n| client: a 101 validated, the request written | floor | ours | ours / floor |\n|---| ---: | ---: | ---: |");
-    }
-    for (input, row) in &client_rows {
-        let mut cells: Vec<String> = row.iter().map(|n| format!("{n:.0}")).collect();
-        if let (true, [floor, ours]) = (ratios, row.as_slice()) {
-            cells.push(format!("{:.3}", ours / floor));
-        }
-        let _ = writeln!(table, "| {input} | {} |", cells.join(" | "));
-    }
-    println!("instructions per operation (callgrind, difference of {ITERATIONS} and {} iterations)\n\n{table}", 2 * ITERATIONS);
-    let ours_index = usize::from(!check);
-    let rows: Vec<(String, Vec<f64>)> = rows.into_iter().chain(client_rows).collect();
-    if update {
-        let mut text = String::from(
-            "# ours: instructions per negotiate (client/: per validated 101, client/write-request: per request written), from `cargo xtask instructions --update`\n",
+    if let Some(reason) = &args.update {
+        let mut text = format!(
+            "# ours, instructions per operation (`cargo xtask instructions --update REASON`)\n# features: {features}\n# at: {commit}\n# reason: {reason}\n"
         );
-        for (input, row) in &rows {
-            let _ = writeln!(text, "{input} {:.0}", row[ours_index]);
+        for record in &records {
+            let _ = writeln!(text, "{} {:.0}", record.bench, record.ours);
         }
         if let Err(error) = std::fs::write(root().join("benches/instructions.baseline"), text) {
             eprintln!("writing the baseline: {error}");
@@ -179,28 +132,230 @@ pub fn run(args: &InstructionsArgs) -> i32 {
         }
         println!("baseline updated");
     }
-    if check {
-        let baseline = baseline();
-        let mut worse = false;
-        for (input, row) in &rows {
-            let Some((_, before)) = baseline.iter().find(|(name, _)| name == input) else {
-                eprintln!("{input}: not in benches/instructions.baseline");
-                worse = true;
-                continue;
-            };
-            let change = (row[ours_index] - before) / before * 100.0;
-            let verdict = if change > tolerance {
-                "REGRESSION"
-            } else {
-                "ok"
-            };
-            println!(
-                "{input}: {before:.0} -> {:.0} ({change:+.1}%) {verdict}",
-                row[ours_index]
-            );
-            worse |= change > tolerance;
-        }
-        return i32::from(worse);
+    if args.check {
+        return gate(&records, &features, &commit, args.tolerance);
     }
     0
+}
+
+/// The CI gate: 1 when a benchmark rose more than `tolerance` percent.
+fn gate(records: &[Record], features: &str, commit: &str, tolerance: f64) -> i32 {
+    let (recorded_on, rows) = baseline();
+    if recorded_on != features {
+        println!(
+            "NOT GATED: the baseline was recorded on CPU features [{recorded_on}], this machine has [{features}]; counts differ between them (httparse's SIMD paths, sha1's SHA-NI)"
+        );
+        return 0;
+    }
+    let mut failed = false;
+    for record in records {
+        let Some((_, before)) = rows.iter().find(|(name, _)| *name == record.bench) else {
+            println!("{}: not in benches/instructions.baseline", record.bench);
+            failed = true;
+            continue;
+        };
+        let change = (record.ours - before) / before * 100.0;
+        if change > tolerance {
+            println!(
+                "REGRESSION at {commit}: {} ({}) {before:.0} -> {:.0} instructions ({change:+.1} %, more than {tolerance} %). A deliberate rise updates the baseline in the same commit: cargo xtask instructions --update \"<reason>\"",
+                record.bench,
+                function(&record.bench),
+                record.ours
+            );
+            failed = true;
+        } else {
+            println!(
+                "{}: {before:.0} -> {:.0} ({change:+.1} %) ok",
+                record.bench, record.ours
+            );
+        }
+    }
+    i32::from(failed)
+}
+
+/// The gungraun runner this workspace's `gungraun` dependency needs (the same version).
+const RUNNER_VERSION: &str = "0.19.1";
+
+/// Installs gungraun-runner when it is missing or another version.
+fn ensure_runner() -> Result<(), String> {
+    let version = Command::new("gungraun-runner").arg("--version").output();
+    if version.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains(RUNNER_VERSION)) {
+        return Ok(());
+    }
+    eprintln!("installing gungraun-runner {RUNNER_VERSION} (once per machine)");
+    let installed = Command::new("cargo")
+        .args([
+            "install",
+            "--locked",
+            "gungraun-runner",
+            "--version",
+            RUNNER_VERSION,
+        ])
+        .status()
+        .is_ok_and(|s| s.success());
+    if installed {
+        Ok(())
+    } else {
+        Err("cargo install gungraun-runner failed".into())
+    }
+}
+
+/// Runs the gungraun benches (ours only with `ours_only`) and reads their summaries into
+/// records of `commit`.
+fn gungraun_counts(
+    ours_only: bool,
+    (commit, date, order): (&str, &str, u64),
+) -> Result<Vec<Record>, String> {
+    ensure_runner()?;
+    let out = root().join("target/gungraun/http-upgrade-benches/instructions");
+    let _ = std::fs::remove_dir_all(&out);
+    let mut command = Command::new("cargo");
+    command
+        .args([
+            "bench",
+            "--quiet",
+            "-p",
+            "http-upgrade-benches",
+            "--bench",
+            "instructions",
+            "--",
+        ])
+        .arg("--save-summary=json")
+        .current_dir(root());
+    if ours_only {
+        command.arg("ours");
+    }
+    let output = command.output().map_err(|e| format!("cargo bench: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "the gungraun benches failed:\n{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    let mut counts: Vec<(String, String, f64)> = Vec::new();
+    let mut stack = vec![out];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.file_name().is_some_and(|n| n == "summary.json") {
+                let json: serde_json::Value = serde_json::from_str(
+                    &std::fs::read_to_string(&path).map_err(|e| e.to_string())?,
+                )
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+                let function = json["function_name"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string();
+                let argument = json["details"]
+                    .as_str()
+                    .and_then(|d| d.split('"').nth(1))
+                    .unwrap_or("write-request")
+                    .to_string();
+                let ir = json["profiles"][0]["summaries"]["total"]["summary"]["Callgrind"]["Ir"]
+                    ["metrics"]["Left"]["Int"]
+                    .as_f64()
+                    .ok_or_else(|| format!("{}: no Ir", path.display()))?;
+                counts.push((function, argument, ir));
+            }
+        }
+    }
+    Ok(records_from(&counts, (commit, date, order)))
+}
+
+/// Records from `(function, argument, instructions)` triples of the gungraun benches.
+fn records_from(
+    counts: &[(String, String, f64)],
+    (commit, date, order): (&str, &str, u64),
+) -> Vec<Record> {
+    let (cpu, features) = cpu();
+    let find = |function: &str, argument: &str| {
+        counts
+            .iter()
+            .find(|(f, a, _)| f == function && a == argument)
+            .map(|(_, _, ir)| *ir)
+    };
+    let mut arguments: Vec<&str> = counts.iter().map(|(_, a, _)| a.as_str()).collect();
+    arguments.sort_unstable();
+    arguments.dedup();
+    let mut records = Vec::new();
+    let mut push = |bench: String, ours: f64, floor: Option<f64>, tungstenite: Option<f64>| {
+        records.push(Record {
+            commit: commit.to_string(),
+            date: date.to_string(),
+            order,
+            cpu: cpu.clone(),
+            features: features.clone(),
+            method: "gungraun".into(),
+            bench,
+            ours,
+            floor,
+            tungstenite,
+        });
+    };
+    for argument in &arguments {
+        if let Some(ours) = find("server_ours", argument) {
+            push(
+                format!("server/{argument}"),
+                ours,
+                find("server_floor", argument),
+                find("server_tungstenite", argument),
+            );
+        }
+        if let Some(ours) = find("client_validate_ours", argument) {
+            push(
+                format!("client/{argument}"),
+                ours,
+                find("client_validate_floor", argument),
+                None,
+            );
+        }
+    }
+    if let Some(ours) = find("client_write_ours", "write-request") {
+        push(
+            "client/write-request".into(),
+            ours,
+            find("client_write_request_floor", "write-request"),
+            None,
+        );
+    }
+    records.sort_by(|a, b| a.bench.cmp(&b.bench));
+    records
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gungraun_summaries_become_records() {
+        let counts: Vec<(String, String, f64)> = [
+            ("server_ours", "chromium", 9000.0),
+            ("server_floor", "chromium", 7500.0),
+            ("server_tungstenite", "chromium", 40000.0),
+            ("client_validate_ours", "response-node-ws", 8000.0),
+            ("client_validate_floor", "response-node-ws", 5700.0),
+            ("client_write_ours", "write-request", 1444.0),
+            ("client_write_request_floor", "write-request", 609.0),
+        ]
+        .iter()
+        .map(|(f, a, n)| (f.to_string(), a.to_string(), *n))
+        .collect();
+        let records = records_from(&counts, ("abc1234", "2026-11-27", 9));
+        let benches: Vec<&str> = records.iter().map(|r| r.bench.as_str()).collect();
+        assert_eq!(
+            benches,
+            [
+                "client/response-node-ws",
+                "client/write-request",
+                "server/chromium"
+            ]
+        );
+        assert_eq!(records[2].floor, Some(7500.0));
+        assert_eq!(records[2].tungstenite, Some(40000.0));
+        assert_eq!(records[1].floor, Some(609.0));
+        assert_eq!(function("client/write-request"), "ClientRequest::write");
+    }
 }

@@ -1,6 +1,8 @@
 //! `cargo xtask`: the workspace's tools (inspect, fuzz, triage, fuzz-bench, nightly,
 //! bench-report, mutants, ...), one declared command line with generated `--help`.
 
+mod bench_charts;
+mod bench_history;
 mod bench_report;
 mod coverage;
 mod fuzz;
@@ -45,7 +47,10 @@ enum Tool {
     Nightly(nightly::NightlyArgs),
     /// Run the benches, write target/bench-report/report.md.
     BenchReport(bench_report::BenchReportArgs),
-    /// Instructions per operation under callgrind, against benches/instructions.baseline.
+    /// The performance history: --backfill measures older commits, --chart draws it.
+    BenchHistory(bench_history::BenchHistoryArgs),
+    /// Instructions per operation under callgrind (added to the history); --check is the
+    /// CI gate against benches/instructions.baseline.
     Instructions(instructions::InstructionsArgs),
     /// Our example server and client against real peers on 127.0.0.1.
     Interop,
@@ -72,6 +77,7 @@ fn main() {
         Tool::Nightly(args) => nightly::run(args),
         Tool::BenchReport(args) => bench_report::run(args),
         Tool::Instructions(args) => instructions::run(args),
+        Tool::BenchHistory(args) => bench_history::run(args),
         Tool::Interop => interop::run(),
         Tool::Proxies(args) => proxies::run(args),
         Tool::Mutants(args) => mutants::run(args),

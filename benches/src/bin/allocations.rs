@@ -1,36 +1,15 @@
-//! Heap allocations per operation, for each input, counted by a global allocator.
+//! Heap allocations per operation, for each input, counted by the workspace's one counting
+//! allocator (`benches/src/counting.rs`).
 //! Prints a markdown table; `cargo xtask bench-report` puts it in the report.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
+use http_upgrade_benches::counting::{allocations_during as count, Counting};
 use http_upgrade_benches::{
     client_expectation, client_ours, client_request, client_write, floor, full_policy, ours,
     plain_policy, responses, tungstenite_accept, websocket_requests,
 };
 
-struct Counting;
-
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
 #[global_allocator]
 static GLOBAL: Counting = Counting;
-
-fn count(work: impl FnOnce()) -> usize {
-    let before = ALLOCATIONS.load(Ordering::Relaxed);
-    work();
-    ALLOCATIONS.load(Ordering::Relaxed) - before
-}
 
 fn main() {
     let plain = plain_policy();

@@ -1,37 +1,13 @@
 //! The whole hot path — parse, negotiate, write; client write and validate — makes no heap
-//! allocation on the real captures. A counting global allocator proves it.
-
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
+//! allocation on the real captures. The workspace's one counting allocator (`benches/src/counting.rs`) proves it.
 
 use http_upgrade::{
     ClientRequest, DeflatePolicy, Expectation, Outcome, ServerPolicy, Status, EMPTY_HEADER,
 };
-
-struct Counting;
-
-thread_local! {
-    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.with(|count| count.set(count.get() + 1));
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
+use http_upgrade_benches::counting::{allocations_during, Counting};
 
 #[global_allocator]
 static GLOBAL: Counting = Counting;
-
-fn allocations_during(work: impl FnOnce()) -> usize {
-    let before = ALLOCATIONS.with(Cell::get);
-    work();
-    ALLOCATIONS.with(Cell::get) - before
-}
 
 fn captures(prefix_response: bool) -> Vec<(String, Vec<u8>)> {
     let dir = format!("{}/../corpus/captures", env!("CARGO_MANIFEST_DIR"));

@@ -1,0 +1,292 @@
+//! The history's charts, as SVG drawn with plotters: instructions per operation over the
+//! commits for ours and the floor, ours / floor with the 1.2 target, and the client's ratios
+//! with their targets. One CPU feature set per chart (counts differ between them).
+
+use std::path::{Path, PathBuf};
+
+use plotters::prelude::*;
+
+use crate::bench_history::{Record, WallRecord};
+
+/// The colours of the series, one per benchmark.
+const COLOURS: [RGBColor; 8] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
+];
+
+/// One line: a name, a colour index, dashed or not, its points (commit index, value).
+struct Series {
+    name: String,
+    colour: usize,
+    dashed: bool,
+    points: Vec<(f64, f64)>,
+}
+
+/// Draws one chart to `path`.
+fn chart(
+    path: &Path,
+    title: &str,
+    y_desc: &str,
+    commits: &[String],
+    series: &[Series],
+    targets: &[(f64, &str)],
+) -> Result<(), String> {
+    let err = |e: &dyn std::fmt::Display| e.to_string();
+    let values = series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.1))
+        .chain(targets.iter().map(|t| t.0));
+    let (low, high) = values.fold((f64::MAX, f64::MIN), |(l, h), v| (l.min(v), h.max(v)));
+    if low > high {
+        return Err(format!("{title}: nothing to draw"));
+    }
+    let pad = ((high - low) * 0.08).max(high * 0.02);
+    let root = SVGBackend::new(path, (1000, 520)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| err(&e))?;
+    let last = commits.len().saturating_sub(1).max(1) as f64;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 20))
+        .margin(14)
+        .x_label_area_size(56)
+        .y_label_area_size(70)
+        .build_cartesian_2d(-0.3..last + 0.3, (low - pad).max(0.0)..high + pad)
+        .map_err(|e| err(&e))?;
+    let labels = commits.to_vec();
+    chart
+        .configure_mesh()
+        .x_desc("commit (oldest left; each one that changed core/)")
+        .y_desc(y_desc)
+        .x_labels(labels.len().min(16))
+        .x_label_formatter(&|x| {
+            let i = x.round();
+            if (x - i).abs() < 0.01 && i >= 0.0 {
+                labels.get(i as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        })
+        .draw()
+        .map_err(|e| err(&e))?;
+    for (value, name) in targets {
+        let line = vec![(-0.3, *value), (last + 0.3, *value)];
+        chart
+            .draw_series(LineSeries::new(line, BLACK.stroke_width(1)))
+            .map_err(|e| err(&e))?
+            .label(name.to_string())
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], BLACK));
+    }
+    for s in series {
+        let colour = COLOURS[s.colour % COLOURS.len()];
+        let style = colour.stroke_width(2);
+        let drawn = if s.dashed {
+            chart
+                .draw_series(DashedLineSeries::new(s.points.clone(), 6, 4, style))
+                .map_err(|e| err(&e))?
+        } else {
+            chart
+                .draw_series(LineSeries::new(s.points.clone(), style))
+                .map_err(|e| err(&e))?
+        };
+        if !s.name.is_empty() {
+            drawn.label(s.name.clone()).legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(2))
+            });
+        }
+    }
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .position(SeriesLabelPosition::UpperRight)
+        .draw()
+        .map_err(|e| err(&e))?;
+    root.present().map_err(|e| err(&e))?;
+    Ok(())
+}
+
+/// The records of the feature set with the most commits, the commits in order.
+fn dominant(records: &[Record]) -> (Vec<&Record>, Vec<String>) {
+    let mut sets: Vec<&str> = records.iter().map(|r| r.features.as_str()).collect();
+    sets.sort_unstable();
+    sets.dedup();
+    let best = sets
+        .into_iter()
+        .max_by_key(|set| records.iter().filter(|r| r.features == *set).count())
+        .unwrap_or_default();
+    let chosen: Vec<&Record> = records.iter().filter(|r| r.features == best).collect();
+    let mut commits: Vec<(u64, String)> =
+        chosen.iter().map(|r| (r.order, r.commit.clone())).collect();
+    commits.sort();
+    commits.dedup();
+    (chosen, commits.into_iter().map(|(_, c)| c).collect())
+}
+
+/// A series of `value` over the commits for one benchmark.
+fn series_of(
+    records: &[&Record],
+    commits: &[String],
+    bench: &str,
+    value: impl Fn(&Record) -> Option<f64>,
+) -> Vec<(f64, f64)> {
+    commits
+        .iter()
+        .enumerate()
+        .filter_map(|(i, commit)| {
+            let record = records
+                .iter()
+                .find(|r| r.commit == *commit && r.bench == bench)?;
+            Some((i as f64, value(record)?))
+        })
+        .collect()
+}
+
+/// Draws every chart into `dir`; their paths.
+pub fn draw(records: &[Record], wall: &[WallRecord], dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let (records, commits) = dominant(records);
+    if commits.is_empty() {
+        return Err(
+            "the history is empty: run cargo xtask instructions or bench-history --backfill".into(),
+        );
+    }
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    let mut benches: Vec<&str> = records.iter().map(|r| r.bench.as_str()).collect();
+    benches.sort_unstable();
+    benches.dedup();
+    let server: Vec<&str> = benches
+        .iter()
+        .copied()
+        .filter(|b| b.starts_with("server/"))
+        .collect();
+    let client: Vec<&str> = benches
+        .iter()
+        .copied()
+        .filter(|b| b.starts_with("client/"))
+        .collect();
+    let mut written = Vec::new();
+
+    let mut lines = Vec::new();
+    for (i, bench) in server.iter().enumerate() {
+        let name = bench.trim_start_matches("server/");
+        lines.push(Series {
+            name: format!("{name}: ours"),
+            colour: i,
+            dashed: false,
+            points: series_of(&records, &commits, bench, |r| Some(r.ours)),
+        });
+        lines.push(Series {
+            name: format!("{name}: floor"),
+            colour: i,
+            dashed: true,
+            points: series_of(&records, &commits, bench, |r| r.floor),
+        });
+    }
+    let path = dir.join("server-instructions.svg");
+    chart(&path, "Server: instructions per handshake (respond + write_response), ours solid, the floor dashed", "instructions per operation", &commits, &lines, &[])?;
+    written.push(path);
+
+    let ratios: Vec<Series> = server
+        .iter()
+        .enumerate()
+        .map(|(i, bench)| Series {
+            name: bench.trim_start_matches("server/").to_string(),
+            colour: i,
+            dashed: false,
+            points: series_of(&records, &commits, bench, |r| r.floor.map(|f| r.ours / f)),
+        })
+        .collect();
+    let path = dir.join("server-ratio.svg");
+    chart(
+        &path,
+        "Server: ours / floor per capture (target: at most 1.2)",
+        "ours / floor",
+        &commits,
+        &ratios,
+        &[(1.2, "target 1.2")],
+    )?;
+    written.push(path);
+
+    let client_ratios: Vec<Series> = client
+        .iter()
+        .enumerate()
+        .map(|(i, bench)| Series {
+            name: bench.trim_start_matches("client/").to_string(),
+            colour: i,
+            dashed: false,
+            points: series_of(&records, &commits, bench, |r| r.floor.map(|f| r.ours / f)),
+        })
+        .collect();
+    let path = dir.join("client-ratio.svg");
+    chart(
+        &path,
+        "Client: ours / floor (validate a 101: target 1.2; write the request: target 1.5)",
+        "ours / floor",
+        &commits,
+        &client_ratios,
+        &[(1.2, "validate target 1.2"), (1.5, "write target 1.5")],
+    )?;
+    written.push(path);
+
+    if !wall.is_empty() {
+        let mut commits: Vec<(u64, String)> =
+            wall.iter().map(|r| (r.order, r.commit.clone())).collect();
+        commits.sort();
+        commits.dedup();
+        let commits: Vec<String> = commits.into_iter().map(|(_, c)| c).collect();
+        let mut rows: Vec<&str> = wall
+            .iter()
+            .filter(|r| r.bench.ends_with(" vs floor") || r.bench.starts_with("client"))
+            .map(|r| r.bench.as_str())
+            .collect();
+        rows.sort_unstable();
+        rows.dedup();
+        let mut lines = Vec::new();
+        for (i, bench) in rows.iter().enumerate() {
+            let points = |value: &dyn Fn(&WallRecord) -> f64| -> Vec<(f64, f64)> {
+                commits
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(x, c)| {
+                        wall.iter()
+                            .find(|r| r.commit == *c && r.bench == *bench)
+                            .map(|r| (x as f64, value(r)))
+                    })
+                    .collect()
+            };
+            lines.push(Series {
+                name: format!("{bench}: median"),
+                colour: i,
+                dashed: false,
+                points: points(&|r| r.ratio),
+            });
+            lines.push(Series {
+                name: format!("{bench}: 10th-90th percentile"),
+                colour: i,
+                dashed: true,
+                points: points(&|r| r.p10),
+            });
+            lines.push(Series {
+                name: String::new(),
+                colour: i,
+                dashed: true,
+                points: points(&|r| r.p90),
+            });
+        }
+        let path = dir.join("wall-ratio.svg");
+        chart(
+            &path,
+            "Wall time: ours / floor, paired rounds (median solid, 10th and 90th percentile dashed)",
+            "ours / floor, wall time",
+            &commits,
+            &lines,
+            &[(1.2, "server target 1.2")],
+        )?;
+        written.push(path);
+    }
+    Ok(written)
+}
