@@ -223,7 +223,7 @@ fn gungraun_counts(
         .arg("--save-summary=json")
         .current_dir(root());
     if ours_only {
-        command.arg("ours");
+        command.arg("*_ours*");
     }
     let output = command.output().map_err(|e| format!("cargo bench: {e}"))?;
     if !output.status.success() {
