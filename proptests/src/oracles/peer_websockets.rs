@@ -290,13 +290,15 @@ pub fn our_verdict(head: &[u8]) -> String {
     }
 }
 
-/// Generated heads from `seed` until `budget` runs out, each judged by `disagrees` (`Some`
-/// with the other side's verdict when it is an unexplained difference); every one found is
-/// shrunk through proptest's value tree (at most `max_steps` steps) and returned as a
-/// record. The second value is how many heads were compared.
+/// Generated heads from `seed` until `budget` runs out or `max_heads` were generated, each
+/// judged by `disagrees` (`Some` with the other side's verdict when it is an unexplained
+/// difference); every one found is shrunk through proptest's value tree (at most
+/// `max_steps` steps) and returned as a record. The second value is how many heads were
+/// generated.
 pub fn hunt(
     seed: u64,
     budget: std::time::Duration,
+    max_heads: usize,
     max_steps: usize,
     mut disagrees: impl FnMut(&[u8]) -> Option<String>,
 ) -> (Vec<Record>, usize) {
@@ -316,7 +318,7 @@ pub fn hunt(
     let started = std::time::Instant::now();
     let mut records: Vec<Record> = Vec::new();
     let mut compared = 0;
-    while started.elapsed() < budget {
+    while started.elapsed() < budget && compared < max_heads {
         let Ok(mut tree) = strategy.new_tree(&mut runner) else {
             break;
         };
@@ -382,9 +384,11 @@ mod tests {
             let text = String::from_utf8_lossy(head).to_ascii_lowercase();
             text.contains("\norigin:").then(|| "status 403".to_string())
         };
-        let (records, compared) = hunt(7, std::time::Duration::from_millis(300), 500, fake);
+        // Bounded by count, not time: the same heads on any machine.
+        let budget = std::time::Duration::from_secs(600);
+        let (records, compared) = hunt(7, budget, 40, 500, fake);
         assert!(
-            compared > 10 && !records.is_empty(),
+            compared == 40 && !records.is_empty(),
             "{compared} {records:?}"
         );
         let smallest = records.iter().map(|r| r.head.len()).min().unwrap();
@@ -396,10 +400,7 @@ mod tests {
         assert_eq!(back.ours, our_verdict(&back.head));
         let _ = std::fs::remove_dir_all(dir);
         // The same seed generates the same heads.
-        let again = hunt(7, std::time::Duration::from_millis(300), 500, fake).0;
-        assert_eq!(
-            again.first().map(|r| &r.head),
-            records.first().map(|r| &r.head)
-        );
+        let again = hunt(7, budget, 40, 500, fake).0;
+        assert_eq!(again, records);
     }
 }
