@@ -110,21 +110,39 @@ fn chart(
     Ok(())
 }
 
-/// The records of the feature set with the most commits, the commits in order.
-fn dominant(records: &[Record]) -> (Vec<&Record>, Vec<String>) {
-    let mut sets: Vec<&str> = records.iter().map(|r| r.features.as_str()).collect();
+/// The records of the (CPU feature set, counting method) with the most commits, the commits
+/// in order, and the method's name: counts of one method on one feature set compare.
+fn dominant(records: &[Record]) -> (Vec<&Record>, Vec<String>, String) {
+    let mut sets: Vec<(&str, &str)> = records
+        .iter()
+        .map(|r| (r.features.as_str(), r.method.as_str()))
+        .collect();
     sets.sort_unstable();
     sets.dedup();
-    let best = sets
-        .into_iter()
-        .max_by_key(|set| records.iter().filter(|r| r.features == *set).count())
-        .unwrap_or_default();
-    let chosen: Vec<&Record> = records.iter().filter(|r| r.features == best).collect();
+    let commits_of = |set: &(&str, &str)| {
+        let mut commits: Vec<&str> = records
+            .iter()
+            .filter(|r| (r.features.as_str(), r.method.as_str()) == *set)
+            .map(|r| r.commit.as_str())
+            .collect();
+        commits.sort_unstable();
+        commits.dedup();
+        commits.len()
+    };
+    let best = sets.into_iter().max_by_key(commits_of).unwrap_or_default();
+    let chosen: Vec<&Record> = records
+        .iter()
+        .filter(|r| (r.features.as_str(), r.method.as_str()) == best)
+        .collect();
     let mut commits: Vec<(u64, String)> =
         chosen.iter().map(|r| (r.order, r.commit.clone())).collect();
     commits.sort();
     commits.dedup();
-    (chosen, commits.into_iter().map(|(_, c)| c).collect())
+    (
+        chosen,
+        commits.into_iter().map(|(_, c)| c).collect(),
+        best.1.to_string(),
+    )
 }
 
 /// A series of `value` over the commits for one benchmark.
@@ -148,7 +166,7 @@ fn series_of(
 
 /// Draws every chart into `dir`; their paths.
 pub fn draw(records: &[Record], wall: &[WallRecord], dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let (records, commits) = dominant(records);
+    let (records, commits, method) = dominant(records);
     if commits.is_empty() {
         return Err(
             "the history is empty: run cargo xtask instructions or bench-history --backfill".into(),
@@ -187,7 +205,7 @@ pub fn draw(records: &[Record], wall: &[WallRecord], dir: &Path) -> Result<Vec<P
         });
     }
     let path = dir.join("server-instructions.svg");
-    chart(&path, "Server: instructions per handshake (respond + write_response), ours solid, the floor dashed", "instructions per operation", &commits, &lines, &[])?;
+    chart(&path, &format!("Server: instructions per handshake (respond, write_response), ours solid, floor dashed ({method})"), "instructions per operation", &commits, &lines, &[])?;
     written.push(path);
 
     let ratios: Vec<Series> = server
@@ -203,7 +221,7 @@ pub fn draw(records: &[Record], wall: &[WallRecord], dir: &Path) -> Result<Vec<P
     let path = dir.join("server-ratio.svg");
     chart(
         &path,
-        "Server: ours / floor per capture (target: at most 1.2)",
+        &format!("Server: ours / floor instructions per capture, target at most 1.2 ({method})"),
         "ours / floor",
         &commits,
         &ratios,
@@ -224,7 +242,7 @@ pub fn draw(records: &[Record], wall: &[WallRecord], dir: &Path) -> Result<Vec<P
     let path = dir.join("client-ratio.svg");
     chart(
         &path,
-        "Client: ours / floor (validate a 101: target 1.2; write the request: target 1.5)",
+        &format!("Client: ours / floor instructions, validate a 101 (target 1.2), write the request (1.5) ({method})"),
         "ours / floor",
         &commits,
         &client_ratios,

@@ -358,9 +358,10 @@ pub fn current_numbers(records: &[Record], wall: &[WallRecord]) -> String {
         .filter(|r| r.commit == newest.commit && r.features == features)
         .collect();
     let mut out = format!(
-        "Instructions per operation at `{}` ({}, CPU features {features}; `cargo xtask instructions`, callgrind):\n\n| benchmark | floor | ours | ours / floor | target | tungstenite / ours |\n| --- | ---: | ---: | ---: | ---: | ---: |\n",
+        "Instructions per operation at `{}` ({}, CPU features {features}; counted by {}):\n\n| benchmark | floor | ours | ours / floor | target | tungstenite / ours |\n| --- | ---: | ---: | ---: | ---: | ---: |\n",
         newest.commit,
-        newest.date.get(..10).unwrap_or_default()
+        newest.date.get(..10).unwrap_or_default(),
+        newest.method
     );
     for r in &rows {
         let target = if r.bench == "client/write-request" {
