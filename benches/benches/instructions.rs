@@ -5,6 +5,7 @@
 use std::hint::black_box;
 
 use gungraun::{library_benchmark, library_benchmark_group, main};
+use http_upgrade_benches::peers::{hyper_fastwebsockets, hyper_runtime, soketto_accept};
 use http_upgrade_benches::{
     client_expectation, client_floor, client_ours, client_request, client_write,
     client_write_floor, floor, ours, plain_policy, responses, tungstenite_accept,
@@ -59,6 +60,29 @@ fn server_tungstenite(bytes: Vec<u8>) -> usize {
 }
 
 #[library_benchmark]
+#[benches::capture(
+    args = ["aiohttp", "chromium", "curl-websocket", "node-ws", "python-websockets", "large-browser-4k"],
+    setup = request
+)]
+fn server_soketto(bytes: Vec<u8>) -> usize {
+    soketto_accept(black_box(&bytes))
+}
+
+/// The runtime is built in setup, outside the count, as a server builds it once.
+fn request_and_runtime(name: &str) -> (tokio::runtime::Runtime, Vec<u8>) {
+    (hyper_runtime(), request(name))
+}
+
+#[library_benchmark]
+#[benches::capture(
+    args = ["aiohttp", "chromium", "curl-websocket", "node-ws", "python-websockets", "large-browser-4k"],
+    setup = request_and_runtime
+)]
+fn server_hyper_fastwebsockets((runtime, bytes): (tokio::runtime::Runtime, Vec<u8>)) -> usize {
+    hyper_fastwebsockets(&runtime, black_box(&bytes))
+}
+
+#[library_benchmark]
 #[benches::capture(args = ["response-node-ws", "response-python-websockets"], setup = response)]
 fn client_validate_ours(bytes: Vec<u8>) -> bool {
     client_ours(&client_expectation(), black_box(&bytes))
@@ -84,7 +108,7 @@ fn client_write_request_floor() -> usize {
 
 library_benchmark_group!(
     name = server;
-    benchmarks = server_ours, server_floor, server_tungstenite
+    benchmarks = server_ours, server_floor, server_tungstenite, server_soketto, server_hyper_fastwebsockets
 );
 library_benchmark_group!(
     name = client;

@@ -1,10 +1,12 @@
 //! Peers side by side on the same bytes: the floor of our dependencies (and the floor with
 //! SHA-1 from sha1's block function, as ours computes it), tungstenite's `accept`, and ours
-//! (`ServerPolicy::respond`, plain policy).
+//! (`ServerPolicy::respond`, plain policy), soketto's server handshake, and hyper's server
+//! with fastwebsockets' upgrade (the common axum/hyper path).
 
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use http_upgrade_benches::peers::{hyper_fastwebsockets, hyper_runtime, soketto_accept};
 use http_upgrade_benches::{
     floor, floor_blocks, ours, plain_policy, tungstenite_accept, websocket_requests,
 };
@@ -37,6 +39,13 @@ fn peers(c: &mut Criterion) {
         });
         group.bench_function("tungstenite", |b| {
             b.iter(|| black_box(tungstenite_accept(black_box(&input.bytes))))
+        });
+        group.bench_function("soketto", |b| {
+            b.iter(|| black_box(soketto_accept(black_box(&input.bytes))))
+        });
+        let runtime = hyper_runtime();
+        group.bench_function("hyper+fastwebsockets", |b| {
+            b.iter(|| black_box(hyper_fastwebsockets(&runtime, black_box(&input.bytes))))
         });
         group.finish();
     }

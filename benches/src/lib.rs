@@ -7,6 +7,7 @@
 //! - [`ours`]: this crate's whole server hot path.
 
 pub mod counting;
+pub mod peers;
 
 use std::io::{self, Read, Write};
 use std::path::PathBuf;

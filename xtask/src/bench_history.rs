@@ -34,6 +34,12 @@ pub struct Record {
     pub floor: Option<f64>,
     /// Of tungstenite, on the server captures.
     pub tungstenite: Option<f64>,
+    /// Of soketto's server handshake, on the server captures.
+    #[serde(default)]
+    pub soketto: Option<f64>,
+    /// Of hyper's HTTP/1.1 server with fastwebsockets' upgrade, on the server captures.
+    #[serde(default)]
+    pub hyper_fastwebsockets: Option<f64>,
 }
 
 /// One paired wall-time ratio of one commit (`benches/src/bin/paired.rs`): ours and its
@@ -284,6 +290,8 @@ pub fn measure(
         ours,
         floor,
         tungstenite,
+        soketto: None,
+        hyper_fastwebsockets: None,
     };
     let one = |peer: &str, input: &str| {
         knows(peer)
@@ -358,7 +366,7 @@ pub fn current_numbers(records: &[Record], wall: &[WallRecord]) -> String {
         .filter(|r| r.commit == newest.commit && r.features == features)
         .collect();
     let mut out = format!(
-        "Instructions per operation at `{}` ({}, CPU features {features}; counted by {}):\n\n| benchmark | floor | ours | ours / floor | target | tungstenite / ours |\n| --- | ---: | ---: | ---: | ---: | ---: |\n",
+        "Instructions per operation at `{}` ({}, CPU features {features}; counted by {}):\n\n| benchmark | floor | ours | ours / floor | target | tungstenite / ours | soketto / ours | hyper + fastwebsockets / ours |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n",
         newest.commit,
         newest.date.get(..10).unwrap_or_default(),
         newest.method
@@ -614,6 +622,8 @@ mod tests {
             ours: 8152.0,
             floor: Some(6931.0),
             tungstenite: None,
+            soketto: None,
+            hyper_fastwebsockets: None,
         };
         append(&path, &[record.clone(), record.clone()]).expect("appended");
         assert_eq!(read_history(&path), vec![record.clone(), record]);

@@ -59,19 +59,23 @@ fn baseline() -> (String, Vec<(String, f64)>) {
 
 /// The printed tables.
 fn tables(records: &[Record]) -> String {
-    let mut out = String::from("| server capture | floor | ours | tungstenite | ours / floor (target ≤ 1.2) | tungstenite / ours |\n|---| ---: | ---: | ---: | ---: | ---: |\n");
+    let mut out = String::from("| server capture | floor | ours | tungstenite | soketto | hyper + fastwebsockets | ours / floor (target ≤ 1.2) | tungstenite / ours | soketto / ours | hyper + fastwebsockets / ours |\n|---| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
     let cell = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.0}"));
     for r in records.iter().filter(|r| r.bench.starts_with("server/")) {
+        let times = |peer: Option<f64>| peer.map_or("-".into(), |p| format!("{:.1}", p / r.ours));
         let _ = writeln!(
             out,
-            "| {} | {} | {:.0} | {} | {} | {} |",
+            "| {} | {} | {:.0} | {} | {} | {} | {} | {} | {} | {} |",
             r.bench.trim_start_matches("server/"),
             cell(r.floor),
             r.ours,
             cell(r.tungstenite),
+            cell(r.soketto),
+            cell(r.hyper_fastwebsockets),
             r.floor.map_or("-".into(), |f| format!("{:.3}", r.ours / f)),
-            r.tungstenite
-                .map_or("-".into(), |t| format!("{:.1}", t / r.ours)),
+            times(r.tungstenite),
+            times(r.soketto),
+            times(r.hyper_fastwebsockets),
         );
     }
     out.push_str("\n| client: a 101 validated, the request written | floor | ours | ours / floor |\n|---| ---: | ---: | ---: |\n");
@@ -281,7 +285,8 @@ fn records_from(
     arguments.sort_unstable();
     arguments.dedup();
     let mut records = Vec::new();
-    let mut push = |bench: String, ours: f64, floor: Option<f64>, tungstenite: Option<f64>| {
+    let mut push = |bench: String, ours: f64, floor: Option<f64>, peers: [Option<f64>; 3]| {
+        let [tungstenite, soketto, hyper_fastwebsockets] = peers;
         records.push(Record {
             commit: commit.to_string(),
             date: date.to_string(),
@@ -293,6 +298,8 @@ fn records_from(
             ours,
             floor,
             tungstenite,
+            soketto,
+            hyper_fastwebsockets,
         });
     };
     for argument in &arguments {
@@ -301,7 +308,11 @@ fn records_from(
                 format!("server/{argument}"),
                 ours,
                 find("server_floor", argument),
-                find("server_tungstenite", argument),
+                [
+                    find("server_tungstenite", argument),
+                    find("server_soketto", argument),
+                    find("server_hyper_fastwebsockets", argument),
+                ],
             );
         }
         if let Some(ours) = find("client_validate_ours", argument) {
@@ -309,7 +320,7 @@ fn records_from(
                 format!("client/{argument}"),
                 ours,
                 find("client_validate_floor", argument),
-                None,
+                [None; 3],
             );
         }
     }
@@ -318,7 +329,7 @@ fn records_from(
             "client/write-request".into(),
             ours,
             find("client_write_request_floor", "write-request"),
-            None,
+            [None; 3],
         );
     }
     records.sort_by(|a, b| a.bench.cmp(&b.bench));
