@@ -386,13 +386,15 @@ pub fn current_numbers(records: &[Record], wall: &[WallRecord]) -> String {
             };
             format!("{x:.3}{mark}")
         });
+        let times = |peer: Option<f64>| peer.map_or("-".into(), |p| format!("{:.1}", p / r.ours));
         out.push_str(&format!(
-            "| {} | {} | {:.0} | {met} | {target} | {} |\n",
+            "| {} | {} | {:.0} | {met} | {target} | {} | {} | {} |\n",
             r.bench,
             r.floor.map_or("-".into(), |f| format!("{f:.0}")),
             r.ours,
-            r.tungstenite
-                .map_or("-".into(), |t| format!("{:.1}", t / r.ours)),
+            times(r.tungstenite),
+            times(r.soketto),
+            times(r.hyper_fastwebsockets),
         ));
     }
     if let Some(latest) = wall.iter().max_by_key(|r| r.order) {
