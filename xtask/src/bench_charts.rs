@@ -98,6 +98,10 @@ fn chart(
                 PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(2))
             });
         }
+        // Points too, so a series of one commit shows.
+        chart
+            .draw_series(s.points.iter().map(|p| Circle::new(*p, 3, colour.filled())))
+            .map_err(|e| err(&e))?;
     }
     chart
         .configure_series_labels()
@@ -277,13 +281,13 @@ pub fn draw(records: &[Record], wall: &[WallRecord], dir: &Path) -> Result<Vec<P
                     .collect()
             };
             lines.push(Series {
-                name: format!("{bench}: median"),
+                name: bench.to_string(),
                 colour: i,
                 dashed: false,
                 points: points(&|r| r.ratio),
             });
             lines.push(Series {
-                name: format!("{bench}: 10th-90th percentile"),
+                name: String::new(),
                 colour: i,
                 dashed: true,
                 points: points(&|r| r.p10),
@@ -302,7 +306,7 @@ pub fn draw(records: &[Record], wall: &[WallRecord], dir: &Path) -> Result<Vec<P
             "ours / floor, wall time",
             &commits,
             &lines,
-            &[(1.2, "server target 1.2")],
+            &[(1.3, "server wall target 1.3")],
         )?;
         written.push(path);
     }
