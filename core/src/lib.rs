@@ -118,7 +118,7 @@ pub use websocket::subprotocol::SubprotocolOrder;
 /// test and measure. Nothing here is covered by semver; do not use it.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::grammar::{chars, host_pattern, list, plain, uri};
+    pub use crate::grammar::{chars, list, plain, uri};
     pub use crate::http1::{fields, framing, head, write};
     pub use crate::server::{connect, origin};
 
