@@ -74,7 +74,8 @@ fn install() -> Result<(), String> {
     Ok(())
 }
 
-fn free_port() -> u16 {
+/// A port on 127.0.0.1 free a moment ago.
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())

@@ -9,7 +9,7 @@ pub mod backend;
 pub mod configs;
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -19,6 +19,7 @@ use backend::{Backend, Mode, Seen};
 use configs::{Proxy, PROXIES};
 
 use crate::fuzz::engine::Running;
+use crate::interop::free_port;
 
 /// `cargo xtask proxies`.
 #[derive(Debug, clap::Args)]
@@ -154,13 +155,6 @@ pub fn run_row(port: u16, backend: &Backend, attack: &Attack) -> Row {
         smuggled,
         probe_ok,
     }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .unwrap_or(0)
 }
 
 /// Starts `proxy` in `variant` before `backend`; the running process group and its port.
