@@ -516,19 +516,6 @@ fn backfill(range: &str, limit: usize) -> Result<(), String> {
     let tree = main.join("target/bench-history/tree");
     let work = main.join("target/bench-history/callgrind");
     std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
-    if !tree.join(".git").exists() {
-        let _ = std::fs::remove_dir_all(&tree);
-        let status = Command::new("git")
-            .args(["worktree", "add", "--detach"])
-            .arg(&tree)
-            .arg("HEAD")
-            .current_dir(&main)
-            .status()
-            .map_err(|e| e.to_string())?;
-        if !status.success() {
-            return Err("git worktree add failed".into());
-        }
-    }
     let progress = indicatif::ProgressBar::new(todo.len() as u64);
     progress.set_style(
         indicatif::ProgressStyle::with_template("{pos}/{len} commits [{elapsed}] {msg}")
@@ -537,13 +524,9 @@ fn backfill(range: &str, limit: usize) -> Result<(), String> {
     for commit in &todo {
         let short = &commit[..7];
         progress.set_message(format!("{short}: building"));
-        let checkout = Command::new("git")
-            .args(["checkout", "--quiet", "--detach", "--force", commit])
-            .current_dir(&tree)
-            .status()
-            .map_err(|e| e.to_string())?;
-        if !checkout.success() {
-            say(&progress, format!("{short}: checkout failed, skipped"));
+        if let Err(error) = crate::worktree::checkout(&tree, commit) {
+            say(&progress, format!("{short}: {error}, skipped"));
+            progress.inc(1);
             continue;
         }
         let source = std::fs::read_to_string(tree.join("benches/src/bin/profile_hot_path.rs"))

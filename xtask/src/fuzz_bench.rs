@@ -257,31 +257,7 @@ struct Tree {
 
 impl Tree {
     fn open(dir: PathBuf) -> Result<Self, String> {
-        if !dir.join("core").is_dir() {
-            let _ = Command::new("git")
-                .args(["worktree", "prune"])
-                .current_dir(root())
-                .status();
-            let status = Command::new("git")
-                .args(["worktree", "add", "--detach"])
-                .arg(&dir)
-                .arg("HEAD")
-                .current_dir(root())
-                .status()
-                .map_err(|e| e.to_string())?;
-            if !status.success() {
-                return Err("git worktree add failed".into());
-            }
-        }
-        let status = Command::new("git")
-            .args(["checkout", "--detach", "--force"])
-            .arg(git_head()?)
-            .current_dir(&dir)
-            .status()
-            .map_err(|e| e.to_string())?;
-        if !status.success() {
-            return Err("the bench worktree cannot follow HEAD".into());
-        }
+        crate::worktree::checkout(&dir, &git_head()?)?;
         Ok(Tree { dir })
     }
 

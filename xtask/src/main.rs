@@ -18,6 +18,7 @@ mod proxies;
 mod public_api;
 mod seed;
 mod triage;
+mod worktree;
 
 use clap::{Parser, Subcommand};
 
