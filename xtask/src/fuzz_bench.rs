@@ -428,6 +428,7 @@ fn bench(args: &FuzzBenchArgs) -> Result<(), String> {
                     .arg(&scratch)
                     .arg(&seeds)
                     .arg("-runs=0")
+                    .arg(format!("-artifact_prefix={}/", scratch.display()))
                     .args(libfuzzer::flags(target, false))
                     .output()
                     .map_err(|e| e.to_string())?;

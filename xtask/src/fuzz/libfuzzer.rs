@@ -263,6 +263,9 @@ pub fn replay(target: &str, dirs: &[PathBuf]) -> Result<(u64, bool, String), Str
         .arg(&scratch)
         .args(dirs)
         .arg("-runs=0")
+        // A failing input is written beside the scratch corpus, not into the caller's
+        // working directory.
+        .arg(format!("-artifact_prefix={}/", scratch.display()))
         .args(flags(target, false))
         .output()
         .map_err(|e| e.to_string())?;
