@@ -3,28 +3,34 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use http_upgrade::Expectation;
 use http_upgrade_benches::{
-    client_floor, client_ours, client_request, client_write, client_write_floor, responses,
+    client_check, client_check_and_write, client_checked_request, client_expectation, client_floor,
+    client_ours, client_request, client_write, client_write_floor, responses,
 };
 
 fn client(c: &mut Criterion) {
     let mut group = c.benchmark_group("client");
     let request = client_request();
+    let checked = client_checked_request();
     group.throughput(Throughput::Elements(1));
     group.bench_function("write/request", |b| {
         let mut out = [0u8; 512];
-        b.iter(|| black_box(client_write(black_box(&request), &mut out)))
+        b.iter(|| black_box(client_write(black_box(&checked), &mut out)))
     });
     // The floor of the same request: base64 of the nonce, the parts copied, no checks.
     group.bench_function("write-floor/request", |b| {
         let mut out = [0u8; 512];
         b.iter(|| black_box(client_write_floor(black_box(&request), &mut out)))
     });
-    let expectation = Expectation {
-        extensions: Some(b"permessage-deflate; client_max_window_bits"),
-        ..request.expectation()
-    };
+    // What the checked request saves a reconnect: the parts checked, the offer parsed.
+    group.bench_function("check/request", |b| {
+        b.iter(|| black_box(client_check(black_box(&request))))
+    });
+    group.bench_function("check-and-write/request", |b| {
+        let mut out = [0u8; 512];
+        b.iter(|| black_box(client_check_and_write(black_box(&request), &mut out)))
+    });
+    let expectation = client_expectation();
     for input in responses() {
         assert!(client_ours(&expectation, &input.bytes) && client_floor(&input.bytes));
         group.throughput(Throughput::Bytes(input.bytes.len() as u64));

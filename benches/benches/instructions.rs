@@ -7,9 +7,9 @@ use std::hint::black_box;
 use gungraun::{library_benchmark, library_benchmark_group, main};
 use http_upgrade_benches::peers::{hyper_fastwebsockets, hyper_runtime, soketto_accept};
 use http_upgrade_benches::{
-    client_expectation, client_floor, client_ours, client_request, client_write,
-    client_write_floor, floor, ours, plain_policy, responses, tungstenite_accept,
-    websocket_requests,
+    client_check, client_check_and_write, client_checked_request, client_expectation, client_floor,
+    client_ours, client_request, client_write, client_write_floor, floor, ours, plain_policy,
+    responses, tungstenite_accept, websocket_requests,
 };
 
 /// A request capture's bytes.
@@ -82,10 +82,21 @@ fn server_hyper_fastwebsockets((runtime, bytes): (tokio::runtime::Runtime, Vec<u
     hyper_fastwebsockets(&runtime, black_box(&bytes))
 }
 
+/// A captured 101 and the expectation a client keeps from its checked request, built
+/// outside the count as a client builds it once per request.
+fn expectation_and_response(name: &str) -> (http_upgrade::Expectation<'static>, Vec<u8>) {
+    (client_expectation(), response(name))
+}
+
 #[library_benchmark]
-#[benches::capture(args = ["response-node-ws", "response-python-websockets"], setup = response)]
-fn client_validate_ours(bytes: Vec<u8>) -> bool {
-    client_ours(&client_expectation(), black_box(&bytes))
+#[benches::capture(
+    args = ["response-node-ws", "response-python-websockets"],
+    setup = expectation_and_response
+)]
+fn client_validate_ours(
+    (expectation, bytes): (http_upgrade::Expectation<'static>, Vec<u8>),
+) -> bool {
+    client_ours(black_box(&expectation), black_box(&bytes))
 }
 
 #[library_benchmark]
@@ -94,16 +105,34 @@ fn client_validate_floor(bytes: Vec<u8>) -> bool {
     client_floor(black_box(&bytes))
 }
 
+// Writing a checked request: the parts were checked (`client_check_request_ours`) once.
 #[library_benchmark]
-fn client_write_ours() -> usize {
+#[bench::request(setup = client_checked_request)]
+fn client_write_ours(request: http_upgrade::CheckedRequest<'static>) -> usize {
     let mut out = [0u8; 512];
-    client_write(black_box(&client_request()), &mut out)
+    client_write(black_box(&request), &mut out)
 }
 
 #[library_benchmark]
-fn client_write_request_floor() -> usize {
+#[bench::request(setup = client_request)]
+fn client_write_request_floor(request: http_upgrade::ClientRequest<'static>) -> usize {
     let mut out = [0u8; 512];
-    client_write_floor(black_box(&client_request()), &mut out)
+    client_write_floor(black_box(&request), &mut out)
+}
+
+// The check a checked request saves: every part judged, the extension offer parsed.
+#[library_benchmark]
+#[bench::request(setup = client_request)]
+fn client_check_request_ours(request: http_upgrade::ClientRequest<'static>) -> bool {
+    client_check(black_box(&request))
+}
+
+// Check and write in one call (`http_upgrade::ClientRequest::write`).
+#[library_benchmark]
+#[bench::request(setup = client_request)]
+fn client_check_and_write_ours(request: http_upgrade::ClientRequest<'static>) -> usize {
+    let mut out = [0u8; 512];
+    client_check_and_write(black_box(&request), &mut out)
 }
 
 library_benchmark_group!(
@@ -112,7 +141,7 @@ library_benchmark_group!(
 );
 library_benchmark_group!(
     name = client;
-    benchmarks = client_validate_ours, client_validate_floor, client_write_ours, client_write_request_floor
+    benchmarks = client_validate_ours, client_validate_floor, client_write_ours, client_write_request_floor, client_check_request_ours, client_check_and_write_ours
 );
 
 main!(library_benchmark_groups = server, client);

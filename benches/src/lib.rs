@@ -252,15 +252,11 @@ pub fn client_floor(bytes: &[u8]) -> bool {
     accept.value == expected
 }
 
-/// The offers the captured 101s answer: subprotocols `chat` and `superchat`, and
-/// permessage-deflate with `client_max_window_bits`.
+/// The offers the captured 101s answer (subprotocols `chat` and `superchat`, and
+/// permessage-deflate with `client_max_window_bits`), as the client's checked request keeps
+/// them: the extension offer parsed once, when the request was checked.
 pub fn client_expectation() -> http_upgrade::Expectation<'static> {
-    http_upgrade::Expectation {
-        key: http_upgrade::Key::parse(SAMPLE_KEY).expect("the sample key"),
-        subprotocols: &["chat", "superchat"],
-        extensions: Some(b"permessage-deflate; client_max_window_bits"),
-        limits: http_upgrade::Limits::DEFAULT,
-    }
+    client_checked_request().expectation()
 }
 
 /// Our client hot path: validate a 101 against the offers. Whether it was accepted.
@@ -285,9 +281,28 @@ pub fn client_request() -> http_upgrade::ClientRequest<'static> {
     }
 }
 
-/// Ours writing the client's request: [`http_upgrade::ClientRequest::write`], every
-/// caller-supplied part checked first; the length written.
-pub fn client_write(request: &http_upgrade::ClientRequest<'_>, out: &mut [u8]) -> usize {
+/// [`client_request`] checked ([`http_upgrade::ClientRequest::check`]).
+pub fn client_checked_request() -> http_upgrade::CheckedRequest<'static> {
+    client_request()
+        .check()
+        .expect("the bench request is valid")
+}
+
+/// Ours checking the caller's parts and parsing the extension offer, once per request
+/// configuration: [`http_upgrade::ClientRequest::check`]; whether they passed.
+pub fn client_check(request: &http_upgrade::ClientRequest<'_>) -> bool {
+    request.check().is_ok()
+}
+
+/// Ours writing the client's request: [`http_upgrade::CheckedRequest::write`], the parts
+/// checked before; the length written.
+pub fn client_write(request: &http_upgrade::CheckedRequest<'_>, out: &mut [u8]) -> usize {
+    request.write(out).unwrap_or(0)
+}
+
+/// Ours checking and writing in one call: [`http_upgrade::ClientRequest::write`]; the length
+/// written.
+pub fn client_check_and_write(request: &http_upgrade::ClientRequest<'_>, out: &mut [u8]) -> usize {
     request.write(out).unwrap_or(0)
 }
 
@@ -468,7 +483,10 @@ mod tests {
     fn the_write_floor_writes_the_request_ours_writes() {
         let request = client_request();
         let (mut ours_out, mut floor_out) = ([0u8; 512], [0u8; 512]);
-        let len = client_write(&request, &mut ours_out);
+        let len = client_write(&client_checked_request(), &mut ours_out);
+        let mut once = [0u8; 512];
+        assert_eq!(client_check_and_write(&request, &mut once), len);
+        assert_eq!(once[..len], ours_out[..len]);
         assert!(len > 0);
         let floor_len = client_write_floor(&request, &mut floor_out);
         assert_eq!(&floor_out[..floor_len], &ours_out[..len]);

@@ -64,6 +64,8 @@ fn main() {
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap_or_else(|e| fail(e));
+    // Checked once: the parts judged, the extension offer parsed for the expectation.
+    let request = request.check().unwrap_or_else(|e| fail(e));
     let mut head = [0u8; 1024];
     let len = request.write(&mut head).unwrap_or_else(|e| fail(e));
     stream.write_all(&head[..len]).unwrap_or_else(|e| fail(e));

@@ -92,8 +92,8 @@ mod upgrade;
 mod websocket;
 
 pub use client::{
-    ClientError, ClientRequest, Established, Expectation, RequestError, MAX_ACCEPTED_EXTENSIONS,
-    MAX_INTERIM_RESPONSES,
+    CheckedRequest, ClientError, ClientRequest, Established, Expectation, ExtensionOffers,
+    RequestError, MAX_ACCEPTED_EXTENSIONS, MAX_INTERIM_RESPONSES, MAX_OFFERED_EXTENSIONS,
 };
 pub use error::{BufferTooSmall, DeclineReason, RejectReason};
 pub use grammar::uri::Authority;

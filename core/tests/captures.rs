@@ -1,7 +1,8 @@
 //! The real captures in `corpus/captures/` negotiate as their clients and servers expect.
 
 use http_upgrade::{
-    DeclineReason, DeflatePolicy, Expectation, Outcome, ServerPolicy, Status, EMPTY_HEADER,
+    DeclineReason, DeflatePolicy, Expectation, ExtensionOffers, Outcome, ServerPolicy, Status,
+    EMPTY_HEADER,
 };
 
 fn capture(name: &str) -> Vec<u8> {
@@ -55,8 +56,11 @@ fn every_client_capture_switches_and_our_client_accepts_the_answer() {
         let len = policy
             .write_response(&handshake.outcome, &mut response)
             .expect("fits");
-        let offered_extensions =
-            deflate.then_some(&b"permessage-deflate; client_max_window_bits"[..]);
+        let offered_extensions = match deflate {
+            true => ExtensionOffers::parse(b"permessage-deflate; client_max_window_bits")
+                .expect("a valid offer"),
+            false => ExtensionOffers::NONE,
+        };
         let subprotocols: &[&str] = if subprotocol.is_some() { CHAT } else { &[] };
         let expectation = Expectation {
             key: websocket.key,

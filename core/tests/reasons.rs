@@ -750,6 +750,8 @@ fn client_request_round_trips_through_our_server() {
         .expect("fits");
     let mut headers = [EMPTY_HEADER; 8];
     let established = request
+        .check()
+        .expect("valid parts")
         .expectation()
         .validate(&response[..response_len], &mut headers)
         .expect("valid")

@@ -182,6 +182,20 @@ impl ClientCase {
             .join(", ")
     }
 
+    /// [`ClientCase::offer_text`] with only the elements that follow RFC 6455 §9.1 (the
+    /// table's validity flag, written from the grammar).
+    pub fn valid_offer_text(&self) -> String {
+        self.offered_extensions
+            .iter()
+            .filter(|offer| match offer {
+                ExtensionOffer::Other(i) => pick(&OTHER_EXTENSIONS, *i).1,
+                ExtensionOffer::Deflate(_) => true,
+            })
+            .map(crate::render::extension_text)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     fn accept_values(&self) -> Vec<String> {
         let right = accept(&self.key_text());
         match self.accept {
@@ -444,12 +458,32 @@ pub fn expected(case: &ClientCase) -> Result<(), &'static str> {
 /// Runs the crate's client on the case's response and compares with [`expected`].
 pub fn check(case: &ClientCase) {
     let offered = case.offered();
-    let offer_text = case.offer_text();
+    let (offer_text, valid_text) = (case.offer_text(), case.valid_offer_text());
     let key = http_upgrade::Key::parse(case.key_text().as_bytes()).expect("a valid key");
+    // RFC 6455 §9.1: an offer with an element outside the grammar, or with more elements
+    // than the documented bound, is refused as written; the client then offers its valid
+    // elements alone, which is what the reference's "not offered" models.
+    let parsed = http_upgrade::ExtensionOffers::parse(offer_text.as_bytes());
+    let counted = |text: &str| crate::rfc::extension_offer_count(text.as_bytes());
+    let max = http_upgrade::MAX_OFFERED_EXTENSIONS;
+    assert_eq!(
+        parsed.is_some(),
+        counted(&offer_text).is_some_and(|count| count <= max),
+        "{offer_text:?}"
+    );
+    let extensions = match (parsed, counted(&valid_text)) {
+        (Some(parsed), _) => parsed,
+        (None, None) => http_upgrade::ExtensionOffers::NONE,
+        (None, Some(count)) if count <= max => {
+            http_upgrade::ExtensionOffers::parse(valid_text.as_bytes()).expect("valid elements")
+        }
+        // More valid offers than a client keeps: nothing to judge.
+        (None, Some(_)) => return,
+    };
     let expectation = http_upgrade::Expectation {
         key,
         subprotocols: &offered,
-        extensions: (!case.offered_extensions.is_empty()).then_some(offer_text.as_bytes()),
+        extensions,
         limits: http_upgrade::Limits::DEFAULT,
     };
     let response = case.response();

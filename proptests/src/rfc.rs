@@ -143,6 +143,123 @@ pub fn is_protocol(bytes: &[u8]) -> bool {
     }
 }
 
+/// A Sec-WebSocket-Extensions value as a client may send it (RFC 6455 §9.1, with the list
+/// rule of RFC 9110 §5.6.1 and whitespace around the separators): the number of extensions
+/// it offers, or `None` when it breaks the grammar or offers none (`1#extension`).
+///
+/// ```text
+/// extension       = extension-token *( ";" extension-param )
+/// extension-param = token [ "=" ( token / quoted-string ) ]
+/// ```
+///
+/// "When using the quoted-string syntax variant, the value after quoted-string unescaping
+/// MUST conform to the 'token' ABNF."
+pub fn extension_offer_count(value: &[u8]) -> Option<usize> {
+    let mut reader = Reader {
+        bytes: value,
+        at: 0,
+    };
+    let mut count = 0;
+    loop {
+        reader.whitespace();
+        match reader.peek() {
+            None => break,
+            Some(b',') => {
+                reader.at += 1;
+                continue;
+            }
+            Some(_) => {}
+        }
+        reader.token()?;
+        count += 1;
+        loop {
+            reader.whitespace();
+            if reader.peek() != Some(b';') {
+                break;
+            }
+            reader.at += 1;
+            reader.whitespace();
+            reader.token()?;
+            reader.whitespace();
+            if reader.peek() == Some(b'=') {
+                reader.at += 1;
+                reader.whitespace();
+                if reader.peek() == Some(b'"') {
+                    if !is_token(&reader.quoted_string()?) {
+                        return None;
+                    }
+                } else {
+                    reader.token()?;
+                }
+            }
+        }
+        reader.whitespace();
+        match reader.peek() {
+            None => break,
+            Some(b',') => reader.at += 1,
+            Some(_) => return None,
+        }
+    }
+    (count > 0).then_some(count)
+}
+
+/// A cursor over a field value for [`extension_offer_count`].
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Reader<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    /// SP and HTAB (RFC 9110 §5.6.3).
+    fn whitespace(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t')) {
+            self.at += 1;
+        }
+    }
+
+    fn token(&mut self) -> Option<()> {
+        let start = self.at;
+        while self.peek().is_some_and(is_tchar) {
+            self.at += 1;
+        }
+        (self.at > start).then_some(())
+    }
+
+    /// `quoted-string = DQUOTE *( qdtext / quoted-pair ) DQUOTE`, its text unescaped
+    /// (RFC 9110 §5.6.4).
+    fn quoted_string(&mut self) -> Option<Vec<u8>> {
+        let qdtext = |b: u8| {
+            b == b'\t'
+                || b == b' '
+                || b == 0x21
+                || (0x23..=0x5b).contains(&b)
+                || (0x5d..=0x7e).contains(&b)
+                || b >= 0x80
+        };
+        let escapable = |b: u8| b == b'\t' || b == b' ' || (0x21..=0x7e).contains(&b) || b >= 0x80;
+        self.at += 1;
+        let mut text = Vec::new();
+        loop {
+            let byte = self.peek()?;
+            self.at += 1;
+            match byte {
+                b'"' => return Some(text),
+                b'\\' => {
+                    let escaped = self.peek().filter(|&b| escapable(b))?;
+                    self.at += 1;
+                    text.push(escaped);
+                }
+                b if qdtext(b) => text.push(b),
+                _ => return None,
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,5 +278,37 @@ mod tests {
         );
         let long = [b'a'; 1000];
         assert_eq!(base64(&sha1(&long)), "KR6abGaZSUm1e6XmUDYemPw2sbo=");
+    }
+
+    #[test]
+    fn extension_offers_by_the_grammar() {
+        // RFC 7692 §5's examples, and RFC 6455 §9.1's.
+        for (value, count) in [
+            (&b"permessage-deflate; client_max_window_bits"[..], 1),
+            (b"permessage-deflate; client_max_window_bits; server_max_window_bits=10, permessage-deflate; client_max_window_bits", 2),
+            (b"foo, bar; baz=2", 2),
+            (b"mux; max-channels=4; flow-control, deflate-stream", 2),
+            (b"x; a=\"b\" , , y ;c", 2),
+            (b"x; a=\"\\b\"", 1),
+        ] {
+            assert_eq!(extension_offer_count(value), Some(count), "{value:?}");
+        }
+        for value in [
+            &b""[..],
+            b" , ",
+            b"x;",
+            b"x; =1",
+            b"x; a=",
+            b"x y",
+            b"x; a=\"b c\"",
+            b"x; a=\"\"",
+            b"x; a=\"b",
+            b"\"x\"",
+            b"x\r\n",
+            b"x; a=b=c",
+            b"x/1",
+        ] {
+            assert_eq!(extension_offer_count(value), None, "{value:?}");
+        }
     }
 }

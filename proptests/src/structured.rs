@@ -44,13 +44,9 @@ pub fn check_client(
     check_client_run(model, &observed, dressing);
 }
 
-/// [`check_client`] on the crate's answer already observed (the fuzz target renders and
-/// runs each model once for both checks).
-fn check_client_run(model: &Handshake, observed: &Observed, dressing: &ResponseRendering) {
-    if !matches!(observed.verdict, Expected::WebSocket { .. }) {
-        return;
-    }
-    let offered: Vec<&str> = model
+/// The subprotocols and the Sec-WebSocket-Extensions value the model's client sent.
+pub fn client_offers(model: &Handshake) -> (Vec<&'static str>, String) {
+    let offered = model
         .subprotocols
         .iter()
         .map(|&i| pick(&SUBPROTOCOLS, i))
@@ -61,11 +57,45 @@ fn check_client_run(model: &Handshake, observed: &Observed, dressing: &ResponseR
         .map(extension_text)
         .collect::<Vec<_>>()
         .join(", ");
-    let expectation = http_upgrade::Expectation {
+    (offered, extensions)
+}
+
+/// What the model's client expects of the 101 to a request the server switched, from
+/// [`client_offers`]: a switch implies an offer that follows RFC 6455 §9.1, which the
+/// client then parses. `None` when the offer holds more extensions than a client keeps
+/// (`MAX_OFFERED_EXTENSIONS`, a bound the server's list limit does not share), a request
+/// the crate's client would not have sent.
+pub fn client_expectation<'a>(
+    model: &Handshake,
+    offered: &'a [&'a str],
+    extensions: &'a str,
+) -> Option<http_upgrade::Expectation<'a>> {
+    let extensions = match crate::rfc::extension_offer_count(extensions.as_bytes()) {
+        None => http_upgrade::ExtensionOffers::NONE,
+        Some(count) if count > http_upgrade::MAX_OFFERED_EXTENSIONS => return None,
+        Some(_) => {
+            http_upgrade::ExtensionOffers::parse(extensions.as_bytes()).unwrap_or_else(|| {
+                panic!("the client refuses the offer it switched on: {extensions:?}")
+            })
+        }
+    };
+    Some(http_upgrade::Expectation {
         key: http_upgrade::Key::from_nonce(&model.nonce),
-        subprotocols: &offered,
-        extensions: Some(extensions.as_bytes()),
+        subprotocols: offered,
+        extensions,
         limits: http_upgrade::Limits::DEFAULT,
+    })
+}
+
+/// [`check_client`] on the crate's answer already observed (the fuzz target renders and
+/// runs each model once for both checks).
+fn check_client_run(model: &Handshake, observed: &Observed, dressing: &ResponseRendering) {
+    if !matches!(observed.verdict, Expected::WebSocket { .. }) {
+        return;
+    }
+    let (offered, extensions) = client_offers(model);
+    let Some(expectation) = client_expectation(model, &offered, &extensions) else {
+        return;
     };
     let served_100 = usize::from(observed.response.starts_with(crate::observe::CONTINUE));
     let plain = crate::oracles::client_one_pass::agrees(&expectation, &observed.response)

@@ -4,7 +4,7 @@
 //! it, OWS around a value of a hand-built head) gets from `validate` exactly what the
 //! general checks give (`oracles::client_one_pass`).
 
-use http_upgrade::{parse_response, Expectation, Header, Key, Limits, Status, EMPTY_HEADER};
+use http_upgrade::{parse_response, Expectation, Header, Limits, Status, EMPTY_HEADER};
 use http_upgrade_proptests::oracles::client_one_pass::{agrees, takes};
 use http_upgrade_proptests::{head_lines, join_head};
 
@@ -22,14 +22,9 @@ fn responses() -> Vec<(String, Vec<u8>)> {
 
 /// Offers the captured 101s answer, and offers they do not.
 fn expectations() -> Vec<Expectation<'static>> {
-    let key = Key::parse(SAMPLE_KEY).expect("the sample key");
-    let with =
-        |subprotocols: &'static [&'static str], extensions: Option<&'static [u8]>| Expectation {
-            key,
-            subprotocols,
-            extensions,
-            limits: Limits::DEFAULT,
-        };
+    let with = |subprotocols: &'static [&'static str], extensions: Option<&'static [u8]>| {
+        Expectation::for_key(SAMPLE_KEY, subprotocols, extensions).expect("a valid offer")
+    };
     vec![
         with(
             &["chat", "superchat"],

@@ -49,7 +49,7 @@ fn config(floors: &[Floor]) -> ProptestConfig {
     }
 }
 
-use http_upgrade_proptests::structured::run;
+use http_upgrade_proptests::structured::{self, run};
 
 // Declared floors: the least share of cases each class must have. A floor fails only when
 // the run is sure the share is below it (`classes::Z`), so a stable run leaves the rare
@@ -419,8 +419,9 @@ fn client_server_client_agree() {
             subprotocols: &names,
             extensions: (!extensions.is_empty()).then_some(extension_header.as_str()),
         };
+        let checked = request.check().map_err(|e| TestCaseError::fail(format!("{e}: {extension_header:?}")))?;
         let mut buf = [0u8; 1024];
-        let len = request.write(&mut buf).expect("fits");
+        let len = checked.write(&mut buf).expect("fits");
         let protocols = policy.protocol_entries();
         let supported = policy.subprotocol_names();
         let server = policy.to_core(&protocols, &supported, &[]);
@@ -434,7 +435,7 @@ fn client_server_client_agree() {
             format!("offers={}", if names.is_empty() { "none" } else { "some" }),
         ]);
         let mut headers = [EMPTY_HEADER; 16];
-        let established = request
+        let established = checked
             .expectation()
             .validate(&observed.response, &mut headers)
             .map_err(|e| TestCaseError::fail(format!("client refuses: {e}")))?
@@ -623,10 +624,10 @@ fn responses_parse_and_satisfy_the_client() {
             prop_assert!(observed.response.is_empty());
         }
         if let Expected::WebSocket { subprotocol, .. } = observed.verdict {
-            let offered: Vec<&str> = model.subprotocols.iter().map(|&i| pick(&SUBPROTOCOLS, i)).collect();
-            let extensions = model.extensions.iter().map(render::extension_text).collect::<Vec<_>>().join(", ");
-            let key = Key::from_nonce(&model.nonce);
-            let expectation = Expectation { key, subprotocols: &offered, extensions: Some(extensions.as_bytes()), limits: http_upgrade::Limits::DEFAULT };
+            let (offered, extensions) = structured::client_offers(&model);
+            let Some(expectation) = structured::client_expectation(&model, &offered, &extensions) else {
+                return Ok(());
+            };
             let mut headers = [EMPTY_HEADER; 16];
             let established = expectation.validate(&observed.response, &mut headers)
                 .map_err(|e| TestCaseError::fail(format!("client refuses: {e}")))?
@@ -668,9 +669,10 @@ fn split_reads_match_the_whole() {
         labels.push(split_reads::check_server(&core, &bytes, &chunking));
         labels.extend(labels::verdict(&expected));
         if let Expected::WebSocket { .. } = expected {
-            let offered: Vec<&str> = model.subprotocols.iter().map(|&i| pick(&SUBPROTOCOLS, i)).collect();
-            let extensions = model.extensions.iter().map(render::extension_text).collect::<Vec<_>>().join(", ");
-            let expectation = Expectation { key: Key::from_nonce(&model.nonce), subprotocols: &offered, extensions: Some(extensions.as_bytes()), limits: http_upgrade::Limits::DEFAULT };
+            let (offered, extensions) = structured::client_offers(&model);
+            let Some(expectation) = structured::client_expectation(&model, &offered, &extensions) else {
+                return Ok(());
+            };
             let mut response = observed.response.clone();
             response.extend_from_slice(&model.trailing);
             let client_chunking = match &chunking {

@@ -59,7 +59,7 @@ pub struct FuzzBenchArgs {
 
 /// The fuzz targets that reach each file of `core/src`, the most direct first: the one or
 /// two a reviewer would fuzz for a change there.
-const REACH: [(&str, [&str; 2]); 29] = [
+const REACH: [(&str, [&str; 2]); 30] = [
     ("core/src/grammar/chars.rs", ["fast_paths", "header_lists"]),
     ("core/src/grammar/list.rs", ["header_lists", "extensions"]),
     (
@@ -160,6 +160,10 @@ const REACH: [(&str, [&str; 2]); 29] = [
     (
         "core/src/client/one_pass.rs",
         ["client_validate", "handshake_structured"],
+    ),
+    (
+        "core/src/client/offers.rs",
+        ["client_validate", "client_request"],
     ),
 ];
 

@@ -4,8 +4,8 @@
 
 use http_upgrade_benches::counting::{allocations_during as count, Counting};
 use http_upgrade_benches::{
-    client_expectation, client_ours, client_request, client_write, floor, full_policy, ours,
-    plain_policy, responses, tungstenite_accept, websocket_requests,
+    client_check_and_write, client_expectation, client_ours, client_request, floor, full_policy,
+    ours, plain_policy, responses, tungstenite_accept, websocket_requests,
 };
 
 #[global_allocator]
@@ -47,7 +47,7 @@ fn main() {
     let request = client_request();
     let mut out = [0u8; 512];
     let written = count(|| {
-        std::hint::black_box(client_write(&request, &mut out));
+        std::hint::black_box(client_check_and_write(&request, &mut out));
     });
     ours_total += written;
     println!("| write the request | {written} |");

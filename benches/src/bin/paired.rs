@@ -9,8 +9,9 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use http_upgrade_benches::{
-    client_expectation, client_floor, client_ours, client_request, client_write,
-    client_write_floor, floor, floor_blocks, ours, plain_policy, responses, websocket_requests,
+    client_checked_request, client_expectation, client_floor, client_ours, client_request,
+    client_write, client_write_floor, floor, floor_blocks, ours, plain_policy, responses,
+    websocket_requests,
 };
 
 /// Rounds per pair; each round times one batch of each side, in alternating order.
@@ -108,8 +109,9 @@ fn main() {
         );
     }
     let request = client_request();
+    let checked = client_checked_request();
     let result = paired(
-        || client_write(black_box(&request), &mut out),
+        || client_write(black_box(&checked), &mut out),
         || client_write_floor(black_box(&request), &mut floor_out),
     );
     row("client write request", "write floor", result);

@@ -3,12 +3,13 @@
 //! Peers: `ours`, `ours-full` (with subprotocols and permessage-deflate), `ours-general`
 //! (the general path alone), `floor`, `floor-blocks`, `tungstenite` on a request capture;
 //! `client-ours`, `client-floor` on a response capture (`response-node-ws`);
-//! `client-write`, `client-write-floor` write the client's request (no input).
+//! `client-write` (a checked request), `client-write-floor` write the client's request (no
+//! input).
 
 use http_upgrade_benches::{
-    client_expectation, client_floor, client_ours, client_request, client_write,
-    client_write_floor, floor, floor_blocks, full_policy, ours, ours_general, plain_policy,
-    responses, tungstenite_accept, websocket_requests,
+    client_checked_request, client_expectation, client_floor, client_ours, client_request,
+    client_write, client_write_floor, floor, floor_blocks, full_policy, ours, ours_general,
+    plain_policy, responses, tungstenite_accept, websocket_requests,
 };
 
 fn main() {
@@ -20,16 +21,18 @@ fn main() {
         .and_then(|n| n.parse().ok())
         .unwrap_or(1_000_000);
     let request = client_request();
+    let checked = client_checked_request();
     let mut out = [0u8; 512];
     let mut total = 0usize;
     // Writing the client's request reads no capture.
-    if let Some(write) = match peer.as_str() {
-        "client-write" => Some(client_write as fn(&_, &mut [u8]) -> usize),
-        "client-write-floor" => Some(client_write_floor as fn(&_, &mut [u8]) -> usize),
-        _ => None,
-    } {
+    if peer.starts_with("client-write") {
+        let floor = peer == "client-write-floor";
         for _ in 0..iterations {
-            total += write(std::hint::black_box(&request), &mut out);
+            total += if floor {
+                client_write_floor(std::hint::black_box(&request), &mut out)
+            } else {
+                client_write(std::hint::black_box(&checked), &mut out)
+            };
         }
         println!("{peer}: {total} bytes written");
         return;

@@ -6,9 +6,16 @@ use super::{ClientError, Established, Expectation, MAX_ACCEPTED_EXTENSIONS};
 use crate::grammar::list::{is_token, ListFault};
 use crate::http1::fields::{Known, KnownFields, Singleton};
 use crate::http1::head::ResponseHead;
-use crate::websocket::deflate::{self, DeflateOffer, DeflateParams};
+use crate::websocket::deflate::{self, DeflateParams};
 use crate::websocket::extensions::Extension;
 use crate::websocket::PROTOCOL;
+
+/// What the accepted extensions come to: permessage-deflate's parameters in force, and
+/// every accepted extension in the response's order.
+pub(crate) type AcceptedExtensions<'b> = (
+    Option<DeflateParams>,
+    [Option<Extension<'b>>; MAX_ACCEPTED_EXTENSIONS],
+);
 
 impl<'a> Expectation<'a> {
     /// The general checks of a parsed response head, after `interim` bytes of interim
@@ -91,20 +98,22 @@ impl<'a> Expectation<'a> {
     pub(crate) fn check_extensions<'b>(
         &self,
         elements: impl Iterator<Item = Result<&'b [u8], ListFault>>,
-    ) -> Result<
-        (
-            Option<DeflateParams>,
-            [Option<Extension<'b>>; MAX_ACCEPTED_EXTENSIONS],
-        ),
-        ClientError,
-    > {
+    ) -> Result<AcceptedExtensions<'b>, ClientError> {
+        self.check_parsed_extensions(
+            elements.map(|element| element.ok().and_then(Extension::parse_deflate)),
+        )
+    }
+
+    /// [`Expectation::check_extensions`] of elements already parsed, each with its
+    /// permessage-deflate parameters gathered; `None` is an element that broke the grammar.
+    pub(crate) fn check_parsed_extensions<'b>(
+        &self,
+        elements: impl Iterator<Item = Option<(Extension<'b>, deflate::Seen<'b>)>>,
+    ) -> Result<AcceptedExtensions<'b>, ClientError> {
         let mut accepted = [None; MAX_ACCEPTED_EXTENSIONS];
         let mut deflate = None;
         for (index, element) in elements.enumerate() {
-            let (extension, seen) = element
-                .ok()
-                .and_then(Extension::parse_deflate)
-                .ok_or(ClientError::MalformedExtensions)?;
+            let (extension, seen) = element.ok_or(ClientError::MalformedExtensions)?;
             let seen_before = accepted
                 .iter()
                 .flatten()
@@ -122,15 +131,14 @@ impl<'a> Expectation<'a> {
             // permessage-deflate, does the answer fit one of the offers.
             let mut offered = false;
             let mut answered = false;
-            for (offer, offer_params) in self.offered_extensions() {
+            for offer in self.extensions.iter() {
                 if offer.name != extension.name {
                     continue;
                 }
                 offered = true;
-                answered |= params.is_some_and(|params| {
-                    DeflateOffer::from_seen(offer_params)
-                        .is_some_and(|offer| params.answers(&offer))
-                });
+                answered |= params
+                    .zip(offer.deflate)
+                    .is_some_and(|(params, offer)| params.answers(&offer));
             }
             if !offered {
                 return Err(ClientError::UnexpectedExtension);
@@ -144,14 +152,5 @@ impl<'a> Expectation<'a> {
                 .ok_or(ClientError::UnexpectedExtension)? = Some(extension);
         }
         Ok((deflate, accepted))
-    }
-
-    /// The client's own offers, as written, each with its permessage-deflate parameters
-    /// gathered in the same pass; an unparsable element counts as no offer.
-    fn offered_extensions(&self) -> impl Iterator<Item = (Extension<'a>, deflate::Seen<'a>)> {
-        let value = self.extensions.unwrap_or_default();
-        crate::grammar::list::Elements::new(value)
-            .filter_map(Result::ok)
-            .filter_map(Extension::parse_deflate)
     }
 }

@@ -38,6 +38,13 @@ fn value_ok(value: &str) -> bool {
         .all(|b| b == b'\t' || b == b' ' || (0x21..=0x7e).contains(&b) || b >= 0x80)
 }
 
+/// An extension offer a client may send: the RFC 6455 §9.1 list, at most the documented
+/// number of offers (README, behaviour table).
+fn extensions_ok(value: &str) -> bool {
+    crate::rfc::extension_offer_count(value.as_bytes())
+        .is_some_and(|count| count <= http_upgrade::MAX_OFFERED_EXTENSIONS)
+}
+
 /// A Host value by RFC 9112 §3.2 and RFC 3986 §3.2.2-§3.2.3 with the README's choices
 /// (`near_miss::host_ok`), for a reg-name; `None` for an IP-literal, which this reference
 /// does not judge.
@@ -70,7 +77,7 @@ pub fn client_request(data: &[u8]) {
                 "subprotocols" => !subprotocols
                     .iter()
                     .all(|s| crate::rfc::is_token(s.as_bytes())),
-                "extensions" => !parts.extensions.as_deref().is_some_and(value_ok),
+                "extensions" => !parts.extensions.as_deref().is_some_and(extensions_ok),
                 other => panic!("refused an unknown part {other}"),
             };
             assert!(refused, "refused a valid {field}: {parts:?}");
@@ -93,10 +100,14 @@ pub fn client_request(data: &[u8]) {
         Some(false),
         "wrote an invalid host: {parts:?}"
     );
-    for (name, value) in [("origin", &parts.origin), ("extensions", &parts.extensions)] {
-        if let Some(value) = value {
-            assert!(value_ok(value), "wrote an invalid {name}: {parts:?}");
-        }
+    if let Some(origin) = &parts.origin {
+        assert!(value_ok(origin), "wrote an invalid origin: {parts:?}");
+    }
+    if let Some(extensions) = &parts.extensions {
+        assert!(
+            extensions_ok(extensions),
+            "wrote an invalid extension offer: {parts:?}"
+        );
     }
     assert!(
         subprotocols

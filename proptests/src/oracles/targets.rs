@@ -260,7 +260,20 @@ pub fn server_negotiate(data: &[u8]) {
                 .map(|e| String::from_utf8_lossy(e).into_owned())
                 .collect();
             let offered: Vec<&str> = offered.iter().map(String::as_str).collect();
+            let offers = list("sec-websocket-extensions")
+                .filter_map(Result::ok)
+                .count();
             let extensions = joined(list("sec-websocket-extensions"));
+            let parsed = match offers {
+                0 => Some(http_upgrade::ExtensionOffers::NONE),
+                _ => http_upgrade::ExtensionOffers::parse(extensions.as_bytes()),
+            };
+            // The client keeps at most MAX_OFFERED_EXTENSIONS offers, a bound the server's
+            // list limit does not share; a longer offer is one the client refuses to make.
+            if offers > http_upgrade::MAX_OFFERED_EXTENSIONS {
+                assert_eq!(parsed, None, "{offers} offers: {extensions:?}");
+                return;
+            }
             let key_text = std::str::from_utf8(http_upgrade::__private::list::trim_ows(
                 FieldValues::new(head.fields.as_slice(), "sec-websocket-key")
                     .next()
@@ -271,7 +284,9 @@ pub fn server_negotiate(data: &[u8]) {
             let expectation = Expectation {
                 key: websocket.key,
                 subprotocols: &offered,
-                extensions: Some(extensions.as_bytes()),
+                extensions: parsed.unwrap_or_else(|| {
+                    panic!("the offer of a request our server switched: {extensions:?}")
+                }),
                 limits: Limits::DEFAULT,
             };
             let established = super::client_one_pass::agrees(&expectation, response)
@@ -316,13 +331,10 @@ pub fn client_validate(data: &[u8]) {
     let response = &data[17..];
     let key = Key::from_nonce(&nonce);
     let subprotocols = OFFER_SETS[usize::from(selector % 4)];
-    let expectation = Expectation {
-        key,
-        subprotocols,
-        extensions: EXTENSION_OFFERS[usize::from((selector >> 2) % 4)],
-        limits: Limits::DEFAULT,
-    };
-    client_request_round_trip(selector, &nonce, subprotocols, expectation.extensions);
+    let offer = EXTENSION_OFFERS[usize::from((selector >> 2) % 4)];
+    let expectation =
+        Expectation::for_key(key.as_bytes(), subprotocols, offer).expect("a valid key and offer");
+    client_request_round_trip(selector, &nonce, subprotocols, offer);
     let established = match super::client_one_pass::agrees(&expectation, response) {
         Ok(Status::Complete(established)) => established,
         Ok(Status::Partial) => return,
@@ -380,7 +392,7 @@ pub fn client_validate(data: &[u8]) {
         assert!(subprotocols.contains(&subprotocol));
     }
     if established.deflate.is_some() {
-        assert!(expectation.extensions.is_some());
+        assert!(offer.is_some());
     }
 }
 
@@ -401,8 +413,12 @@ fn client_request_round_trip(
         subprotocols,
         extensions,
     };
+    let checked = request.check().expect("valid parts");
     let mut buf = [0u8; 1024];
     let len = request.write(&mut buf).expect("a request fits 1 KiB");
+    let mut again = [0u8; 1024];
+    assert_eq!(checked.write(&mut again), Ok(len));
+    assert_eq!(again[..len], buf[..len]);
     let policy = ServerPolicy {
         subprotocols: &["chat"],
         deflate: Some(DeflatePolicy::default()),
@@ -422,7 +438,7 @@ fn client_request_round_trip(
     let mut response = [0u8; 1024];
     let response_len = accepted.write_response(&mut response).unwrap();
     let established =
-        super::client_one_pass::agrees(&request.expectation(), &response[..response_len])
+        super::client_one_pass::agrees(&checked.expectation(), &response[..response_len])
             .unwrap()
             .complete()
             .unwrap();
