@@ -18,6 +18,7 @@ use crate::grammar::chars::eq_ignore_case_lower;
 use crate::grammar::list::{plain_contains_token, PlainElements};
 use crate::http1::fields::Known;
 use crate::http1::head::ResponseHead;
+use crate::websocket::extensions::Extension;
 use crate::websocket::PROTOCOL;
 
 /// The fields a 101 must hold, as bits of [`Known`].
@@ -55,13 +56,15 @@ impl<'a> Expectation<'a> {
             None => None,
             Some(chosen) => Some(self.offered_subprotocol(chosen)?),
         };
-        // The extension check reads every element through the grammar; a value with a
-        // quote is left to the general checks.
+        // permessage-deflate as servers write it is read by literal compares; any other
+        // value through the grammar, a value with a quote left to the general checks.
         let (deflate, extensions) = match seen.extensions {
             None => (None, [None; crate::client::MAX_ACCEPTED_EXTENSIONS]),
-            Some(value) => self
-                .check_extensions(PlainElements::new(value, max)?)
-                .ok()?,
+            Some(value) => match Extension::parse_written_deflate(value).filter(|_| max > 0) {
+                Some(parsed) => self.check_parsed_extensions(Some(Some(parsed)).into_iter()),
+                None => self.check_extensions(PlainElements::new(value, max)?),
+            }
+            .ok()?,
         };
         Some(Established {
             subprotocol,

@@ -515,6 +515,15 @@ pub struct Params<'b> {
     rest: &'b [u8],
 }
 
+impl<'b> Params<'b> {
+    /// The parameters written in `text`, the part of an element after its leading token,
+    /// for a reader that has checked it by other means than [`split_parameterised`]; it
+    /// must read as that function would have read it.
+    pub(crate) fn checked_elsewhere(text: &'b [u8]) -> Self {
+        Self { rest: text }
+    }
+}
+
 impl<'b> Iterator for Params<'b> {
     type Item = Param<'b>;
 

@@ -93,22 +93,69 @@ pub(crate) struct Seen<'b> {
     invalid: bool,
 }
 
+/// permessage-deflate's four parameters (RFC 7692 §7.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ParamName {
+    /// `server_no_context_takeover` (§7.1.1.1).
+    ServerNoContextTakeover,
+    /// `client_no_context_takeover` (§7.1.1.2).
+    ClientNoContextTakeover,
+    /// `server_max_window_bits` (§7.1.2.1).
+    ServerMaxWindowBits,
+    /// `client_max_window_bits` (§7.1.2.2).
+    ClientMaxWindowBits,
+}
+
+impl ParamName {
+    /// Each name as written.
+    pub(crate) const ALL: [(ParamName, &'static [u8]); 4] = [
+        (
+            ParamName::ServerNoContextTakeover,
+            b"server_no_context_takeover",
+        ),
+        (
+            ParamName::ClientNoContextTakeover,
+            b"client_no_context_takeover",
+        ),
+        (ParamName::ServerMaxWindowBits, b"server_max_window_bits"),
+        (ParamName::ClientMaxWindowBits, b"client_max_window_bits"),
+    ];
+
+    /// The parameter `name` names, if it is one of the four (names are compared exactly).
+    fn of(name: &[u8]) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|(_, text)| *text == name)
+            .map(|(known, _)| known)
+    }
+}
+
 impl<'b> Seen<'b> {
     /// Takes one parameter (RFC 7692 §7.1); an unknown name, a repeat or a value where
     /// none belongs marks the whole set invalid.
     pub(crate) fn add(&mut self, Param { name, value }: &Param<'b>) {
-        match (*name, value) {
-            (b"server_no_context_takeover", None) if !self.server_no_context_takeover => {
+        match ParamName::of(name) {
+            Some(known) => self.add_known(known, *value),
+            None => self.invalid = true,
+        }
+    }
+
+    /// [`Seen::add`] of a parameter whose name is already known.
+    pub(crate) fn add_known(&mut self, name: ParamName, value: Option<ParamValue<'b>>) {
+        match (name, value) {
+            (ParamName::ServerNoContextTakeover, None) if !self.server_no_context_takeover => {
                 self.server_no_context_takeover = true;
             }
-            (b"client_no_context_takeover", None) if !self.client_no_context_takeover => {
+            (ParamName::ClientNoContextTakeover, None) if !self.client_no_context_takeover => {
                 self.client_no_context_takeover = true;
             }
-            (b"server_max_window_bits", Some(bits)) if self.server_max_window_bits.is_none() => {
-                self.server_max_window_bits = Some(*bits);
+            (ParamName::ServerMaxWindowBits, Some(bits))
+                if self.server_max_window_bits.is_none() =>
+            {
+                self.server_max_window_bits = Some(bits);
             }
-            (b"client_max_window_bits", bits) if self.client_max_window_bits.is_none() => {
-                self.client_max_window_bits = Some(*bits);
+            (ParamName::ClientMaxWindowBits, bits) if self.client_max_window_bits.is_none() => {
+                self.client_max_window_bits = Some(bits);
             }
             _ => self.invalid = true,
         }

@@ -45,6 +45,39 @@ impl<'b> Extension<'b> {
         Some((extension, seen))
     }
 
+    /// [`Extension::parse_deflate`] for permessage-deflate written as servers and browsers
+    /// write it: `permessage-deflate`, then for each parameter `; `, one of the four names of
+    /// RFC 7692 §7.1 and, if it has one, `=` and digits; the element alone in its value.
+    /// Literal compares instead of the grammar's byte classes; `None` for anything else,
+    /// which [`Extension::parse_deflate`] then reads. Where this reads an element, it reads
+    /// the same extension and parameters.
+    pub(crate) fn parse_written_deflate(value: &'b [u8]) -> Option<(Self, deflate::Seen<'b>)> {
+        let params = value.strip_prefix(deflate::NAME.as_bytes())?;
+        let mut seen = deflate::Seen::default();
+        let mut rest = params;
+        while let Some(param) = rest.strip_prefix(b"; ") {
+            let (name, after_name) = written_deflate_param(param)?;
+            let (value, after) = match after_name.strip_prefix(b"=") {
+                None => (None, after_name),
+                Some(digits) => {
+                    let len = digits.iter().take_while(|b| b.is_ascii_digit()).count();
+                    let (digits, after) = digits.split_at(len);
+                    if digits.is_empty() {
+                        return None;
+                    }
+                    (Some(ParamValue::Token(digits)), after)
+                }
+            };
+            seen.add_known(name, value);
+            rest = after;
+        }
+        let extension = Self {
+            name: deflate::NAME,
+            params: Params::checked_elsewhere(params),
+        };
+        rest.is_empty().then_some((extension, seen))
+    }
+
     /// Writes the offer in canonical form: `name; p; q=v; r="quoted\"value"`, a value as
     /// a token where it is one, else as a quoted-string (RFC 9110 §5.6.4).
     pub(crate) fn write(&self, out: &mut impl Put) {
@@ -58,6 +91,36 @@ impl<'b> Extension<'b> {
             }
         }
     }
+}
+
+/// The permessage-deflate parameter name `bytes` start with, and the bytes after it: the
+/// side (`server_`, `client_`) and then the rest of the name, each by one compare.
+fn written_deflate_param(bytes: &[u8]) -> Option<(deflate::ParamName, &[u8])> {
+    use deflate::ParamName;
+    let (side, rest) = bytes.split_at_checked(7)?;
+    let server = match side {
+        b"server_" => true,
+        b"client_" => false,
+        _ => return None,
+    };
+    let (name, len) = if rest.starts_with(b"max_window_bits") {
+        let name = if server {
+            ParamName::ServerMaxWindowBits
+        } else {
+            ParamName::ClientMaxWindowBits
+        };
+        (name, 15)
+    } else if rest.starts_with(b"no_context_takeover") {
+        let name = if server {
+            ParamName::ServerNoContextTakeover
+        } else {
+            ParamName::ClientNoContextTakeover
+        };
+        (name, 19)
+    } else {
+        return None;
+    };
+    Some((name, rest.get(len..)?))
 }
 
 /// The extension as a Sec-WebSocket-Extensions element in canonical form:
@@ -167,6 +230,51 @@ mod tests {
             .expect("a well-formed element");
         let extension = Extension { name: "e", params };
         assert_eq!(extension.to_string(), r#"e; a="x\"y\\z"; b="p q""#);
+    }
+
+    #[test]
+    fn the_written_deflate_reader_reads_what_the_grammar_reads_or_nothing() {
+        use crate::websocket::deflate::DeflateParams;
+        let read = |value: &'static [u8]| {
+            Extension::parse_written_deflate(value)
+                .map(|(extension, seen)| (extension, DeflateParams::from_seen(seen)))
+        };
+        let general = |value: &'static [u8]| {
+            Extension::parse_deflate(value)
+                .map(|(extension, seen)| (extension, DeflateParams::from_seen(seen)))
+        };
+        for written in [
+            &b"permessage-deflate"[..],
+            b"permessage-deflate; server_max_window_bits=12; client_max_window_bits=12",
+            b"permessage-deflate; server_no_context_takeover; client_no_context_takeover",
+            b"permessage-deflate; client_max_window_bits",
+            b"permessage-deflate; server_max_window_bits=16",
+            b"permessage-deflate; server_max_window_bits=008",
+            b"permessage-deflate; server_no_context_takeover; server_no_context_takeover",
+            b"permessage-deflate; server_no_context_takeover=1",
+        ] {
+            assert!(read(written).is_some(), "{written:?}");
+            assert_eq!(read(written), general(written), "{written:?}");
+        }
+        // Anything else is left to the grammar, valid or not.
+        for other in [
+            &b"permessage-deflate ; server_no_context_takeover"[..],
+            b"permessage-deflate;server_no_context_takeover",
+            b"permessage-deflate; server_max_window_bits=\"12\"",
+            b"permessage-deflate; server_max_window_bits = 12",
+            b"permessage-deflate; Server_no_context_takeover",
+            b"permessage-deflate; server_no_context_takeoverX",
+            b"permessage-deflate; server_max_window_bits=",
+            b"permessage-deflate; server_max_window_bits=1x",
+            b"permessage-deflate; x_unknown",
+            b"permessage-deflate; ",
+            b"permessage-deflate, x-foo",
+            b"permessage-deflatex",
+            b"Permessage-deflate",
+            b"x-foo",
+        ] {
+            assert_eq!(read(other), None, "{other:?}");
+        }
     }
 
     #[test]
