@@ -372,10 +372,10 @@ pub fn current_numbers(records: &[Record], wall: &[WallRecord]) -> String {
         newest.method
     );
     for r in &rows {
-        let target = if r.bench == "client/write-request" {
-            "1.5"
-        } else {
-            "1.2"
+        let target = match r.bench.as_str() {
+            "client/write-request" => "1.5",
+            _ if r.floor.is_none() => "-",
+            _ => "1.2",
         };
         let ratio = r.floor.map(|f| r.ours / f);
         let met = ratio.map_or(String::from("-"), |x| {

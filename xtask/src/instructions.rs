@@ -29,6 +29,10 @@ pub struct InstructionsArgs {
 /// The function a benchmark measures, for the gate's message.
 fn function(bench: &str) -> &'static str {
     if bench == "client/write-request" {
+        "CheckedRequest::write"
+    } else if bench == "client/check-request" {
+        "ClientRequest::check"
+    } else if bench == "client/check-and-write" {
         "ClientRequest::write"
     } else if bench.starts_with("client/") {
         "Expectation::validate"
@@ -332,6 +336,16 @@ fn records_from(
             [None; 3],
         );
     }
+    // What a checked request saves, and the one-call write: no floor of their own (the
+    // floor checks nothing), so no ratio.
+    for (function, bench) in [
+        ("client_check_request_ours", "client/check-request"),
+        ("client_check_and_write_ours", "client/check-and-write"),
+    ] {
+        if let Some(ours) = find(function, "write-request") {
+            push(bench.into(), ours, None, [None; 3]);
+        }
+    }
     records.sort_by(|a, b| a.bench.cmp(&b.bench));
     records
 }
@@ -350,6 +364,7 @@ mod tests {
             ("client_validate_floor", "response-node-ws", 5700.0),
             ("client_write_ours", "write-request", 1444.0),
             ("client_write_request_floor", "write-request", 609.0),
+            ("client_check_request_ours", "write-request", 1905.0),
         ]
         .iter()
         .map(|(f, a, n)| (f.to_string(), a.to_string(), *n))
@@ -359,14 +374,17 @@ mod tests {
         assert_eq!(
             benches,
             [
+                "client/check-request",
                 "client/response-node-ws",
                 "client/write-request",
                 "server/chromium"
             ]
         );
-        assert_eq!(records[2].floor, Some(7500.0));
-        assert_eq!(records[2].tungstenite, Some(40000.0));
-        assert_eq!(records[1].floor, Some(609.0));
-        assert_eq!(function("client/write-request"), "ClientRequest::write");
+        assert_eq!(records[3].floor, Some(7500.0));
+        assert_eq!(records[3].tungstenite, Some(40000.0));
+        assert_eq!(records[2].floor, Some(609.0));
+        assert_eq!((records[0].ours, records[0].floor), (1905.0, None));
+        assert_eq!(function("client/write-request"), "CheckedRequest::write");
+        assert_eq!(function("client/check-and-write"), "ClientRequest::write");
     }
 }
