@@ -8,7 +8,9 @@
 use std::fmt::Write as _;
 use std::process::Command;
 
-use crate::bench_history::{append, cpu, history_file, measured_commit, read_history, Record};
+use crate::bench_history::{
+    append, cpu, history_file, measured_commit, read_history, Record, CLIENT_INPUTS, SERVER_INPUTS,
+};
 use crate::seed::root;
 
 /// `cargo xtask instructions`.
@@ -257,11 +259,7 @@ fn gungraun_counts(
                     .as_str()
                     .unwrap_or_default()
                     .to_string();
-                let argument = json["details"]
-                    .as_str()
-                    .and_then(|d| d.split('"').nth(1))
-                    .unwrap_or("write-request")
-                    .to_string();
+                let argument = argument_of(&function, json["id"].as_str().unwrap_or_default());
                 let ir = json["profiles"][0]["summaries"]["total"]["summary"]["Callgrind"]["Ir"]
                     ["metrics"]["Left"]["Int"]
                     .as_f64()
@@ -271,6 +269,25 @@ fn gungraun_counts(
         }
     }
     Ok(records_from(&counts, (commit, date, order)))
+}
+
+/// The capture a benchmark ran on, from its id: `capture_N` is the N-th of the bench's
+/// `args`, which list the captures in the order of [`SERVER_INPUTS`] and [`CLIENT_INPUTS`]
+/// (gungraun shortens the `details` text, so the id is what names the input); a bench
+/// without captures writes the request.
+fn argument_of(function: &str, id: &str) -> String {
+    let inputs: &[&str] = if function.starts_with("server_") {
+        &SERVER_INPUTS
+    } else if function.starts_with("client_validate_") {
+        &CLIENT_INPUTS
+    } else {
+        &[]
+    };
+    id.strip_prefix("capture_")
+        .and_then(|n| n.parse::<usize>().ok())
+        .and_then(|n| inputs.get(n))
+        .map_or("write-request", |input| input)
+        .to_string()
 }
 
 /// Records from `(function, argument, instructions)` triples of the gungraun benches.
@@ -353,6 +370,24 @@ fn records_from(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bench_ids_name_the_captures_in_the_order_the_bench_lists_them() {
+        let bench = std::fs::read_to_string(root().join("benches/benches/instructions.rs"))
+            .expect("the gungraun bench");
+        let listed = |inputs: &[&str]| {
+            let quoted: Vec<String> = inputs.iter().map(|i| format!("\"{i}\"")).collect();
+            format!("args = [{}]", quoted.join(", "))
+        };
+        assert!(bench.contains(&listed(&SERVER_INPUTS)));
+        assert!(bench.contains(&listed(&CLIENT_INPUTS)));
+        assert_eq!(argument_of("server_ours", "capture_5"), "large-browser-4k");
+        assert_eq!(
+            argument_of("client_validate_ours", "capture_1"),
+            "response-python-websockets"
+        );
+        assert_eq!(argument_of("client_write_ours", "request"), "write-request");
+    }
 
     #[test]
     fn gungraun_summaries_become_records() {
