@@ -9,7 +9,7 @@ use plotters::prelude::*;
 use crate::bench_history::{Record, WallRecord};
 
 /// The colours of the series, one per benchmark.
-const COLOURS: [RGBColor; 8] = [
+const COLOURS: [RGBColor; 10] = [
     RGBColor(31, 119, 180),
     RGBColor(255, 127, 14),
     RGBColor(44, 160, 44),
@@ -17,7 +17,9 @@ const COLOURS: [RGBColor; 8] = [
     RGBColor(148, 103, 189),
     RGBColor(140, 86, 75),
     RGBColor(227, 119, 194),
-    RGBColor(127, 127, 127),
+    RGBColor(188, 189, 34),
+    RGBColor(23, 190, 207),
+    RGBColor(57, 59, 121),
 ];
 
 /// One line: a name, a colour index, dashed or not, its points (commit index, value).
