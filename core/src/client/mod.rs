@@ -347,6 +347,31 @@ Sec-WebSocket-Accept: s3pPLMBiTxaQ9k\r\n YGzzhZRbK+xOo=\r\n\r\n";
     }
 
     #[test]
+    fn the_list_limit_judges_a_written_deflate_answer_as_the_general_checks_do() {
+        let response =
+            b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\
+Sec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=12\r\n\r\n";
+        for max in [0, 1, 2] {
+            let expectation = Expectation {
+                limits: Limits {
+                    max_list_elements: max,
+                    ..Limits::DEFAULT
+                },
+                ..expectation(Some(b"permessage-deflate"))
+            };
+            let (mut one, mut general) = ([crate::EMPTY_HEADER; 8], [crate::EMPTY_HEADER; 8]);
+            let verdict = expectation.validate(response, &mut one);
+            assert_eq!(
+                verdict,
+                expectation.validate_general(response, &mut general),
+                "{max}"
+            );
+            assert_eq!(verdict.is_ok(), max > 0, "{max}");
+        }
+    }
+
+    #[test]
     fn names_and_statuses() {
         assert_eq!(
             ClientError::NotSwitching { status: 426 }.status(),

@@ -57,10 +57,12 @@ impl<'a> Expectation<'a> {
             Some(chosen) => Some(self.offered_subprotocol(chosen)?),
         };
         // permessage-deflate as servers write it is read by literal compares; any other
-        // value through the grammar, a value with a quote left to the general checks.
+        // value through the grammar, a value with a quote left to the general checks. (A
+        // limit of no list element at all never gets here: Connection, which the pass
+        // requires, is then left to the general checks.)
         let (deflate, extensions) = match seen.extensions {
             None => (None, [None; crate::client::MAX_ACCEPTED_EXTENSIONS]),
-            Some(value) => match Extension::parse_written_deflate(value).filter(|_| max > 0) {
+            Some(value) => match Extension::parse_written_deflate(value) {
                 Some(parsed) => self.check_parsed_extensions(Some(Some(parsed)).into_iter()),
                 None => self.check_extensions(PlainElements::new(value, max)?),
             }
