@@ -67,13 +67,20 @@ pub struct DeflatePolicy {
 /// Reads a window-bits value: `8` to `15`, as a token or quoted, without leading zeros
 /// (RFC 7692 §7.1.2.1-§7.1.2.2).
 fn window_bits(value: &ParamValue<'_>) -> Option<u8> {
-    let mut digits = [0u8; 2];
-    let mut len = 0;
-    for byte in value.bytes() {
-        *digits.get_mut(len)? = byte;
-        len += 1;
-    }
-    match digits.get(..len)? {
+    let mut unescaped = [0u8; 2];
+    let digits = match *value {
+        // A token is its own text: no quoted-pair to resolve.
+        ParamValue::Token(token) => token,
+        ParamValue::Quoted(_) => {
+            let mut len = 0;
+            for byte in value.bytes() {
+                *unescaped.get_mut(len)? = byte;
+                len += 1;
+            }
+            unescaped.get(..len)?
+        }
+    };
+    match digits {
         [d @ b'8'..=b'9'] => Some(d - b'0'),
         [b'1', d @ b'0'..=b'5'] => Some(10 + d - b'0'),
         _ => None,
