@@ -63,7 +63,7 @@ impl<'a> Expectation<'a> {
         let (deflate, extensions) = match seen.extensions {
             None => (None, [None; crate::client::MAX_ACCEPTED_EXTENSIONS]),
             Some(value) => match Extension::parse_written_deflate(value) {
-                Some(parsed) => self.check_parsed_extensions(Some(Some(parsed)).into_iter()),
+                Some(parsed) => self.check_parsed_extensions(core::iter::once(Some(parsed))),
                 None => self.check_extensions(PlainElements::new(value, max)?),
             }
             .ok()?,

@@ -115,7 +115,7 @@ pub(crate) enum ParamName {
 
 impl ParamName {
     /// Each name as written.
-    pub(crate) const ALL: [(ParamName, &'static [u8]); 4] = [
+    const ALL: [(ParamName, &'static [u8]); 4] = [
         (
             ParamName::ServerNoContextTakeover,
             b"server_no_context_takeover",
@@ -134,6 +134,38 @@ impl ParamName {
             .into_iter()
             .find(|(_, text)| *text == name)
             .map(|(known, _)| known)
+    }
+
+    /// The name `bytes` start with, and the bytes after it, for the reader of
+    /// permessage-deflate as servers write it: each name of [`ParamName::ALL`] is a side
+    /// (`server_`, `client_`) and a rest, and each is found by one compare.
+    pub(crate) fn at_start(bytes: &[u8]) -> Option<(Self, &[u8])> {
+        const MAX_WINDOW_BITS: &[u8] = b"max_window_bits";
+        const NO_CONTEXT_TAKEOVER: &[u8] = b"no_context_takeover";
+        let (side, rest) = bytes.split_at_checked(b"server_".len())?;
+        let server = match side {
+            b"server_" => true,
+            b"client_" => false,
+            _ => return None,
+        };
+        let (name, after) = if let Some(after) = rest.strip_prefix(MAX_WINDOW_BITS) {
+            let name = if server {
+                ParamName::ServerMaxWindowBits
+            } else {
+                ParamName::ClientMaxWindowBits
+            };
+            (name, after)
+        } else if let Some(after) = rest.strip_prefix(NO_CONTEXT_TAKEOVER) {
+            let name = if server {
+                ParamName::ServerNoContextTakeover
+            } else {
+                ParamName::ClientNoContextTakeover
+            };
+            (name, after)
+        } else {
+            return None;
+        };
+        Some((name, after))
     }
 }
 
@@ -320,6 +352,21 @@ impl core::fmt::Display for DeflateParams {
 mod tests {
     use super::*;
     use crate::websocket::extensions::Extension;
+
+    #[test]
+    fn each_name_is_found_at_the_start_as_written() {
+        for (name, text) in ParamName::ALL {
+            assert_eq!(ParamName::of(text), Some(name));
+            assert_eq!(ParamName::at_start(text), Some((name, &b""[..])));
+            let mut longer = text.to_vec();
+            longer.extend_from_slice(b"=10");
+            assert_eq!(ParamName::at_start(&longer), Some((name, &b"=10"[..])));
+            assert_eq!(ParamName::at_start(&text[..text.len() - 1]), None);
+        }
+        for other in [&b"server_"[..], b"client_", b"Server_max_window_bits", b"x"] {
+            assert_eq!(ParamName::at_start(other), None, "{other:?}");
+        }
+    }
 
     fn offer(text: &[u8]) -> Option<DeflateOffer> {
         DeflateOffer::parse(Extension::parse(text).expect("grammar").params)

@@ -56,7 +56,7 @@ impl<'b> Extension<'b> {
         let mut seen = deflate::Seen::default();
         let mut rest = params;
         while let Some(param) = rest.strip_prefix(b"; ") {
-            let (name, after_name) = written_deflate_param(param)?;
+            let (name, after_name) = deflate::ParamName::at_start(param)?;
             let (value, after) = match after_name.strip_prefix(b"=") {
                 None => (None, after_name),
                 Some(digits) => {
@@ -91,36 +91,6 @@ impl<'b> Extension<'b> {
             }
         }
     }
-}
-
-/// The permessage-deflate parameter name `bytes` start with, and the bytes after it: the
-/// side (`server_`, `client_`) and then the rest of the name, each by one compare.
-fn written_deflate_param(bytes: &[u8]) -> Option<(deflate::ParamName, &[u8])> {
-    use deflate::ParamName;
-    let (side, rest) = bytes.split_at_checked(7)?;
-    let server = match side {
-        b"server_" => true,
-        b"client_" => false,
-        _ => return None,
-    };
-    let (name, len) = if rest.starts_with(b"max_window_bits") {
-        let name = if server {
-            ParamName::ServerMaxWindowBits
-        } else {
-            ParamName::ClientMaxWindowBits
-        };
-        (name, 15)
-    } else if rest.starts_with(b"no_context_takeover") {
-        let name = if server {
-            ParamName::ServerNoContextTakeover
-        } else {
-            ParamName::ClientNoContextTakeover
-        };
-        (name, 19)
-    } else {
-        return None;
-    };
-    Some((name, rest.get(len..)?))
 }
 
 /// The extension as a Sec-WebSocket-Extensions element in canonical form:
