@@ -24,14 +24,12 @@ pub(crate) struct Offer<'a> {
 /// offer again for every response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ExtensionOffers<'a> {
-    text: Option<&'a [u8]>,
     offers: [Option<Offer<'a>>; MAX_OFFERED_EXTENSIONS],
 }
 
 impl<'a> ExtensionOffers<'a> {
     /// No Sec-WebSocket-Extensions sent: a response may accept no extension.
     pub const NONE: Self = Self {
-        text: None,
         offers: [None; MAX_OFFERED_EXTENSIONS],
     };
 
@@ -53,16 +51,8 @@ impl<'a> ExtensionOffers<'a> {
                 deflate,
             });
         }
-        let first = offers.first().copied().flatten();
-        first.map(|_| Self {
-            text: Some(value),
-            offers,
-        })
-    }
-
-    /// The offer as sent, or `None` for [`ExtensionOffers::NONE`].
-    pub fn text(&self) -> Option<&'a [u8]> {
-        self.text
+        let some = offers.first().is_some_and(Option::is_some);
+        some.then_some(Self { offers })
     }
 
     /// The offered elements, in the order sent.
@@ -94,7 +84,6 @@ mod tests {
             Some(("permessage-deflate", None))
         );
         assert_eq!(offers.iter().count(), 3);
-        assert_eq!(offers.text(), Some(&b"x-foo; a=\"1\", permessage-deflate; client_max_window_bits=12, permessage-deflate; bogus"[..]));
     }
 
     #[test]
@@ -115,7 +104,7 @@ mod tests {
             ExtensionOffers::parse(b", a ,").map(|o| o.iter().count()),
             Some(1)
         );
-        assert_eq!(ExtensionOffers::NONE.text(), None);
+        assert_eq!(ExtensionOffers::NONE.iter().count(), 0);
         assert_eq!(ExtensionOffers::default(), ExtensionOffers::NONE);
     }
 }
