@@ -47,20 +47,23 @@
 //!
 //! - `grammar/`: the wire grammar of RFC 9110 §5.5-§5.6 and RFC 3986: bytes to sub-slices,
 //!   no policy, no status codes (`chars`: every byte predicate and the class table derived
-//!   from them; `list`: the general list reader; `plain`: the quote-free fast reader beside
-//!   it; `uri`: authority and target forms).
+//!   from them; `list`: the general list reader and the quote-free reader beside it;
+//!   `plain`: quote-free scans that only say "well formed"; `uri`: authority and the
+//!   request-target rule).
 //! - `error`: [`RejectReason`], [`DeclineReason`], [`BufferTooSmall`].
 //! - `http1/`: the RFC 9112 message layer for both roles (`head`, `fields`, `framing`,
 //!   `write`).
 //! - `upgrade`, `h2c`, `websocket/`: the pieces each protocol defines, role-neutral.
 //! - `server/`: every `impl ServerPolicy`: the entry points and the one dispatch in `mod.rs`,
-//!   the general path (`http1`, the reference), the one pass beside it, extended CONNECT
-//!   (`connect`), the WebSocket choices, Origin, and the heads a switch writes.
-//! - `client/`: the request (`request`), the general checks of the 101 (`validate`, the
-//!   reference) and the one pass beside them.
+//!   each field's rule once (`rules`), the general path (`http1`, the reference) and the one
+//!   pass beside it, both calling those rules, extended CONNECT (`connect`), the WebSocket
+//!   choices, Origin, and the heads a switch writes.
+//! - `client/`: the request (`request`), each field's rule of the 101 and the general
+//!   checks that run them (`validate`, the reference), and the one pass beside them.
 //! - `http_types` (feature `http`): the adapter for the `http` crate's types.
 //!
-//! A fast path only ever accepts what the general path accepts, with the same bytes out.
+//! A fast path only ever accepts what the general path accepts, with the same bytes out: it
+//! decides no rule of its own, only which requests it takes (its gate).
 //! Built with `--cfg http_upgrade_general_only`, [`ServerPolicy::respond`] and
 //! [`Expectation::validate`] take the general path for every input, so the test suite can
 //! judge that path on its own (CI runs it both ways).

@@ -45,26 +45,65 @@ impl<'b> ProtocolOffer<'b> {
         })
     }
 
-    /// Whether a server entry such as `websocket` or `example/1` takes this offer.
-    ///
-    /// Names compare case-insensitively (RFC 9110 §7.8 registers them so); an entry with
-    /// a version takes only that version, one without takes any.
+    /// Whether a server entry such as `websocket` or `example/1` takes this offer
+    /// ([`entry_takes`]).
+    #[inline]
     pub(crate) fn matches(&self, entry: &str) -> bool {
-        let (name, version) = split_version(entry.as_bytes());
-        self.name.as_bytes().eq_ignore_ascii_case(name)
-            && version.is_none_or(|wanted| self.version.map(str::as_bytes) == Some(wanted))
+        entry_takes(entry, self.name.as_bytes(), self.version.map(str::as_bytes))
     }
 }
 
-/// `name` and, after the first `/`, `version`.
-fn split_version(element: &[u8]) -> (&[u8], Option<&[u8]>) {
-    match element.iter().position(|&b| b == b'/') {
-        Some(slash) => (
-            element.get(..slash).unwrap_or_default(),
-            element.get(slash + 1..),
-        ),
-        None => (element, None),
-    }
+/// Whether a server entry such as `websocket` or `example/1` takes the offer `name`
+/// [`/version`]: names compare case-insensitively (RFC 9110 §7.8 registers them so); an
+/// entry with a version takes only that version, one without takes any.
+#[inline]
+pub(crate) fn entry_takes(entry: &str, name: &[u8], version: Option<&[u8]>) -> bool {
+    entry_takes_by(entry, name, version, <[u8]>::eq_ignore_ascii_case)
+}
+
+/// [`entry_takes`] of a name known to be lowercase (a literal such as `websocket`), its
+/// case-insensitive compare folded into word compares.
+#[inline]
+pub(crate) fn entry_takes_lowercase(entry: &str, lower_name: &[u8]) -> bool {
+    entry_takes_by(
+        entry,
+        lower_name,
+        None,
+        crate::grammar::chars::eq_ignore_case_lower,
+    )
+}
+
+/// [`entry_takes`] with the case-insensitive name compare given.
+#[inline(always)]
+fn entry_takes_by(
+    entry: &str,
+    name: &[u8],
+    version: Option<&[u8]>,
+    same: impl Fn(&[u8], &[u8]) -> bool,
+) -> bool {
+    let entry = entry.as_bytes();
+    let same_name = entry
+        .get(..name.len())
+        .is_some_and(|entry_name| same(entry_name, name));
+    same_name
+        && match entry.get(name.len()..) {
+            Some([]) => true,
+            Some([b'/', wanted @ ..]) => version == Some(wanted),
+            _ => false,
+        }
+}
+
+/// The Connection option that makes an Upgrade field count (RFC 9110 §7.6.1, §7.8).
+pub(crate) const CONNECTION_OPTION: &str = "upgrade";
+
+/// Whether the Connection elements hold the `upgrade` option, case aside, every element a
+/// token (RFC 9110 §7.6.1, §7.8): the rule both roles hold a Connection field to (a server
+/// reading a request, RFC 6455 §4.2.1 item 4; a client reading the 101, §4.1 item 3).
+#[inline]
+pub(crate) fn connection_upgrade<'b>(
+    elements: impl Iterator<Item = Result<&'b [u8], ListFault>>,
+) -> Result<bool, ListFault> {
+    crate::grammar::list::contains_token(elements, CONNECTION_OPTION)
 }
 
 /// Picks the first offer, in the client's order, that one of `supported` takes

@@ -345,6 +345,23 @@ fn reject_cases() -> Vec<(RejectReason, Vec<u8>, ServerPolicy<'static>)> {
             with("GET /chat", "GET *").into_bytes(),
             ws,
         ),
+        // The rule the client writes by (RFC 9112 §3.2, RFC 3986 §2): visible ASCII, and no
+        // fragment (RFC 9112 §3.2.1; RFC 6455 §3).
+        (
+            RejectReason::InvalidTarget,
+            with("GET /chat", "GET /chat#frag").into_bytes(),
+            ws,
+        ),
+        (
+            RejectReason::InvalidTarget,
+            with("GET /chat", "GET /caf\u{e9}").into_bytes(),
+            ws,
+        ),
+        (
+            RejectReason::InvalidTarget,
+            with("GET /chat", "GET ws://h/chat#").into_bytes(),
+            ws,
+        ),
         (
             RejectReason::MissingHost,
             with("Host: h\r\n", "").into_bytes(),

@@ -69,6 +69,9 @@ pub fn model(model: &Handshake) -> Vec<String> {
         Presence::Once if pick(&HOSTS, model.host).1.is_none() => near("host_value"),
         Presence::Once => {}
     }
+    if !crate::rfc::request_target_ok(pick(&PATHS, model.path).0) {
+        near("target_bytes");
+    }
     match pick(&PATHS, model.path).1 {
         Some(None) => near("target_authority"),
         Some(Some(_)) => near("absolute_form"),

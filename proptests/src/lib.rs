@@ -8,6 +8,8 @@
 //!   make of them, from RFC 6455 §4.1 and RFC 7692 §7 (the client's independent reference);
 //! - [`near_miss`]: one character off in one field of a valid request, judged by that
 //!   field's own grammar;
+//! - [`gate`]: a perfect handshake and one near miss per condition of each one pass's
+//!   gate, each with the verdict the RFCs give it and the path that must decide it;
 //! - [`faults`]: single-fault mutations, each labelled with the outcome it must cause;
 //! - [`reference`](mod@reference): what the server must do, written from the RFCs without the core crate;
 //! - [`strategies`]: proptest strategies over all of the above;
@@ -23,6 +25,7 @@
 pub mod classes;
 pub mod client_reference;
 pub mod faults;
+pub mod gate;
 pub mod harnesses;
 pub mod http2_settings;
 pub mod ip_literal;

@@ -55,8 +55,10 @@ pub type PathEntry = (
 );
 /// Origin-form targets (the first [`ORIGIN_FORM_PATHS`] of [`PATHS`]).
 pub const ORIGIN_FORM_PATHS: u8 = 4;
-/// Request targets: origin-form first, then absolute-form (RFC 9112 §3.2.1-§3.2.2).
-pub const PATHS: [PathEntry; 9] = [
+/// Request targets: origin-form first, then absolute-form (RFC 9112 §3.2.1-§3.2.2), then
+/// origin-form near misses that [`crate::rfc::request_target_ok`] refuses (a fragment, a
+/// byte outside visible ASCII).
+pub const PATHS: [PathEntry; 11] = [
     ("/", None),
     ("/chat", None),
     ("/a/b?c=d&e", None),
@@ -69,6 +71,8 @@ pub const PATHS: [PathEntry; 9] = [
     ("ws://user@example.com/chat", Some(None)),
     ("ws:///chat", Some(None)),
     ("https://a.test/", Some(Some(("a.test", None)))),
+    ("/chat#frag", None),
+    ("/caf\u{e9}", None),
 ];
 /// HTTP2-Settings values and whether each is base64url of a SETTINGS payload in range
 /// (RFC 7540 §3.2.1, RFC 9113 §6.5.2), labelled by hand.

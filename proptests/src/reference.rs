@@ -312,6 +312,10 @@ pub fn expected(
     let Some(chosen) = model.upgrade.iter().find(|offer| takes(offer)) else {
         return decline("unsupported_protocol");
     };
+    // RFC 9112 §3.2, RFC 3986, RFC 6455 §3: the target's form and bytes.
+    if !crate::rfc::request_target_ok(pick(&PATHS, model.path).0) {
+        return Expected::Reject("invalid_target", 400);
+    }
     // RFC 9112 §3.2.2: an absolute-form target needs a valid authority, which then wins.
     let target_authority = match pick(&PATHS, model.path).1 {
         None => None,

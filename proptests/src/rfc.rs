@@ -5,6 +5,25 @@
 use std::string::String;
 use std::vec::Vec;
 
+/// A request-target as both roles hold it (the behaviour table's "request-target" row):
+/// origin-form (`/` first) or absolute-form (`scheme ":"`, RFC 3986 §3.1: a letter, then
+/// letters, digits, `+`, `-`, `.`), the forms RFC 9112 §3.2.1-§3.2.2 allow outside CONNECT
+/// and OPTIONS; visible ASCII only (RFC 3986 §2: any other byte is percent-encoded), and no
+/// `#`: neither form has a fragment (RFC 3986 §3.5), and RFC 6455 §3 says fragment
+/// identifiers MUST NOT be used in WebSocket URIs.
+pub fn request_target_ok(target: &str) -> bool {
+    let visible = !target.is_empty()
+        && target
+            .bytes()
+            .all(|b| (0x21..=0x7e).contains(&b) && b != b'#');
+    let scheme = target.split_once(':').map(|(s, _)| s).filter(|s| {
+        s.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+    });
+    visible && (target.starts_with('/') || scheme.is_some())
+}
+
 /// SHA-1 of `message`.
 pub fn sha1(message: &[u8]) -> [u8; 20] {
     let mut h: [u32; 5] = [

@@ -51,6 +51,38 @@ fn config(floors: &[Floor]) -> ProptestConfig {
 
 use http_upgrade_proptests::structured::{self, run};
 
+/// The groups of the gates' near misses (`gate.rs`), `role_group`, each drawn alike.
+fn gate_groups() -> Vec<String> {
+    use http_upgrade_proptests::gate::{group, CLIENT_NEAR_MISSES, SERVER_NEAR_MISSES};
+    let mut groups: Vec<String> = SERVER_NEAR_MISSES
+        .iter()
+        .map(|m| format!("server_{}", group(m.name)))
+        .chain(
+            CLIENT_NEAR_MISSES
+                .iter()
+                .map(|m| format!("client_{}", group(m.name))),
+        )
+        .collect();
+    groups.sort();
+    groups.dedup();
+    groups
+}
+
+/// Floors of the gate property: every group of near misses (drawn alike, so each has about
+/// 1/27 of the cases), and each route of each role where the one pass is compiled in.
+fn gate_floors() -> Vec<Floor> {
+    let mut floors: Vec<Floor> = gate_groups()
+        .into_iter()
+        .map(|g| floor(Box::leak(format!("gate={g}").into_boxed_str()), 0.01))
+        .collect();
+    let mut routes = vec!["route=server_general", "route=client_general"];
+    if http_upgrade_proptests::oracles::gates::ONE_PASS_COMPILED {
+        routes.extend(["route=server_one_pass", "route=client_one_pass"]);
+    }
+    floors.extend(routes.into_iter().map(|r| floor(r, 0.05)));
+    floors
+}
+
 // Declared floors: the least share of cases each class must have. A floor fails only when
 // the run is sure the share is below it (`classes::Z`), so a stable run leaves the rare
 // classes' floors undecided and the nightly, at 100,000 cases or more, decides them. Shares
@@ -496,6 +528,36 @@ fn arbitrary_bytes_are_deterministic() {
         prop_assert_eq!(expectation.validate(&bytes, &mut c), expectation.validate(&bytes, &mut d));
     });
     classes.finish(&ARBITRARY_BYTES_ARE_DETERMINISTIC_FLOORS);
+}
+
+/// The gates of both one passes, drawn at random: a group of conditions, one near miss of
+/// it, a key and a server policy. Both drivers agree, the general path gives the verdict the
+/// RFCs give the near miss, and the one pass takes exactly what its gate should
+/// (`oracles::gates`); `tests/gates.rs` runs every near miss every time.
+#[test]
+fn gate_near_misses_meet_the_rfc() {
+    use http_upgrade_proptests::gate::{group, CLIENT_NEAR_MISSES, SERVER_NEAR_MISSES};
+    use http_upgrade_proptests::oracles::gates::{check_client, check_server, GATE_POLICIES};
+    let groups = gate_groups();
+    let floors = gate_floors();
+    let classes = Classes::new("gate_near_misses_meet_the_rfc");
+    proptest!(config(&floors), |(which in 0..groups.len(), pick in any::<usize>(),
+        nonce in any::<[u8; 16]>(), policy in 0..GATE_POLICIES.len())| {
+        let chosen = &groups[which];
+        let (role, wanted) = chosen.split_once('_').expect("role_group");
+        let took = if role == "server" {
+            let members: Vec<_> = SERVER_NEAR_MISSES.iter().filter(|m| group(m.name) == wanted).collect();
+            check_server(members[pick % members.len()], GATE_POLICIES[policy], &nonce)
+        } else {
+            let members: Vec<_> = CLIENT_NEAR_MISSES.iter().filter(|m| group(m.name) == wanted).collect();
+            check_client(members[pick % members.len()], &nonce)
+        };
+        classes.case([
+            format!("gate={chosen}"),
+            format!("route={role}_{}", if took { "one_pass" } else { "general" }),
+        ]);
+    });
+    classes.finish(&floors);
 }
 
 /// The fast paths of the hot path (issue #12) read list values made of near misses

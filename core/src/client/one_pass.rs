@@ -1,25 +1,23 @@
 //! The client's hot path (RFC 6455 §4.1 response items 1-6, RFC 7692 §7.1): a
 //! common 101 checked in one pass over its fields, each recognised by its name's length and
-//! first bytes and checked the moment it is seen, mirroring the server's
-//! [`crate::server::one_pass`].
+//! first bytes and judged the moment it is seen, mirroring the server's one pass.
 //!
-//! It takes only responses it can judge whole as established: HTTP/1.1 101; Upgrade,
-//! Connection and Sec-WebSocket-Accept exactly once, Sec-WebSocket-Protocol and
-//! Sec-WebSocket-Extensions at most once; `Upgrade: websocket` as one bare token; a
-//! Connection holding `upgrade`; the Accept the key calls for; a subprotocol that is one
-//! offered token; an extension list without a quote that the general extension check
-//! accepts. Anything else, and every failure, goes to the general checks
+//! It decides nothing of its own: each value goes through the rule the general checks use
+//! (`validate`'s rules, the `upgrade` Connection option, the offered subprotocol, the
+//! extension check), and the pass keeps only its gate: Upgrade, Connection and
+//! Sec-WebSocket-Accept exactly once, Sec-WebSocket-Protocol and Sec-WebSocket-Extensions
+//! at most once; Upgrade as one bare element; a subprotocol as one bare token; lists
+//! without a quote. Anything else, and every failure, goes to the general checks
 //! ([`Expectation::validate_general`]), which stay the reference: the `client_one_pass`
 //! oracle (`proptests`) and the `client_validate` fuzz target check that both give the same
 //! result on the same bytes.
 
-use super::{Established, Expectation};
-use crate::grammar::chars::eq_ignore_case_lower;
+use super::{validate, Established, Expectation};
 use crate::grammar::list::{plain_contains_token, PlainElements};
 use crate::http1::fields::Known;
 use crate::http1::head::ResponseHead;
+use crate::upgrade::CONNECTION_OPTION;
 use crate::websocket::extensions::Extension;
-use crate::websocket::PROTOCOL;
 
 /// The fields a 101 must hold, as bits of [`Known`].
 const REQUIRED: u16 = Known::Upgrade.bit() | Known::Connection.bit() | Known::Accept.bit();
@@ -43,14 +41,10 @@ impl<'a> Expectation<'a> {
         head: &ResponseHead<'_, 'b>,
         interim: usize,
     ) -> Option<Established<'b>> {
-        if head.minor_version != 1 || head.status != 101 {
-            return None;
-        }
+        validate::status_line(head.minor_version, head.status).ok()?;
         let max = self.limits.max_list_elements;
         let seen = read_fields(head, max)?;
-        if seen.accept != self.key.accept().as_bytes() {
-            return None;
-        }
+        self.check_accept(seen.accept).ok()?;
         // A bare token is the one subprotocol the general check reads; a list is left to it.
         let subprotocol = match seen.subprotocol {
             None => None,
@@ -101,8 +95,11 @@ fn read_fields<'b>(head: &ResponseHead<'_, 'b>, max: usize) -> Option<Seen<'b>> 
         seen.fields |= known.bit();
         let value = header.value;
         match known {
-            Known::Upgrade if eq_ignore_case_lower(value, PROTOCOL.as_bytes()) => {}
-            Known::Connection if plain_contains_token(value, max, "upgrade") == Some(true) => {}
+            // The gate: one bare element; the rule: it is `websocket`.
+            Known::Upgrade if validate::upgrade_is_websocket(value) => {}
+            // The gate: a single token or a list without quotes; the rule: `upgrade` in it.
+            Known::Connection
+                if plain_contains_token(value, max, CONNECTION_OPTION) == Some(true) => {}
             Known::Accept => seen.accept = value,
             Known::Protocol => seen.subprotocol = Some(value),
             Known::Extensions => seen.extensions = Some(value),

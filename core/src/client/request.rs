@@ -3,7 +3,7 @@
 use super::{Expectation, ExtensionOffers};
 use crate::error::BufferTooSmall;
 use crate::grammar::list::is_token;
-use crate::grammar::uri::target_form_ok;
+use crate::grammar::uri::request_target_ok;
 use crate::http1::head::Limits;
 use crate::http1::write::HeadWriter;
 use crate::websocket::key::Key;
@@ -34,15 +34,16 @@ impl<'a> ClientRequest<'a> {
 
     /// Checks every caller-supplied part before anything is written, and parses the
     /// extension offer once: the target is an origin-form or absolute-form request-target
-    /// without spaces or controls (RFC 9112 §3.2), Host is `uri-host [ ":" port ]` (RFC 9112
+    /// of visible ASCII without a fragment, the rule the server holds it to (RFC 9112 §3.2,
+    /// RFC 6455 §3), Host is `uri-host [ ":" port ]` (RFC 9112
     /// §3.2, as the server checks it), Origin is a field value without CR, LF or other
     /// controls (RFC 9110 §5.5), subprotocols are tokens (RFC 6455 §4.1 item 10), and the
     /// extension offer is a list [`ExtensionOffers::parse`] reads (RFC 6455 §9.1). This is
     /// what keeps untrusted input from injecting fields into the head.
     pub fn check(&self) -> Result<CheckedRequest<'a>, RequestError> {
-        use crate::grammar::chars::{all, FIELD_VALUE, TARGET};
+        use crate::grammar::chars::{all, FIELD_VALUE};
         let invalid = |field| Err(RequestError::InvalidField { field });
-        if !target_form_ok(self.target) || !all(self.target.as_bytes(), TARGET) {
+        if !request_target_ok(self.target.as_bytes()) {
             return invalid("target");
         }
         // RFC 9112 §3.2: `uri-host [ ":" port ]`, the grammar our server holds a Host to.
@@ -205,9 +206,10 @@ mod tests {
         };
         for c in '\0'..='\u{ff}' {
             // RFC 9110 §5.5 field values: VCHAR, obs-text, SP, HTAB; RFC 9112 §3.2 target:
-            // visible ASCII (URI characters, RFC 3986 §2: the rest is percent-encoded).
+            // visible ASCII (URI characters, RFC 3986 §2: the rest is percent-encoded), and
+            // no fragment (RFC 9112 §3.2.1, RFC 6455 §3).
             let visible = !c.is_ascii_control() && c != ' ';
-            let target_char = c.is_ascii_graphic();
+            let target_char = c.is_ascii_graphic() && c != '#';
             let value = format!("a{c}b");
             let target = format!("/a{c}b");
             let mut buf = [0u8; 512];

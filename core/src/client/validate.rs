@@ -3,12 +3,33 @@
 //! reference the one pass is tested against; it never calls the one pass.
 
 use super::{ClientError, Established, Expectation, MAX_ACCEPTED_EXTENSIONS};
+use crate::grammar::chars::eq_ignore_case_lower;
 use crate::grammar::list::{is_token, ListFault};
 use crate::http1::fields::{Known, KnownFields, Singleton};
 use crate::http1::head::ResponseHead;
+use crate::upgrade;
 use crate::websocket::deflate::{self, DeflateParams};
 use crate::websocket::extensions::Extension;
 use crate::websocket::PROTOCOL;
+
+/// The response is HTTP/1.1 101 (RFC 6455 §4.1 response item 1; RFC 9110 §7.8: an upgrade
+/// is an HTTP/1.1 mechanism).
+#[inline]
+pub(crate) fn status_line(minor_version: u8, status: u16) -> Result<(), ClientError> {
+    if minor_version != 1 {
+        return Err(ClientError::NotHttp11);
+    }
+    if status != 101 {
+        return Err(ClientError::NotSwitching { status });
+    }
+    Ok(())
+}
+
+/// The one Upgrade element is `websocket`, case aside (RFC 6455 §4.1 response item 2).
+#[inline]
+pub(crate) fn upgrade_is_websocket(element: &[u8]) -> bool {
+    eq_ignore_case_lower(element, PROTOCOL.as_bytes())
+}
 
 /// What the accepted extensions come to: permessage-deflate's parameters in force, and
 /// every accepted extension in the response's order.
@@ -25,33 +46,23 @@ impl<'a> Expectation<'a> {
         head: &ResponseHead<'_, 'b>,
         interim: usize,
     ) -> Result<Established<'b>, ClientError> {
-        if head.minor_version != 1 {
-            return Err(ClientError::NotHttp11);
-        }
-        if head.status != 101 {
-            return Err(ClientError::NotSwitching {
-                status: head.status,
-            });
-        }
+        status_line(head.minor_version, head.status)?;
         // One indexing pass, then each field read where it is.
         let fields = KnownFields::index(head.fields);
         let max = self.limits.max_list_elements;
         let mut upgrade = fields.elements(Known::Upgrade, max);
         let upgrade_ok = matches!(
             (upgrade.next(), upgrade.next()),
-            (Some(Ok(only)), None) if only.eq_ignore_ascii_case(PROTOCOL.as_bytes())
+            (Some(Ok(only)), None) if upgrade_is_websocket(only)
         );
         if !upgrade_ok {
             return Err(ClientError::UpgradeNotWebsocket);
         }
-        if crate::grammar::list::contains_token(fields.elements(Known::Connection, max), "upgrade")
-            != Ok(true)
-        {
+        if upgrade::connection_upgrade(fields.elements(Known::Connection, max)) != Ok(true) {
             return Err(ClientError::ConnectionNotUpgrade);
         }
         match fields.singleton(Known::Accept) {
-            Singleton::One(accept) if accept == self.key.accept().as_bytes() => {}
-            Singleton::One(_) => return Err(ClientError::AcceptMismatch),
+            Singleton::One(accept) => self.check_accept(accept)?,
             Singleton::Missing => return Err(ClientError::MissingAccept),
             Singleton::Repeated => return Err(ClientError::DuplicateAccept),
         }
@@ -64,6 +75,17 @@ impl<'a> Expectation<'a> {
             extensions,
             consumed: interim + head.consumed,
         })
+    }
+
+    /// Sec-WebSocket-Accept is the value the key calls for (RFC 6455 §4.1 response item 4),
+    /// compared exactly.
+    #[inline]
+    pub(crate) fn check_accept(&self, value: &[u8]) -> Result<(), ClientError> {
+        if value == self.key.accept().as_bytes() {
+            Ok(())
+        } else {
+            Err(ClientError::AcceptMismatch)
+        }
     }
 
     /// At most one subprotocol, and only one the client offered (RFC 6455 §4.1 response item 6).

@@ -357,10 +357,7 @@ pub fn single_token_contains(value: &[u8], max: usize, token: &str) -> Option<bo
     if max == 0 {
         return None;
     }
-    if crate::grammar::chars::eq_ignore_case_lower(value, token.as_bytes()) {
-        return Some(true);
-    }
-    is_token(value).then_some(false)
+    is_the_token(value, token).ok()
 }
 
 /// [`contains_token`] for one field value on the hot path: one compare for a
@@ -384,13 +381,24 @@ pub fn contains_token<'b>(
 ) -> Result<bool, ListFault> {
     let mut found = false;
     for element in elements {
-        let element = element?;
-        if !is_token(element) {
-            return Err(ListFault::Malformed);
-        }
-        found |= crate::grammar::chars::eq_ignore_case_lower(element, token.as_bytes());
+        found |= is_the_token(element?, token)?;
     }
     Ok(found)
+}
+
+/// Whether one element is `token` (given in lowercase), compared case-insensitively; a
+/// fault when the element is not a token at all. An element equal to the lowercase token,
+/// case aside, is a token: the common case is settled by that one compare, any other
+/// element is scanned.
+#[inline(always)]
+fn is_the_token(element: &[u8], token: &str) -> Result<bool, ListFault> {
+    if crate::grammar::chars::eq_ignore_case_lower(element, token.as_bytes()) {
+        Ok(true)
+    } else if is_token(element) {
+        Ok(false)
+    } else {
+        Err(ListFault::Malformed)
+    }
 }
 
 /// One `;`-separated parameter: `token [ BWS "=" BWS ( token / quoted-string ) ]`

@@ -204,15 +204,26 @@ pub fn of_absolute_target(target: &[u8]) -> Option<Option<Authority<'_>>> {
     Some(after.get(..end).and_then(Authority::parse))
 }
 
-/// Whether a request target is in origin-form (`/path?query`) or absolute-form
-/// (`scheme:...`), the forms RFC 9112 §3.2.1-§3.2.2 allow outside CONNECT and OPTIONS.
-pub fn target_form_ok(target: &str) -> bool {
-    if target.starts_with('/') {
+/// Whether a request-target is one a WebSocket or Upgrade request may carry, the one rule
+/// both roles hold it to (the server reads it, the client writes it): origin-form
+/// (`/path?query`) or absolute-form (`scheme:...`), the forms RFC 9112 §3.2.1-§3.2.2 allow
+/// outside CONNECT and OPTIONS, every byte visible ASCII (RFC 3986 §2: any other is
+/// percent-encoded) and no `#` (neither form has a fragment; RFC 6455 §3: fragment
+/// identifiers MUST NOT be used).
+#[inline]
+pub fn request_target_ok(target: &[u8]) -> bool {
+    use super::chars::{all, TARGET};
+    if target.is_empty() || !all(target, TARGET) {
+        return false;
+    }
+    if target.first() == Some(&b'/') {
         return true;
     }
-    target
-        .split_once(':')
-        .is_some_and(|(scheme, _)| is_scheme(scheme.as_bytes()))
+    let scheme_end = target
+        .iter()
+        .position(|&b| b == b':')
+        .unwrap_or(target.len());
+    scheme_end < target.len() && is_scheme(target.get(..scheme_end).unwrap_or_default())
 }
 
 /// Whether `bytes` is a URI scheme: `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`
@@ -238,11 +249,25 @@ mod tests {
             "ws://example.com/chat",
             "http://h:80/",
             "a+b-c.d:x",
+            "/a?b/c:d@e%20",
         ] {
-            assert!(target_form_ok(ok), "{ok}");
+            assert!(request_target_ok(ok.as_bytes()), "{ok}");
         }
-        for bad in ["*", "chat", "1a:b", ":x", "", "a b:c"] {
-            assert!(!target_form_ok(bad), "{bad}");
+        for bad in [
+            "*",
+            "chat",
+            "1a:b",
+            ":x",
+            "",
+            "a b:c",
+            "/a b",
+            "/chat#frag",
+            "ws://h/#",
+            "/caf\u{e9}",
+            "/\x7f",
+            "/\t",
+        ] {
+            assert!(!request_target_ok(bad.as_bytes()), "{bad:?}");
         }
     }
 

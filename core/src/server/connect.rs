@@ -12,10 +12,9 @@ use crate::http1::fields::KnownFields;
 use crate::http1::head::Header;
 use crate::http1::write::HeadWriter;
 use crate::server::websocket::check_version;
-use crate::server::ServerPolicy;
+use crate::server::{ServerPolicy, Verdict};
 use crate::upgrade::ProtocolOffer;
 use crate::websocket::deflate::DeflateParams;
-use crate::websocket::PROTOCOL;
 
 /// The pseudo-header fields of a request (RFC 9113 §8.3.1, RFC 8441 §4), each at most once.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -195,66 +194,62 @@ impl<'p> ServerPolicy<'p> {
     /// assert!(matches!(outcome, ConnectOutcome::Accept(_)));
     /// ```
     pub fn negotiate_connect<'b>(&self, fields: &[Header<'b>]) -> ConnectOutcome<'b> {
-        match self.try_connect(fields) {
+        match self
+            .try_connect(fields)
+            .map_err(|verdict| self.settle(verdict))
+        {
             Ok(accepted) => ConnectOutcome::Accept(accepted),
-            Err(Ok(_)) if self.require_upgrade => {
-                ConnectOutcome::Reject(RejectReason::UpgradeRequired)
-            }
             Err(Ok(reason)) => ConnectOutcome::Decline(reason),
             Err(Err(reason)) => ConnectOutcome::Reject(reason),
         }
     }
 
-    fn try_connect<'b>(
-        &self,
-        fields: &[Header<'b>],
-    ) -> Result<ConnectAccepted<'b>, Result<DeclineReason, RejectReason>> {
-        let (pseudo, regular) = PseudoHeaders::split(fields).map_err(Err)?;
+    fn try_connect<'b>(&self, fields: &[Header<'b>]) -> Result<ConnectAccepted<'b>, Verdict> {
+        let (pseudo, regular) = PseudoHeaders::split(fields)?;
         let Some(protocol) = pseudo.protocol else {
-            return Err(Ok(DeclineReason::NoUpgrade));
+            return Err(Verdict::Decline(DeclineReason::NoUpgrade));
         };
         // RFC 8441 §4: :protocol only on CONNECT, with :scheme and :path; :authority is
         // required of every CONNECT (RFC 9113 §8.5).
         let (Some(b"CONNECT"), Some(scheme), Some(path), Some(authority)) =
             (pseudo.method, pseudo.scheme, pseudo.path, pseudo.authority)
         else {
-            return Err(Err(RejectReason::InvalidPseudoHeaders));
+            return Err(Verdict::Reject(RejectReason::InvalidPseudoHeaders));
         };
         // RFC 9113 §8.3.1: :path is not empty; here origin-form, as a WebSocket URI gives,
-        // of the visible ASCII bytes an HTTP/1.1 request-target may hold (RFC 3986 §2).
-        if path.first() != Some(&b'/') || !path.iter().all(|b| (0x21..=0x7e).contains(b)) {
-            return Err(Err(RejectReason::InvalidTarget));
+        // held to the rule of an HTTP/1.1 request-target (visible ASCII, no fragment).
+        if path.first() != Some(&b'/') || !crate::grammar::uri::request_target_ok(path) {
+            return Err(Verdict::Reject(RejectReason::InvalidTarget));
         }
-        let protocol = ProtocolOffer::parse(protocol).ok_or(Err(RejectReason::MalformedUpgrade))?;
+        let protocol = ProtocolOffer::parse(protocol).ok_or(RejectReason::MalformedUpgrade)?;
         // HTTP/2 inside an HTTP/2 (or HTTP/3) stream is a second connection the proxy in
         // front never sees into: refused whatever the policy lists (RFC 9113 §3.1).
         if [crate::h2c::PROTOCOL, "h2"]
             .iter()
             .any(|name| protocol.name.eq_ignore_ascii_case(name))
         {
-            return Err(Err(RejectReason::Http2OverConnect));
+            return Err(Verdict::Reject(RejectReason::Http2OverConnect));
         }
         if !self.protocols.iter().any(|entry| protocol.matches(entry)) {
-            return Err(Ok(DeclineReason::UnsupportedProtocol));
+            return Err(Verdict::Decline(DeclineReason::UnsupportedProtocol));
         }
-        let authority = Authority::parse(authority).ok_or(Err(RejectReason::InvalidHost))?;
-        self.hosts.check(&authority).map_err(Err)?;
+        let authority = self.host(authority)?;
         let known = KnownFields::index(crate::http1::fields::Fields::new(regular));
         // RFC 9110 §9.3.6: a CONNECT request has no content; the stream's data after the 200
         // is the tunnel's, so a length field is refused, 0 included, rather than read two ways.
         if known.contains(crate::http1::fields::Known::ContentLength) {
-            return Err(Err(RejectReason::RequestBody));
+            return Err(Verdict::Reject(RejectReason::RequestBody));
         }
         // RFC 9113 §8.3.1: a Host that names another entity than :authority is malformed.
         match known.singleton(crate::http1::fields::Known::Host) {
             crate::http1::fields::Singleton::Missing => {}
             crate::http1::fields::Singleton::One(host)
                 if Authority::parse(host).is_some_and(|host| host.same_as(&authority)) => {}
-            _ => return Err(Err(RejectReason::InvalidHost)),
+            _ => return Err(Verdict::Reject(RejectReason::InvalidHost)),
         }
-        let websocket = if protocol.name.eq_ignore_ascii_case(PROTOCOL) {
-            check_version(&known).map_err(Err)?;
-            let choice = self.choose_websocket(&known, &authority).map_err(Err)?;
+        let websocket = if super::rules::is_websocket(&protocol) {
+            check_version(&known)?;
+            let choice = self.choose_websocket(&known, &authority)?;
             Some(ConnectWebSocket {
                 subprotocol: choice.subprotocol,
                 deflate: choice.deflate,

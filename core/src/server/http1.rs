@@ -3,17 +3,16 @@
 //! against, and it never calls the one pass.
 
 use super::websocket::check_version;
-use super::{Accepted, AuthoritySource, ServerPolicy, Verdict, WebSocketAccepted};
+use super::{rules, Accepted, AuthoritySource, ServerPolicy, Verdict, WebSocketAccepted};
 use crate::error::{list_reject, DeclineReason, RejectReason};
-use crate::grammar::list::ListFault;
-use crate::grammar::uri::{self, target_form_ok, Authority};
+use crate::grammar::list::{single_token_contains, ListFault};
+use crate::grammar::uri::Authority;
 use crate::h2c::{self};
 use crate::http1::fields::{Known, KnownFields, Singleton};
 use crate::http1::framing::{self};
 use crate::http1::head::RequestHead;
-use crate::upgrade::{self};
+use crate::upgrade::{self, CONNECTION_OPTION};
 use crate::websocket::key::Key;
-use crate::websocket::PROTOCOL;
 
 impl<'p> ServerPolicy<'p> {
     pub(super) fn try_negotiate<'b>(
@@ -27,24 +26,17 @@ impl<'p> ServerPolicy<'p> {
         }
         // Framing first: a declined request with broken framing is still a rejection.
         let body = framing::judge(&fields, head.minor_version, max)?;
-        if head.minor_version == 0 {
-            return Err(Verdict::Decline(DeclineReason::Http10));
-        }
+        rules::http_version(head.minor_version)?;
         // `Connection: Upgrade` alone, the common case, is one compare; anything else is read
         // as a list.
         let single = match fields.singleton(Known::Connection) {
-            Singleton::One(value) => {
-                crate::grammar::list::single_token_contains(value, max, "upgrade")
-            }
+            Singleton::One(value) => single_token_contains(value, max, CONNECTION_OPTION),
             _ => None,
         };
         let connection_upgrade = match single {
             Some(found) => found,
-            None => crate::grammar::list::contains_token(
-                fields.elements(Known::Connection, max),
-                "upgrade",
-            )
-            .map_err(|f| list_reject(f, RejectReason::MalformedConnection))?,
+            None => upgrade::connection_upgrade(fields.elements(Known::Connection, max))
+                .map_err(|f| list_reject(f, RejectReason::MalformedConnection))?,
         };
         if !connection_upgrade {
             return Err(Verdict::Decline(DeclineReason::ConnectionWithoutUpgrade));
@@ -59,23 +51,15 @@ impl<'p> ServerPolicy<'p> {
             })
             .map_err(|f| list_reject(f, RejectReason::MalformedUpgrade))?
             .ok_or(Verdict::Decline(DeclineReason::UnsupportedProtocol))?;
-        if !target_form_ok(head.target) {
-            return Err(Verdict::Reject(RejectReason::InvalidTarget));
-        }
-        let target_authority = match uri::of_absolute_target(head.target.as_bytes()) {
-            None => None,
-            Some(None) => return Err(Verdict::Reject(RejectReason::InvalidTarget)),
-            Some(Some(authority)) => Some(authority),
-        };
+        let target_authority = rules::target(head.target)?;
         let host = match fields.singleton(Known::Host) {
             Singleton::One(host) => host,
             Singleton::Missing => return Err(Verdict::Reject(RejectReason::MissingHost)),
             Singleton::Repeated => return Err(Verdict::Reject(RejectReason::DuplicateHost)),
         };
-        let host_authority = Authority::parse(host).ok_or(RejectReason::InvalidHost)?;
         // The Host field and an absolute-form target's authority both name a host the
         // server answers for, so no intermediary's reading of the two reaches another.
-        self.hosts.check(&host_authority)?;
+        let host_authority = self.host(host)?;
         let (authority, authority_source) = match target_authority {
             Some(authority) => {
                 self.hosts.check(&authority)?;
@@ -84,7 +68,7 @@ impl<'p> ServerPolicy<'p> {
             None => (host_authority, AuthoritySource::Host),
         };
         let expect_continue = expect_continue(&fields, max)?;
-        let is_websocket = protocol.name.eq_ignore_ascii_case(PROTOCOL);
+        let is_websocket = rules::is_websocket(&protocol);
         if body.is_present() && (is_websocket || !self.allow_body) {
             return Err(Verdict::Reject(RejectReason::RequestBody));
         }
@@ -118,12 +102,10 @@ impl<'p> ServerPolicy<'p> {
         fields: &KnownFields<'_, 'b>,
         authority: &Authority<'_>,
     ) -> Result<WebSocketAccepted<'b>, RejectReason> {
-        if head.method != "GET" {
-            return Err(RejectReason::MethodNotGet);
-        }
+        rules::websocket_method(head.method)?;
         check_version(fields)?;
         let key = match fields.singleton(Known::Key) {
-            Singleton::One(value) => Key::parse(value).ok_or(RejectReason::InvalidKey)?,
+            Singleton::One(value) => Key::from_valid_text(rules::key(value)?),
             Singleton::Missing => return Err(RejectReason::MissingKey),
             Singleton::Repeated => return Err(RejectReason::DuplicateKey),
         };

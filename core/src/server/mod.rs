@@ -9,6 +9,7 @@ mod host;
 mod http1;
 mod one_pass;
 pub mod origin;
+mod rules;
 mod websocket;
 mod write;
 
@@ -222,13 +223,13 @@ impl<'p> ServerPolicy<'p> {
 
     /// Decides a parsed request (RFC 9110 §7.8, RFC 6455 §4.2.1-§4.2.2).
     pub fn negotiate<'b>(&self, head: &RequestHead<'_, 'b>) -> Outcome<'b> {
-        match self.try_negotiate(head) {
+        match self
+            .try_negotiate(head)
+            .map_err(|verdict| self.settle(verdict))
+        {
             Ok(accepted) => Outcome::Switch(accepted),
-            Err(Verdict::Decline(_)) if self.require_upgrade => {
-                Outcome::Reject(RejectReason::UpgradeRequired)
-            }
-            Err(Verdict::Decline(reason)) => Outcome::Decline(reason),
-            Err(Verdict::Reject(reason)) => Outcome::Reject(reason),
+            Err(Ok(reason)) => Outcome::Decline(reason),
+            Err(Err(reason)) => Outcome::Reject(reason),
         }
     }
 
@@ -323,7 +324,10 @@ pub enum Reply<'b> {
     Handshake(Handshake<'b>),
 }
 
-/// Internal: a decline can still become a 426 under `require_upgrade`.
+/// Why a request is not switched, before the policy settles it
+/// ([`ServerPolicy::settle`]): a decline can still become a 426 under `require_upgrade`. One
+/// type for HTTP/1.1, h2c and extended CONNECT.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Verdict {
     Decline(DeclineReason),
     Reject(RejectReason),

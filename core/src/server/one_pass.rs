@@ -1,33 +1,34 @@
 //! The WebSocket handshake's hot path (RFC 6455 §4.2.1-§4.2.2, RFC 9110 §7.8):
 //! one pass over the parsed fields that recognises each field by its name's length and
-//! first byte and checks its value the moment it is seen, a flat result, and the 101
+//! first byte and judges its value the moment it is seen, a flat result, and the 101
 //! written straight into the caller's buffer.
 //!
-//! It takes only requests it can judge whole as a switch: a GET in HTTP/1.1 to an
-//! origin-form target; Host, Upgrade, Connection, Sec-WebSocket-Key and
-//! Sec-WebSocket-Version each exactly once, and Origin, Sec-WebSocket-Protocol and
-//! Sec-WebSocket-Extensions at most once; `Upgrade: websocket` as one token the policy
-//! takes; a valid Host the policy answers for; no Content-Length, Transfer-Encoding or Expect; no quoted-string in
-//! a list field; an Origin the policy allows; no OWS around the values of Host, Upgrade,
-//! Sec-WebSocket-Key and Sec-WebSocket-Version (httparse never leaves any). Anything else,
-//! and every rejection and decline, goes to the general path ([`ServerPolicy::negotiate`]),
-//! which stays the reference: the `one_pass` property (`proptests`) and the
-//! `server_negotiate` fuzz target check that whatever this path takes, the general path
-//! switches too, with the same fields and the same 101 bytes.
+//! It decides nothing of its own: each value goes through the rule the general path uses
+//! ([`super::rules`], the list rules with their grammar), and the pass keeps only its gate,
+//! the common shape it takes: a request in HTTP/1.1 to an origin-form target; Host,
+//! Upgrade, Connection, Sec-WebSocket-Key and Sec-WebSocket-Version each exactly once, and
+//! Origin, Sec-WebSocket-Protocol and Sec-WebSocket-Extensions at most once; one bare
+//! Upgrade token; no Content-Length, Transfer-Encoding or Expect; no quoted-string in a list
+//! field; no OWS around the values of Host, Upgrade, Sec-WebSocket-Key and
+//! Sec-WebSocket-Version (httparse never leaves any). Anything outside the gate, and every
+//! rejection and decline, goes to the general path ([`ServerPolicy::negotiate`]), which
+//! stays the reference: the `one_pass` property (`proptests`), its gate near misses, and
+//! the `server_negotiate` fuzz target check that whatever this path takes, the general
+//! path switches too, with the same fields and the same 101 bytes.
 
 use super::write::write_websocket_101;
-use super::{ServerPolicy, WebSocketSwitch};
-use crate::grammar::chars::eq_ignore_case_lower;
+use super::{rules, ServerPolicy, WebSocketSwitch};
 use crate::grammar::list::{plain_contains_token, trim_ows, PlainElements};
 use crate::grammar::plain;
 use crate::grammar::uri::Authority;
 use crate::http1::fields::Known;
 use crate::http1::head::{Header, RequestHead};
 use crate::http1::write::HeadWriter;
+use crate::upgrade::{self, CONNECTION_OPTION};
 use crate::websocket::extensions;
-use crate::websocket::key::{Accept, Key};
+use crate::websocket::key::Accept;
 use crate::websocket::subprotocol::{self};
-use crate::websocket::{PROTOCOL, VERSION};
+use crate::websocket::PROTOCOL;
 
 /// The fields a WebSocket switch needs, as bits of [`Known`].
 const REQUIRED: u16 = Known::Host.bit()
@@ -58,24 +59,26 @@ impl<'p> ServerPolicy<'p> {
         out: &mut [u8],
     ) -> Option<WebSocketSwitch<'b>> {
         let max = self.limits.max_list_elements;
-        if head.minor_version != 1 || head.method != "GET" || !head.target.starts_with('/') {
+        rules::http_version(head.minor_version).ok()?;
+        rules::websocket_method(head.method).ok()?;
+        // The gate: origin-form, whose authority is the Host field's.
+        if rules::target(head.target).ok()?.is_some() {
             return None;
         }
         let seen = self.read_fields(head.fields.as_slice(), max)?;
         let (Some(host), Some(key)) = (seen.host, seen.key) else {
             return None;
         };
-        self.hosts.check(&host).ok()?;
         self.origins
             .check(seen.origin, &host, self.require_origin)
             .ok()?;
+        // Where the policy has nothing to choose from a list, the gate is a forward scan that
+        // only says "well formed" (else the general path judges it); where it has, the
+        // list's rule chooses over the quote-free reader.
         let subprotocol = match seen.subprotocols {
             None => None,
             Some(offers) if self.subprotocols.is_empty() => {
-                if !plain::tokens_ok(offers, max) {
-                    return None;
-                }
-                None
+                plain::tokens_ok(offers, max).then_some(None)?
             }
             Some(offers) => subprotocol::choose(
                 PlainElements::new(offers, max)?,
@@ -84,14 +87,14 @@ impl<'p> ServerPolicy<'p> {
             )
             .ok()?,
         };
-        // Choosing reads every offer through the grammar, so only a policy without
-        // permessage-deflate needs the forward scan to check the list.
         let deflate = match seen.extensions {
-            Some(offers) if self.deflate.is_some() => {
+            None => None,
+            Some(offers) if self.deflate.is_none() => {
+                plain::extensions_ok(offers, max).then_some(None)?
+            }
+            Some(offers) => {
                 extensions::choose_deflate(PlainElements::new(offers, max)?, self.deflate).ok()?
             }
-            Some(offers) if !plain::extensions_ok(offers, max) => return None,
-            _ => None,
         };
         let mut writer = HeadWriter::new(out);
         write_websocket_101(
@@ -129,30 +132,32 @@ impl<'p> ServerPolicy<'p> {
             // the general path, which trims it; only the Origin, kept as it is, is trimmed.
             let value = header.value;
             match known {
-                Known::Host => seen.host = Some(Authority::parse(value)?),
+                Known::Host => seen.host = Some(self.host(value).ok()?),
                 Known::Origin => seen.origin = Some(trim_ows(value)),
+                // The gate: one bare token; the rule: the offer the policy takes, WebSocket.
+                // The gate: a bare `websocket`, case aside; the rule: an entry of the policy
+                // takes that offer (the value equals `websocket` but for case, so the
+                // literal stands for it).
                 Known::Upgrade => {
-                    // An entry takes a bare `websocket` offer exactly when it is
-                    // `websocket`, case aside ([`ProtocolOffer::matches`]).
-                    if !eq_ignore_case_lower(value, PROTOCOL.as_bytes())
-                        || !self.protocols.iter().any(|entry| {
-                            eq_ignore_case_lower(entry.as_bytes(), PROTOCOL.as_bytes())
-                        })
-                    {
+                    let taken = rules::is_websocket_name(value)
+                        && self.protocols.iter().any(|entry| {
+                            upgrade::entry_takes_lowercase(entry, PROTOCOL.as_bytes())
+                        });
+                    if !taken {
                         return None;
                     }
                 }
-                Known::Connection if plain_contains_token(value, max, "upgrade") == Some(true) => {}
-                Known::Key => seen.key = Some(Key::valid_text(value)?),
-                Known::Version if value == VERSION => {}
+                Known::Connection => {
+                    plain_contains_token(value, max, CONNECTION_OPTION).filter(|&found| found)?;
+                }
+                Known::Key => seen.key = Some(rules::key(value).ok()?),
+                Known::Version => rules::websocket_version(value).ok()?,
                 Known::Protocol => seen.subprotocols = Some(value),
                 Known::Extensions => seen.extensions = Some(value),
                 Known::Http2Settings | Known::Accept => {}
-                Known::Connection
-                | Known::Version
-                | Known::ContentLength
-                | Known::TransferEncoding
-                | Known::Expect => return None,
+                // The gate: a request with framing fields or an expectation is judged whole
+                // by the general path.
+                Known::ContentLength | Known::TransferEncoding | Known::Expect => return None,
             }
         }
         (seen.fields & REQUIRED == REQUIRED).then_some(seen)

@@ -8,7 +8,6 @@ use crate::http1::fields::{Known, KnownFields, Singleton};
 use crate::websocket::deflate::DeflateParams;
 use crate::websocket::extensions;
 use crate::websocket::subprotocol::{self};
-use crate::websocket::VERSION;
 
 impl<'p> ServerPolicy<'p> {
     /// What a WebSocket handshake decides the same way over every transport (HTTP/1.1
@@ -54,8 +53,7 @@ pub(crate) struct WebSocketChoice<'b> {
 /// `Sec-WebSocket-Version` is exactly one `13` (RFC 6455 §4.2.1 item 6, §4.2.2; RFC 8441 §5).
 pub(crate) fn check_version(fields: &KnownFields<'_, '_>) -> Result<(), RejectReason> {
     match fields.singleton(Known::Version) {
-        Singleton::One(VERSION) => Ok(()),
-        Singleton::One(_) => Err(RejectReason::UnsupportedVersion),
+        Singleton::One(value) => super::rules::websocket_version(value),
         Singleton::Missing => Err(RejectReason::MissingVersion),
         Singleton::Repeated => Err(RejectReason::DuplicateVersion),
     }

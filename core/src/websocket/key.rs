@@ -19,7 +19,12 @@ impl Key {
     /// Checks a field value: OWS-trimmed, 24 characters of canonical base64 (RFC 4648 §4,
     /// with padding and zero trailing bits) decoding to exactly 16 bytes.
     pub fn parse(value: &[u8]) -> Option<Key> {
-        Self::valid_text(trim_ows(value)).map(|text| Key { text: *text })
+        Self::valid_text(trim_ows(value)).map(Key::from_valid_text)
+    }
+
+    /// The key of a text [`Key::valid_text`] took.
+    pub(crate) fn from_valid_text(text: &[u8; 24]) -> Key {
+        Key { text: *text }
     }
 
     /// [`Key::parse`] of an already OWS-trimmed value, without copying it: the value as

@@ -18,18 +18,6 @@ struct Parts {
     nonce: [u8; 16],
 }
 
-/// A request-target as the request line carries it: visible ASCII only, origin-form or
-/// absolute-form (RFC 9112 §3.2, §3.2.1-§3.2.2).
-fn target_ok(target: &str) -> bool {
-    let visible = !target.is_empty() && target.bytes().all(|b| (0x21..=0x7e).contains(&b));
-    let scheme = target.split_once(':').map(|(s, _)| s).filter(|s| {
-        s.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
-            && s.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
-    });
-    visible && (target.starts_with('/') || scheme.is_some())
-}
-
 /// A field value as a sender may write one: HTAB, SP, VCHAR and obs-text, no other
 /// control (RFC 9110 §5.5).
 fn value_ok(value: &str) -> bool {
@@ -71,7 +59,7 @@ pub fn client_request(data: &[u8]) {
     let len = match written {
         Err(RequestError::InvalidField { field }) => {
             let refused = match field {
-                "target" => !target_ok(&parts.target),
+                "target" => !crate::rfc::request_target_ok(&parts.target),
                 "host" => !host_ok(&parts.host).unwrap_or(false),
                 "origin" => !parts.origin.as_deref().is_some_and(value_ok),
                 "subprotocols" => !subprotocols
@@ -92,7 +80,7 @@ pub fn client_request(data: &[u8]) {
     };
     // Written: every part passes the RFC grammar, and the head is exactly the parts.
     assert!(
-        target_ok(&parts.target),
+        crate::rfc::request_target_ok(&parts.target),
         "wrote an invalid target: {parts:?}"
     );
     assert_ne!(

@@ -8,6 +8,7 @@ mod client_request;
 mod differential;
 mod extended_connect;
 mod fast_paths;
+pub mod gates;
 pub mod one_pass;
 pub mod peer_websockets;
 mod targets;
