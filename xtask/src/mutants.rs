@@ -1,6 +1,12 @@
 //! `cargo xtask mutants`: cargo-mutants over `core/` with the fast stable layer as the test
 //! command (core's unit, capture and reason tests; the properties at their default case
 //! count; the corpus and regression replay), then `target/mutants/report.md`.
+//!
+//! `core/MUTANTS_BASELINE` names the commit up to which every line of core has been through
+//! a run with no survivor: a run over all of core, or one over every line changed since the
+//! baseline before it (`--record` writes HEAD there after either). `--since-baseline`, which
+//! CI runs, tests every line of core changed since then, so a submission of several commits
+//! is checked whole, not on its last commit alone.
 
 use std::path::Path;
 use std::process::Command;
@@ -21,9 +27,80 @@ pub struct MutantsArgs {
     /// Only mutants in this file of core/ (repeatable).
     #[arg(long = "file", value_name = "PATH")]
     files: Vec<String>,
+    /// The same, for every line changed since the commit in core/MUTANTS_BASELINE (CI).
+    #[arg(long, conflicts_with_all = ["since", "in_diff"])]
+    since_baseline: bool,
+    /// After a run with no survivor over all of core, or over every line changed since
+    /// the baseline (`--since-baseline`), write HEAD into core/MUTANTS_BASELINE.
+    #[arg(long, conflicts_with_all = ["since", "in_diff", "files"])]
+    record: bool,
     /// Parallel builds (default 2).
     #[arg(long, value_name = "N")]
     jobs: Option<String>,
+}
+
+impl MutantsArgs {
+    /// A run over all of core that records its commit when nothing survives (the nightly's).
+    pub fn full_and_record() -> Self {
+        MutantsArgs {
+            in_diff: None,
+            since: None,
+            files: Vec::new(),
+            since_baseline: false,
+            record: true,
+            jobs: None,
+        }
+    }
+}
+
+/// The file naming the last commit a full run passed at.
+const BASELINE: &str = "core/MUTANTS_BASELINE";
+
+/// The commit in [`BASELINE`], checked to be one git knows.
+fn baseline(root: &Path) -> Result<String, String> {
+    let text = std::fs::read_to_string(root.join(BASELINE))
+        .map_err(|e| format!("cannot read {BASELINE}: {e}"))?;
+    let commit = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .ok_or_else(|| format!("{BASELINE} names no commit"))?
+        .to_string();
+    let known = Command::new("git")
+        .args(["cat-file", "-e", &format!("{commit}^{{commit}}")])
+        .current_dir(root)
+        .status()
+        .is_ok_and(|s| s.success());
+    if known {
+        Ok(commit)
+    } else {
+        Err(format!(
+            "{BASELINE} names {commit}, which is not in this history"
+        ))
+    }
+}
+
+/// Writes HEAD into [`BASELINE`], keeping its comment lines.
+fn record(root: &Path) -> Result<String, String> {
+    let head = Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(root)
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .ok_or("git rev-parse HEAD failed")?;
+    let old = std::fs::read_to_string(root.join(BASELINE)).unwrap_or_default();
+    let mut text: String = old
+        .lines()
+        .filter(|l| l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    text.push_str(&head);
+    text.push('\n');
+    std::fs::write(root.join(BASELINE), text)
+        .map_err(|e| format!("cannot write {BASELINE}: {e}"))?;
+    Ok(head)
 }
 
 /// Runs the mutation test and writes the report; returns the exit code.
@@ -49,7 +126,18 @@ pub fn run(options: &MutantsArgs) -> i32 {
         }
     }
     let mut diff_file = options.in_diff.clone();
-    if let Some(rev) = &options.since {
+    let since = if options.since_baseline {
+        match baseline(&root) {
+            Ok(commit) => Some(commit),
+            Err(error) => {
+                eprintln!("{error}");
+                return 1;
+            }
+        }
+    } else {
+        options.since.clone()
+    };
+    if let Some(rev) = &since {
         let diff = Command::new("git")
             .args(["diff", rev, "--", "core/src"])
             .current_dir(&root)
@@ -109,13 +197,24 @@ pub fn run(options: &MutantsArgs) -> i32 {
         return 1;
     }
     let outcomes = Outcomes::read(&out.join("mutants.out"));
-    let scope = match (&options.since, &options.in_diff, options.files.is_empty()) {
+    let scope = match (&since, &options.in_diff, options.files.is_empty()) {
         (Some(rev), _, _) => format!("lines of core/src changed since {rev}"),
         (None, Some(diff), _) => format!("lines changed by {diff}"),
         (None, None, false) => options.files.join(", "),
         (None, None, true) => "all of core/".to_string(),
     };
-    write_report(&out, &scope, outcomes)
+    let survived = !outcomes.missed.is_empty();
+    let code = write_report(&out, &scope, outcomes);
+    if options.record && code == 0 && !survived {
+        match record(&root) {
+            Ok(head) => println!("{BASELINE} now names {head}: commit it"),
+            Err(error) => {
+                eprintln!("{error}");
+                return 1;
+            }
+        }
+    }
+    code
 }
 
 /// The mutants of one run, by outcome, as cargo-mutants lists them.

@@ -45,6 +45,11 @@ pub struct NightlyArgs {
     /// The bound of --peers, seconds.
     #[arg(long, value_name = "S", default_value_t = 300)]
     peer_seconds: u64,
+    /// Also cargo-mutants over all of core (`cargo xtask mutants --record`: hours on two
+    /// cores), its report in the summary; with no survivor, core/MUTANTS_BASELINE moves to
+    /// HEAD, for CI's mutation step to start from.
+    #[arg(long)]
+    mutants: bool,
 }
 
 /// Where a night's tables go: `target/nightly/`.
@@ -294,6 +299,17 @@ pub fn run(args: &NightlyArgs) -> i32 {
                 ));
             }
         }
+    }
+    if args.mutants {
+        let code = crate::mutants::run(&crate::mutants::MutantsArgs::full_and_record());
+        let report = std::fs::read_to_string(root().join("target/mutants/report.md"))
+            .unwrap_or_else(|e| format!("no report: {e}"));
+        failed |= code != 0;
+        text.push_str(&format!(
+            "\n## cargo-mutants over all of core{}\n\n{}\n",
+            if code == 0 { "" } else { ": FAILED" },
+            report.trim_start_matches("# Mutation report").trim()
+        ));
     }
     let path = out_dir().join("summary.md");
     let _ = std::fs::write(&path, &text);
