@@ -80,27 +80,6 @@ pub fn build() -> Result<(), String> {
     }
 }
 
-/// Builds the harness of another checkout (`manifest`) into `target_dir`, quietly; the
-/// binary is `target_dir/release/afl_harness`.
-pub fn build_in(manifest: &Path, target_dir: &Path) -> Result<(), String> {
-    ensure_cargo_afl()?;
-    let output = Command::new("cargo")
-        .args(["afl", "build", "--release", "--manifest-path"])
-        .arg(manifest)
-        .arg("--target-dir")
-        .arg(target_dir)
-        .output()
-        .map_err(|e| format!("cargo afl build: {e}"))?;
-    if output.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "cargo afl build failed:\n{}",
-            libfuzzer::tail(&String::from_utf8_lossy(&output.stderr), 20)
-        ))
-    }
-}
-
 /// The environment every afl-fuzz here runs with: no UI, no CPU-frequency or core-pattern
 /// checks this machine cannot satisfy, fast calibration of large seed corpora.
 fn afl_fuzz() -> Command {

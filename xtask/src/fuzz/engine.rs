@@ -83,6 +83,9 @@ pub struct Job {
     pub keep_going: bool,
     /// The engine's own output, whole.
     pub log: PathBuf,
+    /// More engine flags (libFuzzer's `-seed=`, `-use_value_profile=1`: the bench's
+    /// configurations); AFL++ takes none yet.
+    pub extra: Vec<String>,
 }
 
 /// What a run did.

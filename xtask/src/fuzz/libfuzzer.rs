@@ -92,9 +92,33 @@ pub fn build() -> Result<(), String> {
 /// Builds `targets` of the cargo-fuzz package in `fuzz_dir` (another checkout) into
 /// `target_dir`, quietly; the binaries are `target_dir/x86_64-unknown-linux-gnu/release/<t>`.
 pub fn build_in(fuzz_dir: &Path, target_dir: &Path, targets: &[&str]) -> Result<(), String> {
+    build_in_profile(fuzz_dir, target_dir, targets, false)
+}
+
+/// [`build_in`], or with `dev` the unoptimised profile (`cargo fuzz build --dev`: nothing
+/// inlined but `#[inline(always)]`, so libFuzzer's `-print_coverage=1` names each function
+/// and line); those binaries are under `x86_64-unknown-linux-gnu/debug/`.
+pub fn build_in_profile(
+    fuzz_dir: &Path,
+    target_dir: &Path,
+    targets: &[&str],
+    dev: bool,
+) -> Result<(), String> {
     ensure_cargo_fuzz()?;
     for target in targets {
-        let mut command = cargo_fuzz("build");
+        let mut command = if dev {
+            let mut command = Command::new("cargo");
+            if nightly() {
+                command.arg("+nightly");
+            }
+            command.args(["fuzz", "build", "--dev"]);
+            if !nightly() {
+                command.args(["-s", "none"]);
+            }
+            command
+        } else {
+            cargo_fuzz("build")
+        };
         command
             .current_dir(fuzz_dir)
             .arg("--target-dir")
@@ -173,6 +197,7 @@ pub fn run(job: &Job, progress: &mut Progress) -> Result<RunOutcome, String> {
     command.arg(format!("-max_total_time={}", job.seconds));
     command.arg(format!("-artifact_prefix={}/", job.artifacts.display()));
     command.arg("-print_final_stats=1");
+    command.args(&job.extra);
     if job.keep_going {
         command.arg(format!("-fork={}", job.jobs.max(1)));
         command.args(["-ignore_crashes=1", "-ignore_timeouts=1", "-ignore_ooms=1"]);

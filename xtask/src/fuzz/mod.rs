@@ -324,6 +324,7 @@ fn campaign(args: &FuzzArgs) -> Result<i32, String> {
             log: root()
                 .join("target/fuzz-logs")
                 .join(format!("{target}.{}.log", engine.name())),
+            extra: Vec::new(),
         };
         let mut progress = Progress::begin(target, engine.name(), index + 1, total, args.seconds);
         let outcome = match engine.run(&job, &mut progress) {

@@ -1,0 +1,316 @@
+//! One mutant's trials: the mutant applied to the bench's checkout, the targets that reach
+//! its file built once, then each pending (configuration, trial) fuzzed from a fresh
+//! scratch corpus of the seeds with its own fuzzer seed, the budget split evenly over the
+//! targets, which run one after another until the first crash. Whether the mutated line
+//! was executed comes from libFuzzer's coverage of the unmutated build.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::config::Config;
+use super::ledger::Trial;
+use super::reach;
+use super::sample::Mutant;
+use super::tree::Tree;
+use crate::fuzz::engine::{Engine, Job};
+use crate::fuzz::libfuzzer;
+use crate::fuzz::progress::Progress;
+
+/// The unmutated, unoptimised build whose coverage says what a run reached.
+const COVERAGE_BUILD: &str = "target-coverage";
+
+/// What every trial of a run shares.
+pub struct Bench<'a> {
+    /// The checkout the mutants are applied to.
+    pub tree: &'a Tree,
+    /// The commit it is at.
+    pub commit: String,
+    /// Core-seconds per trial, across the targets.
+    pub budget: f64,
+    /// The machine's cores, for the record.
+    pub cores: usize,
+    /// Each target's lines reached by its seeds on the unmutated build, filled on first use.
+    pub seed_coverage: std::cell::RefCell<BTreeMap<String, Option<reach::Coverage>>>,
+}
+
+/// The fuzzer seed of a trial: fixed by the mutant, configuration and number, so a rerun
+/// of the same trial is the same experiment, and distinct between trials.
+pub fn fuzzer_seed(mutant: &str, config: &str, trial: u32) -> u64 {
+    let digest = crate::fuzz::engine::sha1_hex(format!("{mutant}\n{config}\n{trial}").as_bytes());
+    // libFuzzer takes an unsigned 32-bit seed; 0 means "pick one".
+    u64::from(u32::from_str_radix(&digest[..8], 16).unwrap_or(1).max(1))
+}
+
+impl Bench<'_> {
+    fn binaries(&self, name: &str) -> PathBuf {
+        self.tree.scratch(name)
+    }
+
+    fn binary(&self, build: &str, target: &str) -> PathBuf {
+        let profile = if build == COVERAGE_BUILD {
+            "debug"
+        } else {
+            "release"
+        };
+        self.binaries(build)
+            .join("x86_64-unknown-linux-gnu")
+            .join(profile)
+            .join(target)
+    }
+
+    /// Builds the unmutated targets for coverage once per run (unoptimised, so functions
+    /// keep their own lines), into a target folder of their own, so the mutants' builds
+    /// never invalidate them.
+    pub fn build_baseline(&self, targets: &[&str]) -> Result<(), String> {
+        self.tree.reset();
+        libfuzzer::build_in_profile(
+            &self.tree.dir().join("fuzz"),
+            &self.binaries(COVERAGE_BUILD),
+            targets,
+            true,
+        )
+    }
+
+    /// Whether `target`'s seeds execute `mutant`'s line on the unmutated build.
+    fn reached_by_seeds(&self, target: &str, mutant: &Mutant) -> Option<bool> {
+        let mut cache = self.seed_coverage.borrow_mut();
+        let lines = cache.entry(target.to_string()).or_insert_with(|| {
+            let seeds = self.tree.dir().join("corpus").join(target);
+            reach::covered_lines(
+                &self.binary(COVERAGE_BUILD, target),
+                &[&seeds],
+                Duration::from_secs(600),
+            )
+        });
+        lines
+            .as_ref()
+            .and_then(|lines| lines.reached(&line_key(mutant)))
+    }
+
+    /// Runs every pending (configuration, trial) of `mutant`; returns the records, or
+    /// `None` when the mutant does not apply or build at this commit.
+    pub fn run_mutant(
+        &self,
+        mutant: &Mutant,
+        pending: &[(Config, u32)],
+        label: &str,
+        record: &mut dyn FnMut(Trial) -> Result<(), String>,
+    ) -> Result<Option<()>, String> {
+        let targets = reach::reach(&mutant.file)
+            .ok_or_else(|| format!("no targets reach {}", mutant.file))?;
+        let seeds_reach: Vec<Option<bool>> = targets
+            .iter()
+            .map(|t| self.reached_by_seeds(t, mutant))
+            .collect();
+        let reached_by_seeds = combine(&seeds_reach);
+        if !self.tree.apply(mutant)? {
+            eprintln!(
+                "  {label}: the patch does not apply at {}",
+                short(&self.commit)
+            );
+            return Ok(None);
+        }
+        let built = libfuzzer::build_in(
+            &self.tree.dir().join("fuzz"),
+            &self.binaries("target-mutant"),
+            &targets,
+        );
+        if let Err(message) = built {
+            eprintln!(
+                "  {label}: does not build: {}",
+                message.lines().last().unwrap_or_default()
+            );
+            self.tree.reset();
+            return Ok(None);
+        }
+        for &(config, number) in pending {
+            let trial =
+                self.one_trial(mutant, &targets, config, number, reached_by_seeds, label)?;
+            eprintln!(
+                "  {label} {} #{number}: {}",
+                config.name,
+                match (&trial.by, trial.seconds) {
+                    (Some(by), Some(s)) if trial.at_load =>
+                        format!("killed by {by} while loading the seeds ({s:.1} core-s)"),
+                    (Some(by), Some(s)) => format!("killed by {by} after {s:.1} core-s"),
+                    _ => format!(
+                        "not killed in {:.0} core-s (reached: {})",
+                        trial.budget,
+                        trial.reached().map_or("unknown".into(), |r| r.to_string())
+                    ),
+                }
+            );
+            record(trial)?;
+        }
+        self.tree.reset();
+        Ok(Some(()))
+    }
+
+    fn one_trial(
+        &self,
+        mutant: &Mutant,
+        targets: &[&str],
+        config: Config,
+        number: u32,
+        reached_by_seeds: Option<bool>,
+        label: &str,
+    ) -> Result<Trial, String> {
+        let seed = fuzzer_seed(&mutant.name, config.name, number);
+        let per_target = (self.budget / targets.len() as f64).floor().max(1.0) as u64;
+        let mut spent = 0.0;
+        let mut killed = None;
+        let mut run_reach = Vec::new();
+        for target in targets {
+            let work = self.binaries("work").join(target);
+            let artifacts = self.binaries("artifacts").join(target);
+            for dir in [&work, &artifacts] {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            let log = self.binaries("logs").join(format!("{target}.log"));
+            let mut extra = vec![format!("-seed={seed}")];
+            extra.extend(config.flags.iter().map(|f| f.to_string()));
+            let job = Job {
+                target: target.to_string(),
+                program: self.binary("target-mutant", target),
+                seeds: vec![self.tree.dir().join("corpus").join(target)],
+                work: work.clone(),
+                artifacts,
+                seconds: per_target,
+                jobs: 1,
+                keep_going: false,
+                log: log.clone(),
+                extra,
+            };
+            let mut progress = Progress::begin(
+                target,
+                &format!("{} #{number}", config.name),
+                0,
+                0,
+                per_target,
+            );
+            let outcome = Engine::Libfuzzer.run(&job, &mut progress)?;
+            progress.finish(&outcome.snapshot);
+            match (outcome.first_crash, outcome.artifacts.is_empty()) {
+                (Some(time), false) => {
+                    let log_text = std::fs::read_to_string(&log).unwrap_or_default();
+                    killed = Some((
+                        target.to_string(),
+                        spent + time,
+                        crashed_while_loading(&log_text),
+                    ));
+                    break;
+                }
+                _ => {
+                    spent += per_target as f64;
+                    run_reach.push(self.reached_in_run(target, &work, mutant));
+                }
+            }
+        }
+        let _ = label;
+        Ok(Trial {
+            mutant: mutant.name.clone(),
+            config: config.name.to_string(),
+            trial: number,
+            seed,
+            killed: killed.is_some(),
+            seconds: killed.as_ref().map(|k| k.1),
+            at_load: killed.as_ref().is_some_and(|k| k.2),
+            by: killed.as_ref().map(|k| k.0.clone()),
+            reached_by_seeds,
+            // A kill executes the line; otherwise every target's final corpus is asked.
+            reached_in_run: if killed.is_some() {
+                Some(true)
+            } else {
+                combine(&run_reach)
+            },
+            budget: self.budget,
+            targets: targets.iter().map(|t| t.to_string()).collect(),
+            commit: self.commit.clone(),
+            engine: libfuzzer::description().to_string(),
+            cores: self.cores,
+        })
+    }
+
+    /// Whether the corpus a trial left in `work` executes the mutant's line (on the
+    /// unmutated build).
+    fn reached_in_run(&self, target: &str, work: &Path, mutant: &Mutant) -> Option<bool> {
+        reach::covered_lines(
+            &self.binary(COVERAGE_BUILD, target),
+            &[work],
+            Duration::from_secs(600),
+        )
+        .and_then(|lines| lines.reached(&line_key(mutant)))
+    }
+}
+
+/// `file:line` below `core/src/`, as [`reach::parse_coverage`] keys lines.
+fn line_key(mutant: &Mutant) -> String {
+    format!(
+        "{}:{}",
+        mutant.file.trim_start_matches("core/src/"),
+        mutant.line
+    )
+}
+
+/// Reached by any: `true` if one says so, `false` if all say not, else unknown.
+fn combine(parts: &[Option<bool>]) -> Option<bool> {
+    if parts.contains(&Some(true)) {
+        Some(true)
+    } else if !parts.is_empty() && parts.iter().all(|p| *p == Some(false)) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Whether libFuzzer crashed before it finished loading the seeds (no `INITED` line before
+/// the crash report): an existing input killed the mutant, not one the fuzzer made.
+pub fn crashed_while_loading(log: &str) -> bool {
+    let crash = ["==ERROR", "deadly signal", "panicked at"]
+        .iter()
+        .filter_map(|marker| log.find(marker))
+        .min();
+    match (log.find("INITED"), crash) {
+        (Some(inited), Some(crash)) => crash < inited,
+        (None, Some(_)) => true,
+        _ => false,
+    }
+}
+
+fn short(commit: &str) -> &str {
+    &commit[..commit.len().min(7)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trial_seeds_are_fixed_and_distinct() {
+        let a = fuzzer_seed("m", "libfuzzer", 1);
+        assert_eq!(a, fuzzer_seed("m", "libfuzzer", 1));
+        assert_ne!(a, fuzzer_seed("m", "libfuzzer", 2));
+        assert_ne!(a, fuzzer_seed("m", "libfuzzer-value-profile", 1));
+        assert!(a >= 1 && a <= u64::from(u32::MAX));
+    }
+
+    #[test]
+    fn a_crash_before_inited_is_a_kill_while_loading() {
+        assert!(crashed_while_loading(
+            "INFO: Loaded 1 modules\nthread '<unnamed>' panicked at x\n==1==ERROR: deadly signal\n"
+        ));
+        assert!(!crashed_while_loading(
+            "#2 INITED cov: 10\n#99 NEW\nthread panicked at x\n==ERROR"
+        ));
+        assert!(!crashed_while_loading("#2 INITED cov: 10\nDone 100 runs"));
+    }
+
+    #[test]
+    fn reach_combines_targets() {
+        assert_eq!(combine(&[Some(false), Some(true)]), Some(true));
+        assert_eq!(combine(&[Some(false), Some(false)]), Some(false));
+        assert_eq!(combine(&[Some(false), None]), None);
+        assert_eq!(combine(&[]), None);
+    }
+}
