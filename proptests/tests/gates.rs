@@ -43,3 +43,45 @@ fn every_client_gate_condition() {
         assert_eq!(taken, should * NONCES.len());
     }
 }
+
+/// The Upgrade rule with the policy: the perfect request under a policy that takes no bare
+/// `websocket` (another protocol only, or only a versioned entry, which takes only that
+/// version: RFC 9110 §7.8 leaves matching to the server, the README says how) is declined
+/// by both paths, and the one pass does not take it.
+#[test]
+fn a_policy_without_websocket_takes_no_websocket_handshake() {
+    use http_upgrade::{Outcome, Reply, ServerPolicy, Status, EMPTY_HEADER};
+    use http_upgrade_proptests::oracles::one_pass::agrees;
+    let request = SERVER_NEAR_MISSES[0].request(&NONCES[1]);
+    for protocols in [
+        &["h2c"][..],
+        &["websocket/13"],
+        &["example/1", "WebSocket/13"],
+    ] {
+        let policy = ServerPolicy {
+            protocols,
+            ..ServerPolicy::websocket()
+        };
+        assert_eq!(agrees(&policy, &request), None, "{protocols:?}");
+        let mut headers = [EMPTY_HEADER; 32];
+        let mut out = [0u8; 1024];
+        match policy.respond(&request, &mut headers, &mut out) {
+            Status::Complete(Reply::Handshake(handshake)) => assert_eq!(
+                handshake.outcome.status(),
+                None,
+                "{protocols:?}: {:?}",
+                handshake.outcome
+            ),
+            other => panic!("{protocols:?}: {other:?}"),
+        }
+        let mut headers = [EMPTY_HEADER; 32];
+        let Status::Complete(handshake) = policy.handshake(&request, &mut headers) else {
+            panic!("complete")
+        };
+        assert!(
+            matches!(handshake.outcome, Outcome::Decline(reason) if reason.name() == "unsupported_protocol"),
+            "{protocols:?}: {:?}",
+            handshake.outcome
+        );
+    }
+}
