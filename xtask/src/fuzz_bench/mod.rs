@@ -191,10 +191,27 @@ fn screen_sample(
             sample
         }
     };
-    if sample.complete() {
+    if sample.survivors().len() >= sample.wanted {
         return Ok(());
     }
     let tree = tree::Tree::open(out, &sample.commit)?;
+    if sample.complete() {
+        // Every drawn mutant screened and too few survive: draw on, in the same seeded
+        // order, listed at the sample's commit.
+        let drawn: BTreeSet<String> = sample.drawn.iter().map(|d| d.mutant.name.clone()).collect();
+        let more: Vec<Drawn> = sample::stratified(sample::list(tree.dir())?, sample.seed)
+            .into_iter()
+            .filter(|m| !drawn.contains(&m.name))
+            .take(sample.wanted * 6)
+            .map(|mutant| Drawn {
+                mutant,
+                screen: None,
+            })
+            .collect();
+        println!("drawing {} more mutants in the sample's order", more.len());
+        sample.drawn.extend(more);
+        sample::write(root, &sample)?;
+    }
     let total = sample.drawn.len();
     for index in 0..total {
         if sample.complete() || out_of_time() {
@@ -271,6 +288,7 @@ fn run_trials(
         commit: head.clone(),
         budget: args.budget as f64,
         cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        engine: trial::engine_versions(),
         seed_coverage: Default::default(),
     };
     let mut all_targets: Vec<&str> = survivors

@@ -81,7 +81,8 @@ impl Sample {
             .collect()
     }
 
-    /// Whether the screen has found the survivors it draws for (or run out of mutants).
+    /// Whether the screen has found the survivors it draws for, or screened every mutant
+    /// drawn so far.
     pub fn complete(&self) -> bool {
         self.survivors().len() >= self.wanted || self.drawn.iter().all(|d| d.screen.is_some())
     }

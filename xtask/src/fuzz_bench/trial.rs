@@ -30,8 +30,34 @@ pub struct Bench<'a> {
     pub budget: f64,
     /// The machine's cores, for the record.
     pub cores: usize,
+    /// The engine and toolchain versions, for the record ([`engine_versions`]).
+    pub engine: String,
     /// Each target's lines reached by its seeds on the unmutated build, filled on first use.
     pub seed_coverage: std::cell::RefCell<BTreeMap<String, Option<reach::Coverage>>>,
+}
+
+/// The engine as a trial records it: libFuzzer's build mode, the toolchain that built it
+/// (libFuzzer ships with it) and cargo-fuzz.
+pub fn engine_versions() -> String {
+    let version = |program: &str, args: &[&str]| {
+        std::process::Command::new(program)
+            .args(args)
+            .output()
+            .ok()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| "unknown".into())
+    };
+    let rustc = if libfuzzer::nightly() {
+        version("rustc", &["+nightly", "--version"])
+    } else {
+        version("rustc", &["--version"])
+    };
+    format!(
+        "libFuzzer ({}), {rustc}, {}",
+        libfuzzer::description(),
+        version("cargo", &["fuzz", "--version"])
+    )
 }
 
 /// The fuzzer seed of a trial: fixed by the mutant, configuration and number, so a rerun
@@ -227,7 +253,7 @@ impl Bench<'_> {
             budget: self.budget,
             targets: targets.iter().map(|t| t.to_string()).collect(),
             commit: self.commit.clone(),
-            engine: libfuzzer::description().to_string(),
+            engine: self.engine.clone(),
             cores: self.cores,
         })
     }
