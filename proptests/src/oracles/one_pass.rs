@@ -9,6 +9,10 @@
 //! - A buffer one byte too small for the 101 sends the request to the general path, whose
 //!   writer then reports the size needed.
 //!
+//! - A WebSocket switch in the shape the one pass promises to take ([`in_the_gate`], its
+//!   module documentation read as a contract) is taken by it: a one pass that hands
+//!   everything to the general path gives the same verdicts, but not the speed it exists for.
+//!
 //! The general path is itself checked against the RFC reference model (`reference.rs`) by
 //! the other properties, so agreement here carries that check over to the one pass.
 
@@ -28,6 +32,7 @@ pub fn agrees<'b>(policy: &ServerPolicy<'_>, request: &'b [u8]) -> Option<WebSoc
         (Status::Partial, Status::Partial) => return None,
         (Status::Complete(Reply::Handshake(reply)), Status::Complete(general)) => {
             assert_eq!(reply, general, "{:?}", String::from_utf8_lossy(request));
+            check_route(policy, request, &general.outcome, false);
             return None;
         }
         (Status::Complete(Reply::WebSocket(switch)), Status::Complete(general)) => {
@@ -39,6 +44,7 @@ pub fn agrees<'b>(policy: &ServerPolicy<'_>, request: &'b [u8]) -> Option<WebSoc
         ),
     };
     assert_eq!(handshake.consumed, Some(switch.consumed));
+    check_route(policy, request, &handshake.outcome, true);
     let len = same_switch(&switch, &handshake.outcome, &out, request);
     // One byte short: the general path answers, and its writer says what was needed.
     let mut short = vec![0u8; len - 1];
@@ -84,4 +90,94 @@ pub fn same_switch(
         .expect("a 101 fits 2 KiB");
     assert_eq!(&out[..switch.written], &expected[..len], "{context:?}");
     len
+}
+
+/// Whether the one pass must have taken `request`, given the general path's `outcome`: a
+/// WebSocket switch by the Host's authority, with no body and no `100 Continue`, whose head
+/// is in [`in_the_gate`]'s shape. Asserted only where the one pass is compiled in.
+fn check_route(policy: &ServerPolicy<'_>, request: &[u8], outcome: &Outcome<'_>, took: bool) {
+    if cfg!(http_upgrade_general_only) {
+        return;
+    }
+    let promised = matches!(outcome, Outcome::Switch(accepted)
+        if accepted.websocket.is_some()
+            && accepted.authority_source == AuthoritySource::Host
+            && accepted.body == Body::None
+            && !accepted.expect_continue)
+        && in_the_gate(request, policy.limits.max_list_elements);
+    if promised {
+        assert!(
+            took,
+            "the one pass left a switch in its shape to the general path: {:?}",
+            String::from_utf8_lossy(request)
+        );
+    }
+}
+
+/// The request shape the server's one pass promises to take, read here with httparse from
+/// its module documentation: HTTP/1.1 `GET` to an origin-form target; Host, Upgrade,
+/// Connection, Sec-WebSocket-Key and Sec-WebSocket-Version exactly once, every other field
+/// it knows at most once (Origin, Sec-WebSocket-Protocol, Sec-WebSocket-Extensions,
+/// HTTP2-Settings, Sec-WebSocket-Accept) and no Content-Length, Transfer-Encoding or Expect;
+/// Upgrade one bare `websocket`, case aside; no quote in a list field; lists within `max`
+/// elements.
+pub fn in_the_gate(request: &[u8], max: usize) -> bool {
+    const ONCE: [&str; 5] = [
+        "host",
+        "upgrade",
+        "connection",
+        "sec-websocket-key",
+        "sec-websocket-version",
+    ];
+    const AT_MOST_ONCE: [&str; 5] = [
+        "origin",
+        "sec-websocket-protocol",
+        "sec-websocket-extensions",
+        "http2-settings",
+        "sec-websocket-accept",
+    ];
+    const NEVER: [&str; 3] = ["content-length", "transfer-encoding", "expect"];
+    const LISTS: [&str; 3] = [
+        "connection",
+        "sec-websocket-protocol",
+        "sec-websocket-extensions",
+    ];
+    let mut headers = [httparse::EMPTY_HEADER; 64];
+    let mut parsed = httparse::Request::new(&mut headers);
+    let Ok(httparse::Status::Complete(_)) = parsed.parse(request) else {
+        return false;
+    };
+    if parsed.version != Some(1)
+        || parsed.method != Some("GET")
+        || !parsed.path.is_some_and(|p| p.starts_with('/'))
+    {
+        return false;
+    }
+    let count = |name: &str| {
+        parsed
+            .headers
+            .iter()
+            .filter(|h| h.name.eq_ignore_ascii_case(name))
+            .count()
+    };
+    let value = |name: &str| {
+        parsed
+            .headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case(name))
+            .map(|h| h.value)
+    };
+    let elements = |value: &[u8]| {
+        value
+            .split(|&b| b == b',')
+            .filter(|e| e.iter().any(|&b| b != b' ' && b != b'\t'))
+            .count()
+    };
+    ONCE.iter().all(|name| count(name) == 1)
+        && AT_MOST_ONCE.iter().all(|name| count(name) <= 1)
+        && NEVER.iter().all(|name| count(name) == 0)
+        && value("upgrade").is_some_and(|v| v.eq_ignore_ascii_case(b"websocket"))
+        && LISTS
+            .iter()
+            .all(|name| value(name).is_none_or(|v| !v.contains(&b'"') && elements(v) <= max))
 }
