@@ -11,24 +11,42 @@ pub struct Config {
     pub about: &'static str,
     /// libFuzzer flags beside the targets' own options and the dictionary.
     pub flags: &'static [&'static str],
+    /// The commit whose targets, oracles and seeds it runs (the mutant applied to that
+    /// commit's core); `None`: the commit the bench runs at.
+    pub harness: Option<&'static str>,
 }
 
+/// The commit of today's harness, as the experiment began: its targets, oracles, seeds and
+/// dictionary are the baseline every later harness is compared with on the same sample.
+pub const BASELINE_HARNESS: &str = "5f145f7c7891b2d3bd777991635e18e805dacdec";
+
 /// Every configuration the bench knows.
-pub const CONFIGS: [Config; 2] = [
+pub const CONFIGS: [Config; 3] = [
     Config {
         name: "libfuzzer",
-        about: "the main job today: libFuzzer from the seed corpus, with the shared dictionary and each target's options",
+        about: "the main job: libFuzzer from the seed corpus, with the shared dictionary and each target's options, the harness at the bench's commit",
         flags: &[],
+        harness: None,
+    },
+    Config {
+        name: "baseline",
+        about: "today's harness: the same libFuzzer run with the targets, oracles and seeds of `5f145f7`, where the experiment began",
+        flags: &[],
+        harness: Some(BASELINE_HARNESS),
     },
     Config {
         name: "libfuzzer-value-profile",
-        about: "the same with comparison feedback (`-use_value_profile=1`)",
+        about: "the main job with comparison feedback (`-use_value_profile=1`)",
         flags: &["-use_value_profile=1"],
+        harness: None,
     },
 ];
 
 /// The configuration `cargo xtask fuzz` runs, whose numbers make the headline.
 pub const MAIN_JOB: &str = "libfuzzer";
+
+/// The configuration of the baseline line.
+pub const BASELINE: &str = "baseline";
 
 /// The configuration called `name`.
 pub fn named(name: &str) -> Result<Config, String> {
@@ -51,6 +69,10 @@ mod tests {
     #[test]
     fn the_main_job_is_a_known_configuration() {
         assert_eq!(named(MAIN_JOB).map(|c| c.flags.len()), Ok(0));
+        assert_eq!(
+            named(BASELINE).map(|c| c.harness),
+            Ok(Some(BASELINE_HARNESS))
+        );
         assert!(named("nothing").is_err());
     }
 }

@@ -282,15 +282,8 @@ fn run_trials(
         .filter(|m| !equivalent.contains(&m.name))
         .collect();
     let head = git_head(root)?;
-    let tree = tree::Tree::open(out, &head)?;
-    let bench = trial::Bench {
-        tree: &tree,
-        commit: head.clone(),
-        budget: args.budget as f64,
-        cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
-        engine: trial::engine_versions(),
-        seed_coverage: Default::default(),
-    };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let engine = trial::engine_versions();
     let mut all_targets: Vec<&str> = survivors
         .iter()
         .filter_map(|m| reach::reach(&m.file))
@@ -298,33 +291,72 @@ fn run_trials(
         .collect();
     all_targets.sort_unstable();
     all_targets.dedup();
+    // One checkout (and its builds) per harness commit the configurations name.
+    let mut harnesses: Vec<String> = configs
+        .iter()
+        .map(|c| c.harness.map_or(head.clone(), str::to_string))
+        .collect();
+    harnesses.sort();
+    harnesses.dedup();
+    let mut benches = Vec::new();
+    for commit in &harnesses {
+        let tree = tree::Tree::open(&out.join(&commit[..7]), commit)?;
+        benches.push((commit.clone(), tree));
+    }
+    let benches: Vec<(String, trial::Bench<'_>)> = benches
+        .iter()
+        .map(|(commit, tree)| {
+            (
+                commit.clone(),
+                trial::Bench {
+                    tree,
+                    commit: commit.clone(),
+                    budget: args.budget as f64,
+                    cores,
+                    engine: engine.clone(),
+                    seed_coverage: Default::default(),
+                },
+            )
+        })
+        .collect();
     if !all_targets.is_empty() {
-        println!(
-            "building the unmutated targets for coverage: {}",
-            all_targets.join(", ")
-        );
-        bench.build_baseline(&all_targets)?;
+        for (commit, bench) in &benches {
+            println!(
+                "building the unmutated targets of {} for coverage: {}",
+                &commit[..7],
+                all_targets.join(", ")
+            );
+            bench.build_baseline(&all_targets)?;
+        }
     }
     for (index, mutant) in survivors.iter().enumerate() {
         if out_of_time() {
             println!("time is up: the rest resumes on the next run");
             break;
         }
-        let pending: Vec<(config::Config, u32)> = configs
-            .iter()
-            .flat_map(|c| (1..=args.trials).map(move |t| (*c, t)))
-            .filter(|(c, t)| !done.contains(&(mutant.name.clone(), c.name.to_string(), *t)))
-            .collect();
-        if pending.is_empty() {
-            continue;
-        }
         let label = format!("[{}/{}]", index + 1, survivors.len());
-        println!("{label} {} ({} trials pending)", mutant.name, pending.len());
-        let mut record = |trial: ledger::Trial| {
-            done.insert(trial.key());
-            ledger::append(&ledger_path, &Record::Trial(trial))
-        };
-        bench.run_mutant(mutant, &pending, &label, &mut record)?;
+        for (commit, bench) in &benches {
+            let pending: Vec<(config::Config, u32)> = configs
+                .iter()
+                .filter(|c| c.harness.unwrap_or(&head) == commit.as_str())
+                .flat_map(|c| (1..=args.trials).map(move |t| (*c, t)))
+                .filter(|(c, t)| !done.contains(&(mutant.name.clone(), c.name.to_string(), *t)))
+                .collect();
+            if pending.is_empty() {
+                continue;
+            }
+            println!(
+                "{label} {} at {} ({} trials pending)",
+                mutant.name,
+                &commit[..7],
+                pending.len()
+            );
+            let mut record = |trial: ledger::Trial| {
+                done.insert(trial.key());
+                ledger::append(&ledger_path, &Record::Trial(trial))
+            };
+            bench.run_mutant(mutant, &pending, &label, &mut record)?;
+        }
     }
     Ok(())
 }

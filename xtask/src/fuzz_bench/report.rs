@@ -5,13 +5,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use super::config::{CONFIGS, MAIN_JOB};
+use super::config::{BASELINE, CONFIGS, MAIN_JOB};
 use super::ledger::{self, Record, Trial};
 use super::sample::Sample;
 use super::stats;
-
-/// The configuration that is "today's harness" in the baseline line.
-pub const BASELINE: &str = "libfuzzer";
 
 /// What one configuration's trials come to, over the mutants whose trials are complete.
 #[derive(Debug, Clone, PartialEq)]
@@ -457,6 +454,7 @@ mod tests {
         };
         let records = vec![
             Record::Trial(trial("a", "libfuzzer", 1, Some(5.0), true)),
+            Record::Trial(trial("a", "baseline", 1, None, true)),
             Record::Equivalent {
                 mutant: "b|c".into(),
                 argument: "same bits".into(),
