@@ -8,6 +8,7 @@
 
 mod config;
 mod ledger;
+mod mutant;
 mod process;
 mod reach;
 mod report;

@@ -15,24 +15,12 @@ use rand::SeedableRng as _;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+pub use super::mutant::Mutant;
 use super::tree::Tree;
 
 /// Files of core/src the bench does not sample: the hidden door (test plumbing) and the
 /// `http` adapter (no fuzz target builds the feature).
 pub const NOT_SAMPLED: [&str; 2] = ["core/src/lib.rs", "core/src/http_types.rs"];
-
-/// One mutant, as cargo-mutants lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Mutant {
-    /// cargo-mutants' name: `file:line:col: what`.
-    pub name: String,
-    /// The mutated file.
-    pub file: String,
-    /// The first mutated line.
-    pub line: u32,
-    /// cargo-mutants' diff of the change.
-    pub diff: String,
-}
 
 /// What replaying the seeds did to a mutant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::sample::Mutant;
+use super::mutant::{patch, Mutant};
 
 /// The worktree.
 pub struct Tree {
@@ -53,36 +53,5 @@ impl Tree {
             .args(["checkout", "--force", "--", "core"])
             .current_dir(&self.dir)
             .status();
-    }
-}
-
-/// The mutant's diff with file headers `git apply` reads.
-pub fn patch(mutant: &Mutant) -> String {
-    let mut lines = mutant.diff.lines();
-    let (_, _) = (lines.next(), lines.next());
-    let body: Vec<&str> = lines.collect();
-    format!(
-        "--- a/{file}\n+++ b/{file}\n{}\n",
-        body.join("\n"),
-        file = mutant.file
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn patches_name_the_file_twice() {
-        let mutant = Mutant {
-            name: "x".into(),
-            file: "core/src/upgrade.rs".into(),
-            line: 1,
-            diff: "--- core/src/upgrade.rs\n+++ replace x with y\n@@ -1,1 +1,1 @@\n-a\n+b".into(),
-        };
-        assert_eq!(
-            patch(&mutant),
-            "--- a/core/src/upgrade.rs\n+++ b/core/src/upgrade.rs\n@@ -1,1 +1,1 @@\n-a\n+b\n"
-        );
     }
 }

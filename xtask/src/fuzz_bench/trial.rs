@@ -11,7 +11,7 @@ use std::time::Duration;
 use super::config::Config;
 use super::ledger::Trial;
 use super::reach;
-use super::sample::Mutant;
+use super::mutant::Mutant;
 use super::tree::Tree;
 use crate::fuzz::engine::{Engine, Job};
 use crate::fuzz::libfuzzer;
