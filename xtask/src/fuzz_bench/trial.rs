@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use super::config::Config;
 use super::ledger::Trial;
-use super::reach;
 use super::mutant::Mutant;
+use super::reach;
 use super::tree::Tree;
 use crate::fuzz::engine::{Engine, Job};
 use crate::fuzz::libfuzzer;
