@@ -200,8 +200,10 @@ pub fn extended_connect(data: &[u8]) {
         return;
     };
     // RFC 9113 §8.3.1: `:path` is absolute-path [ "?" query ], never another form, and
-    // (RFC 3986 §2, RFC 9112 §3.2) of visible ASCII only; HTTP/1.1 could not even carry it.
-    if path.first() != Some(&b'/') || path.iter().any(|&b| !(b'!'..=b'~').contains(&b)) {
+    // held to the request-target rule of both roles (RFC 3986 §2, RFC 9112 §3.2: visible
+    // ASCII; no fragment, RFC 6455 §3).
+    let target_ok = std::str::from_utf8(path).is_ok_and(crate::rfc::request_target_ok);
+    if path.first() != Some(&b'/') || !target_ok {
         assert_eq!(outcome, ConnectOutcome::Reject(RejectReason::InvalidTarget));
         return;
     }
