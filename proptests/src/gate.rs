@@ -295,7 +295,7 @@ pub const SERVER_NEAR_MISSES: &[ServerNearMiss] = &[
         SWITCH,
     ),
     // A policy entry without a version takes any version of the name (RFC 9110 §7.8 leaves
-    // the matching to the server; the README's API section says so).
+    // the matching to the server; the README's behaviour table says so).
     general(
         "upgrade/versioned",
         Edit::Value("Upgrade", "websocket/13"),
