@@ -134,7 +134,6 @@ impl<'p> ServerPolicy<'p> {
             match known {
                 Known::Host => seen.host = Some(self.host(value).ok()?),
                 Known::Origin => seen.origin = Some(trim_ows(value)),
-                // The gate: one bare token; the rule: the offer the policy takes, WebSocket.
                 // The gate: a bare `websocket`, case aside; the rule: an entry of the policy
                 // takes that offer (the value equals `websocket` but for case, so the
                 // literal stands for it).
