@@ -136,6 +136,52 @@ fn joined(fields: ListElements<'_, '_>) -> String {
     parts.join(", ")
 }
 
+/// An h2c switch decodes HTTP2-Settings as the RFC reference does (`http2_settings.rs`:
+/// RFC 7540 §3.2.1 base64url, RFC 9113 §6.5 parameters and ranges), and a value the reference
+/// refuses is never switched on: a wrong decode or range check is caught on any h2c input,
+/// not only on the values the properties generate.
+fn h2c_settings_match_the_rfc(request: &[u8], outcome: &Outcome<'_>) {
+    let mut headers = [httparse::EMPTY_HEADER; 64];
+    let mut parsed = httparse::Request::new(&mut headers);
+    if !matches!(parsed.parse(request), Ok(httparse::Status::Complete(_))) {
+        return;
+    }
+    let values: Vec<&[u8]> = parsed
+        .headers
+        .iter()
+        .filter(|h| h.name.eq_ignore_ascii_case("http2-settings"))
+        .map(|h| h.value)
+        .collect();
+    match outcome {
+        Outcome::Switch(accepted) => {
+            if let Some(settings) = accepted.h2c {
+                let [value] = values[..] else {
+                    panic!("an h2c switch without exactly one HTTP2-Settings: {values:?}");
+                };
+                let text = std::str::from_utf8(value).expect("a switched value is ASCII");
+                let want = crate::http2_settings::parameters(text.trim_matches([' ', '\t']));
+                assert_eq!(
+                    Some(settings.iter().collect::<Vec<_>>()),
+                    want,
+                    "HTTP2-Settings {text:?}"
+                );
+            }
+        }
+        Outcome::Reject(reason) if reason.name() == "invalid_http2_settings" => {
+            if let [value] = values[..] {
+                if let Ok(text) = std::str::from_utf8(value) {
+                    assert_eq!(
+                        crate::http2_settings::parameters(text.trim_matches([' ', '\t'])),
+                        None,
+                        "refused a valid HTTP2-Settings {text:?}"
+                    );
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
 /// `server_negotiate`: policy byte + request bytes → outcome. A switch's response parses and
 /// satisfies the crate's client for the request's key and offers; rejections carry a
 /// documented status; `consumed` is exact; negotiating twice agrees.
@@ -155,6 +201,7 @@ pub fn server_negotiate(data: &[u8]) {
         policy.handshake(request, &mut again),
         Status::Complete(handshake)
     );
+    h2c_settings_match_the_rfc(request, &handshake.outcome);
     if let Some(consumed) = handshake.consumed {
         let mut alone = [EMPTY_HEADER; 32];
         assert_eq!(
