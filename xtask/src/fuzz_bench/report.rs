@@ -222,15 +222,23 @@ pub fn render(sample: &Sample, records: &[Record], planned: u32, budget: f64) ->
     let _ = writeln!(text, "## Configurations\n");
     let _ = writeln!(
         text,
-        "| configuration | what | survivors benched | killed / trials | share [95 % Wilson] | KM median | reached, not killed |\n| --- | --- | ---: | ---: | ---: | ---: | ---: |"
+        "| configuration | what | trials ran at | survivors benched | killed / trials | share [95 % Wilson] | KM median | reached, not killed |\n| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |"
     );
     for config in CONFIGS {
         let s = summarize(&trials, config.name, &survivors, planned, budget);
+        // A configuration's trials may span harness commits (the main job runs at the
+        // bench's commit); the table says which, so a mixed row is never read as one.
+        let ran_at: BTreeSet<&str> = trials
+            .iter()
+            .filter(|t| t.config == config.name)
+            .map(|t| short(&t.commit))
+            .collect();
         let _ = writeln!(
             text,
-            "| `{}` | {} | {} | {}/{} | {:.0} % [{:.0}-{:.0} %] | {} | {} |",
+            "| `{}` | {} | {} | {} | {}/{} | {:.0} % [{:.0}-{:.0} %] | {} | {} |",
             config.name,
             config.about,
+            join(ran_at.iter().map(|c| format!("`{c}`"))),
             s.survivors,
             s.killed,
             s.runs,
