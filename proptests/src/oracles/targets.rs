@@ -136,6 +136,71 @@ fn joined(fields: ListElements<'_, '_>) -> String {
     parts.join(", ")
 }
 
+/// The fields of a rejection's response, from the RFCs: a 426 names the protocols the
+/// server requires in Upgrade (RFC 9110 §15.5.22 MUST), and a sender of Upgrade also sends
+/// the `upgrade` Connection option (RFC 9110 §7.8 MUST); a WebSocket version problem names
+/// the version understood, `Sec-WebSocket-Version: 13` (RFC 6455 §4.2.2), and its Upgrade is
+/// `websocket`; the connection closes after a rejection and the body is empty (README:
+/// "answer with the reason's error status and close").
+fn rejection_fields_follow_the_rfc(
+    policy: &ServerPolicy<'_>,
+    reason: http_upgrade::RejectReason,
+    headers: &[httparse::Header<'_>],
+) {
+    let field = |name: &str| -> Option<&[u8]> {
+        headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case(name))
+            .map(|h| h.value)
+    };
+    let elements = |value: &[u8]| -> Vec<String> {
+        String::from_utf8_lossy(value)
+            .split(',')
+            .map(|e| e.trim().to_ascii_lowercase())
+            .filter(|e| !e.is_empty())
+            .collect()
+    };
+    let connection = elements(field("connection").unwrap_or_default());
+    assert!(
+        connection.iter().any(|o| o == "close"),
+        "{reason}: Connection {connection:?}"
+    );
+    assert_eq!(field("content-length"), Some(&b"0"[..]), "{reason}");
+    let version_problem = matches!(
+        reason.name(),
+        "missing_version" | "duplicate_version" | "unsupported_version"
+    );
+    assert_eq!(
+        field("sec-websocket-version"),
+        version_problem.then_some(&b"13"[..]),
+        "{reason}"
+    );
+    if reason.status() == 426 {
+        let upgrade = field("upgrade").unwrap_or_else(|| panic!("{reason}: a 426 without Upgrade"));
+        let offered = String::from_utf8_lossy(upgrade).into_owned();
+        let want: Vec<String> = if version_problem {
+            vec!["websocket".into()]
+        } else {
+            policy
+                .protocols
+                .iter()
+                .map(|p| p.to_ascii_lowercase())
+                .collect()
+        };
+        assert_eq!(elements(upgrade), want, "{reason}: Upgrade {offered:?}");
+        assert!(
+            offered.split(',').all(|e| !e.trim().is_empty()),
+            "{reason}: an empty element in Upgrade {offered:?}"
+        );
+        assert!(
+            connection.iter().any(|o| o == "upgrade"),
+            "{reason}: Connection {connection:?}"
+        );
+    } else {
+        assert_eq!(field("upgrade"), None, "{reason}");
+    }
+}
+
 /// An h2c switch decodes HTTP2-Settings as the RFC reference does (`http2_settings.rs`:
 /// RFC 7540 §3.2.1 base64url, RFC 9113 §6.5 parameters and ranges), and a value the reference
 /// refuses is never switched on: a wrong decode or range check is caught on any h2c input,
@@ -248,6 +313,7 @@ pub fn server_negotiate(data: &[u8]) {
                 other => panic!("a rejection with status {other}"),
             };
             assert_eq!(http.reason, Some(phrase));
+            rejection_fields_follow_the_rfc(&policy, reason, http.headers);
         }
         Outcome::Switch(accepted) => {
             // RFC 9110 §7.8: 100 before 101 exactly when the request expected it.
