@@ -201,6 +201,34 @@ fn rejection_fields_follow_the_rfc(
     }
 }
 
+/// A request line `token SP target SP HTTP/d.d CRLF` of a version other than 1.0 and 1.1 is
+/// a 505 (RFC 9110 §15.6.6; the README's behaviour table: httparse reads only 1.0 and 1.1),
+/// never a 400 for a malformed head.
+fn other_versions_are_505(request: &[u8], outcome: &Outcome<'_>) {
+    let Some(end) = request.windows(2).position(|w| w == b"\r\n") else {
+        return;
+    };
+    let line = &request[..end];
+    let mut parts = line.split(|&b| b == b' ');
+    let (Some(method), Some(target), Some(version), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return;
+    };
+    let well_formed = crate::rfc::is_token(method)
+        && !target.is_empty()
+        && target.iter().all(|b| (0x21..=0x7e).contains(b))
+        && matches!(version, [b'H', b'T', b'T', b'P', b'/', major, b'.', minor]
+            if major.is_ascii_digit() && minor.is_ascii_digit());
+    if well_formed && version != b"HTTP/1.0" && version != b"HTTP/1.1" {
+        assert!(
+            matches!(outcome, Outcome::Reject(reason) if reason.name() == "unsupported_http_version"),
+            "{:?}: {outcome:?}",
+            String::from_utf8_lossy(line)
+        );
+    }
+}
+
 /// An h2c switch decodes HTTP2-Settings as the RFC reference does (`http2_settings.rs`:
 /// RFC 7540 §3.2.1 base64url, RFC 9113 §6.5 parameters and ranges), and a value the reference
 /// refuses is never switched on: a wrong decode or range check is caught on any h2c input,
@@ -267,6 +295,7 @@ pub fn server_negotiate(data: &[u8]) {
         Status::Complete(handshake)
     );
     h2c_settings_match_the_rfc(request, &handshake.outcome);
+    other_versions_are_505(request, &handshake.outcome);
     if let Some(consumed) = handshake.consumed {
         let mut alone = [EMPTY_HEADER; 32];
         assert_eq!(
