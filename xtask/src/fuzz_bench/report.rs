@@ -21,6 +21,8 @@ pub struct Summary {
     pub budget: f64,
     /// Trials that killed their mutant.
     pub killed: u64,
+    /// Of those, kills while the seeds loaded (an oracle newer than the sample's screen).
+    pub killed_at_load: u64,
     /// Trials run (survivors × trials).
     pub runs: u64,
     /// The 95 % Wilson interval of the killed share.
@@ -99,6 +101,7 @@ pub fn summarize(
         .collect();
     let all: Vec<&Trial> = complete.iter().flatten().copied().collect();
     let killed = all.iter().filter(|t| t.killed).count() as u64;
+    let killed_at_load = all.iter().filter(|t| t.killed && t.at_load).count() as u64;
     let runs = all.len() as u64;
     let times: Vec<stats::Time> = all.iter().map(|t| t.seconds.filter(|_| t.killed)).collect();
     let reached_not_killed = complete
@@ -112,6 +115,7 @@ pub fn summarize(
         trials: planned,
         budget,
         killed,
+        killed_at_load,
         runs,
         interval: stats::wilson(killed, runs, 0.95),
         median: stats::kaplan_meier_median(&times),
@@ -222,7 +226,7 @@ pub fn render(sample: &Sample, records: &[Record], planned: u32, budget: f64) ->
     let _ = writeln!(text, "## Configurations\n");
     let _ = writeln!(
         text,
-        "| configuration | what | trials ran at | survivors benched | killed / trials | share [95 % Wilson] | KM median | reached, not killed |\n| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |"
+        "| configuration | what | trials ran at | survivors benched | killed / trials | of them while loading the seeds | share [95 % Wilson] | KM median | reached, not killed |\n| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
     );
     for config in CONFIGS {
         let s = summarize(&trials, config.name, &survivors, planned, budget);
@@ -235,13 +239,14 @@ pub fn render(sample: &Sample, records: &[Record], planned: u32, budget: f64) ->
             .collect();
         let _ = writeln!(
             text,
-            "| `{}` | {} | {} | {} | {}/{} | {:.0} % [{:.0}-{:.0} %] | {} | {} |",
+            "| `{}` | {} | {} | {} | {}/{} | {} | {:.0} % [{:.0}-{:.0} %] | {} | {} |",
             config.name,
             config.about,
             join(ran_at.iter().map(|c| format!("`{c}`"))),
             s.survivors,
             s.killed,
             s.runs,
+            s.killed_at_load,
             if s.runs == 0 {
                 0.0
             } else {
