@@ -1,4 +1,4 @@
-//! The one pass of issue #12 on the real captures in `corpus/captures/*.http`: every
+//! The server's one pass on the real captures in `corpus/captures/*.http`: every
 //! WebSocket handshake a real client sent is taken by it (so the hot path is the path real
 //! clients take, with and without subprotocols and permessage-deflate), and under every
 //! policy selector it agrees with the general path (`oracles::one_pass`).

@@ -1,4 +1,4 @@
-//! The properties of issue #4, over the strategies in `src/`. Case counts come from
+//! The properties, over the strategies in `src/`. Case counts come from
 //! `PROPTEST_CASES`; failures are saved in `proptest-regressions/properties.txt`.
 
 use http_upgrade::Extension;
@@ -560,7 +560,7 @@ fn gate_near_misses_meet_the_rfc() {
     classes.finish(&floors);
 }
 
-/// The fast paths of the hot path (issue #12) read list values made of near misses
+/// The fast paths of the hot path read list values made of near misses
 /// (quotes, OWS of every kind, empty elements, non-tokens, commas inside quotes) and
 /// keys one character or one byte of length off exactly as the grammar code does.
 #[test]

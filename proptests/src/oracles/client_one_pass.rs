@@ -1,4 +1,4 @@
-//! `client_one_pass`: the client's hot path of issue #12 ([`Expectation::validate`], which
+//! `client_one_pass`: the client's hot path ([`Expectation::validate`], which
 //! checks a common 101 in one pass) against the general checks it must agree with
 //! ([`Expectation::validate_general`]), on the same bytes with the same expectation: the
 //! same result, `Ok` or `Err`, field for field. The general checks are themselves held to

@@ -1,4 +1,4 @@
-//! `fast_paths`: each fast path of the hot path (issue #12) against the general grammar code
+//! `fast_paths`: each fast path of the hot path against the general grammar code
 //! it replaces, on the same bytes: the same elements and faults, the same verdicts.
 //!
 //! - [`PlainElements`] and [`KnownFields::elements`] against [`Bounded`] over

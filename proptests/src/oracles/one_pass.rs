@@ -1,4 +1,4 @@
-//! `one_pass`: the WebSocket hot path of issue #12 ([`ServerPolicy::respond`]) against the
+//! `one_pass`: the WebSocket hot path ([`ServerPolicy::respond`]) against the
 //! general path it must agree with ([`ServerPolicy::handshake`] and
 //! [`ServerPolicy::write_response`]), on the same bytes under the same policy.
 //!
