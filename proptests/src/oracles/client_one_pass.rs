@@ -67,13 +67,7 @@ pub fn in_the_gate(expectation: &Expectation<'_>, response: &[u8]) -> bool {
         of("sec-websocket-extensions"),
     );
     let max = expectation.limits.max_list_elements;
-    let plain_list = |v: &[u8]| {
-        !v.contains(&b'"')
-            && v.split(|&b| b == b',')
-                .filter(|e| e.iter().any(|&b| b != b' ' && b != b'\t'))
-                .count()
-                <= max
-    };
+    let plain_list = |v: &[u8]| super::one_pass::plain_list_within(v, max);
     let one_line = |values: &[&[u8]]| {
         values
             .iter()

@@ -151,8 +151,7 @@ impl Bench<'_> {
             return Ok(None);
         }
         for &(config, number) in pending {
-            let trial =
-                self.one_trial(mutant, &targets, config, number, reached_by_seeds, label)?;
+            let trial = self.one_trial(mutant, &targets, config, number, reached_by_seeds)?;
             eprintln!(
                 "  {label} {} #{number}: {}",
                 config.name,
@@ -180,7 +179,6 @@ impl Bench<'_> {
         config: Config,
         number: u32,
         reached_by_seeds: Option<bool>,
-        label: &str,
     ) -> Result<Trial, String> {
         let seed = fuzzer_seed(&mutant.name, config.name, number);
         let per_target = (self.budget / targets.len() as f64).floor().max(1.0) as u64;
@@ -233,7 +231,6 @@ impl Bench<'_> {
                 }
             }
         }
-        let _ = label;
         Ok(Trial {
             mutant: mutant.name.clone(),
             config: config.name.to_string(),
