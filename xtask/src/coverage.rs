@@ -1,105 +1,97 @@
-//! `cargo xtask fuzz --coverage`: line coverage of `core/` from the committed corpus.
+//! `cargo xtask fuzz --coverage`: which lines and branches of `core/` the committed corpus
+//! reaches, through `cargo fuzz coverage` (one source-based coverage build per target),
+//! the profiles merged with the toolchain's own `llvm-profdata` and reported by its
+//! `llvm-cov`: a per-file table of lines and branches printed, and an HTML report.
+//! The LLVM tools must match rustc's LLVM (`rustup component add llvm-tools-preview
+//! --toolchain nightly`); a Debian `llvm-cov` of another version cannot read the profiles.
 
 use std::path::PathBuf;
-use std::process::Command;
 
-use crate::seed::root;
+use anyhow::{bail, Context as _, Result};
 
-fn llvm_tool(name: &str) -> PathBuf {
-    let sysroot = Command::new("rustc")
+use crate::base::paths::{fuzz_binary_in, fuzz_target_dir, host_triple, root, target_dir};
+use crate::base::process::cmd;
+use crate::engines::targets::seeds;
+
+/// `name` from the nightly toolchain's `llvm-tools` component.
+fn llvm_tool(name: &str) -> Result<PathBuf> {
+    let sysroot = cmd("rustc")
         .args(["+nightly", "--print", "sysroot"])
-        .output();
-    if let Ok(output) = sysroot {
-        let sysroot = String::from_utf8_lossy(&output.stdout).trim().to_string();
-        let candidate = PathBuf::from(sysroot)
-            .join("lib/rustlib/x86_64-unknown-linux-gnu/bin")
-            .join(name);
-        if candidate.exists() {
-            return candidate;
-        }
+        .read()?;
+    let tool = PathBuf::from(sysroot.trim())
+        .join("lib/rustlib")
+        .join(host_triple())
+        .join("bin")
+        .join(name);
+    if !tool.exists() {
+        bail!(
+            "{} is missing: rustup component add llvm-tools-preview --toolchain nightly",
+            tool.display()
+        );
     }
-    PathBuf::from(name)
+    Ok(tool)
 }
 
-/// Builds coverage binaries, runs the corpus, merges the profiles and reports core's lines.
-pub fn run(targets: &[String], nightly: bool) -> i32 {
+/// Builds coverage binaries, runs the corpus, merges the profiles and reports core's lines
+/// and branches; the exit code.
+pub fn run(targets: &[String], nightly: bool) -> Result<i32> {
     if !nightly {
-        eprintln!("coverage needs the nightly toolchain (cargo fuzz coverage)");
-        return 1;
+        bail!("coverage needs the nightly toolchain (cargo fuzz coverage)");
     }
-    let fuzz = root().join("fuzz");
+    let profdata = llvm_tool("llvm-profdata")?;
+    let llvm_cov = llvm_tool("llvm-cov")?;
+    let build = fuzz_target_dir().join("coverage");
     let mut profiles = Vec::new();
     let mut objects = Vec::new();
     for target in targets {
-        let mut command = Command::new("cargo");
-        command
+        eprintln!("coverage of {target} from its corpus and regressions");
+        cmd("cargo")
             .args(["+nightly", "fuzz", "coverage", target])
-            .current_dir(&fuzz);
-        for dir in [
-            root().join("corpus").join(target),
-            root().join("corpus/regressions").join(target),
-        ] {
-            if dir.is_dir() {
-                command.arg(dir);
-            }
-        }
-        match command.output() {
-            Ok(output) if output.status.success() => {}
-            Ok(output) => {
-                eprintln!(
-                    "cargo fuzz coverage {target} failed:\n{}",
-                    String::from_utf8_lossy(&output.stderr)
-                );
-                return 1;
-            }
-            Err(error) => {
-                eprintln!("cargo fuzz coverage {target}: {error}");
-                return 1;
-            }
-        }
-        profiles.push(fuzz.join("coverage").join(target).join("coverage.profdata"));
-        objects.push(
-            fuzz.join("target/x86_64-unknown-linux-gnu/coverage/x86_64-unknown-linux-gnu/release")
-                .join(target),
+            .args(seeds(target))
+            .arg("--target-dir")
+            .arg(&build)
+            .dir(root().join("fuzz"))
+            .read()
+            .with_context(|| format!("cargo fuzz coverage {target}"))?;
+        profiles.push(
+            root()
+                .join("fuzz/coverage")
+                .join(target)
+                .join("coverage.profdata"),
         );
+        objects.push(fuzz_binary_in(&build, "release", target));
     }
-    let merged = root().join("target/fuzz-coverage/merged.profdata");
-    let _ = std::fs::create_dir_all(merged.parent().unwrap_or(&root()));
-    let status = Command::new(llvm_tool("llvm-profdata"))
+    let out = target_dir().join("fuzz-coverage");
+    std::fs::create_dir_all(&out)?;
+    let merged = out.join("merged.profdata");
+    cmd(&profdata)
         .args(["merge", "-sparse", "-o"])
         .arg(&merged)
         .args(&profiles)
-        .status();
-    if !status.is_ok_and(|s| s.success()) {
-        eprintln!("llvm-profdata merge failed");
-        return 1;
-    }
+        .read()?;
     let core_src = root().join("core/src");
-    let core_src = core_src.canonicalize().unwrap_or(core_src);
-    let mut report = Command::new(llvm_tool("llvm-cov"));
-    report
-        .arg("report")
-        .arg(format!("-instr-profile={}", merged.display()));
-    report.arg(&objects[0]);
-    for object in &objects[1..] {
-        report.arg(format!("-object={}", object.display()));
-    }
-    report.arg("-ignore-filename-regex=(proptests|\\.cargo|rustc)");
-    report.arg(&core_src);
-    let status = report.status();
-    let html = root().join("target/fuzz-coverage/html");
-    let mut show = Command::new(llvm_tool("llvm-cov"));
-    show.arg("show")
+    let llvm = |sub: &str| {
+        let mut command = cmd(&llvm_cov)
+            .arg(sub)
+            .arg(format!("-instr-profile={}", merged.display()))
+            .arg(&objects[0]);
+        for object in &objects[1..] {
+            command = command.arg(format!("-object={}", object.display()));
+        }
+        command.arg("-ignore-filename-regex=(proptests|\\.cargo|rustc)")
+    };
+    let table = llvm("report")
+        .arg("--show-branch-summary")
+        .arg(&core_src)
+        .read()?;
+    println!("{table}");
+    let html = out.join("html");
+    llvm("show")
         .arg("-format=html")
-        .arg(format!("-output-dir={}", html.display()));
-    show.arg(format!("-instr-profile={}", merged.display()))
-        .arg(&objects[0]);
-    for object in &objects[1..] {
-        show.arg(format!("-object={}", object.display()));
-    }
-    show.arg("-ignore-filename-regex=(proptests|\\.cargo|rustc)")
-        .arg(&core_src);
-    let _ = show.status();
-    println!("HTML: {}/index.html", html.display());
-    i32::from(!status.is_ok_and(|s| s.success()))
+        .arg("--show-branches=count")
+        .arg(format!("-output-dir={}", html.display()))
+        .arg(&core_src)
+        .read()?;
+    println!("HTML: {}", html.join("index.html").display());
+    Ok(0)
 }

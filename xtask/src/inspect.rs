@@ -157,7 +157,7 @@ impl Options {
 
 /// Parses inspect's flags as the command line does (for callers that build them).
 #[cfg(test)]
-pub(crate) fn parse(args: &[String]) -> Result<Options, String> {
+pub(crate) fn parse(args: &[String]) -> anyhow::Result<Options> {
     use clap::Parser as _;
     #[derive(clap::Parser)]
     struct Wrapper {
@@ -166,7 +166,7 @@ pub(crate) fn parse(args: &[String]) -> Result<Options, String> {
     }
     Wrapper::try_parse_from(std::iter::once("inspect".to_string()).chain(args.iter().cloned()))
         .map(|w| w.options)
-        .map_err(|e| e.to_string())
+        .map_err(anyhow::Error::from)
 }
 
 fn read_input(file: &str) -> std::io::Result<Vec<u8>> {
@@ -524,7 +524,12 @@ mod tests {
     use super::*;
 
     fn capture(name: &str) -> Vec<u8> {
-        std::fs::read(crate::seed::root().join("corpus/captures").join(name)).expect("capture")
+        std::fs::read(
+            crate::base::paths::root()
+                .join("corpus/captures")
+                .join(name),
+        )
+        .expect("capture")
     }
 
     fn options(args: &[&str]) -> Options {
@@ -674,7 +679,7 @@ mod tests {
         );
         // Every capture: the two entry points agree, on both roles.
         for entry in
-            std::fs::read_dir(crate::seed::root().join("corpus/captures")).expect("captures")
+            std::fs::read_dir(crate::base::paths::root().join("corpus/captures")).expect("captures")
         {
             let path = entry.expect("an entry").path();
             let name = path.file_name().unwrap().to_string_lossy().to_string();

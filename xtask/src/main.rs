@@ -1,16 +1,18 @@
 //! `cargo xtask`: the workspace's tools (inspect, fuzz, triage, fuzz-bench, nightly,
 //! bench-report, mutants, ...), one declared command line with generated `--help`.
+//!
+//! Three layers, imports running down only: the commands (one module or folder each),
+//! [`engines`] (the fuzzing engines the fuzz commands share), and [`base`] (paths,
+//! processes, installs, git).
 
-mod bench_charts;
-mod bench_history;
-mod bench_report;
+mod base;
+mod bench;
 mod coverage;
+mod engines;
 mod fuzz;
 mod fuzz_bench;
 mod inspect;
-mod instructions;
 mod interop;
-mod interop_h2;
 mod json;
 mod mutants;
 mod nightly;
@@ -18,7 +20,6 @@ mod proxies;
 mod public_api;
 mod seed;
 mod triage;
-mod worktree;
 
 use clap::{Parser, Subcommand};
 
@@ -47,12 +48,12 @@ enum Tool {
     /// Every property at a high case count in release.
     Nightly(nightly::NightlyArgs),
     /// Run the benches, write target/bench-report/report.md.
-    BenchReport(bench_report::BenchReportArgs),
+    BenchReport(bench::report::BenchReportArgs),
     /// The performance history: --backfill measures older commits, --chart draws it.
-    BenchHistory(bench_history::BenchHistoryArgs),
+    BenchHistory(bench::history::BenchHistoryArgs),
     /// Instructions per operation under callgrind (added to the history); --check is the
     /// CI gate against benches/instructions.baseline.
-    Instructions(instructions::InstructionsArgs),
+    Instructions(bench::instructions::InstructionsArgs),
     /// Our example server and client against real peers on 127.0.0.1.
     Interop,
     /// Smuggling rows through nginx, HAProxy, Apache and Caddy in front of a backend on the
@@ -76,9 +77,9 @@ fn main() {
         Tool::Inspect(args) => inspect::run(args),
         Tool::Seed => seed::run(),
         Tool::Nightly(args) => nightly::run(args),
-        Tool::BenchReport(args) => bench_report::run(args),
-        Tool::Instructions(args) => instructions::run(args),
-        Tool::BenchHistory(args) => bench_history::run(args),
+        Tool::BenchReport(args) => bench::report::run(args),
+        Tool::Instructions(args) => bench::instructions::run(args),
+        Tool::BenchHistory(args) => bench::history::run(args),
         Tool::Interop => interop::run(),
         Tool::Proxies(args) => proxies::run(args),
         Tool::Mutants(args) => mutants::run(args),

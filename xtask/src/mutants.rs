@@ -9,9 +9,12 @@
 //! is checked whole, not on its last commit alone.
 
 use std::path::Path;
-use std::process::Command;
 
-use crate::seed::root;
+use anyhow::{anyhow, bail, Context as _, Result};
+
+use crate::base::install;
+use crate::base::paths::{root, target_dir};
+use crate::base::process::cmd;
 
 /// `cargo xtask mutants`: cargo-mutants over core/ with the fast stable layer; writes
 /// target/mutants/mutants.out/ and target/mutants/report.md; exits non-zero when a viable
@@ -57,39 +60,33 @@ impl MutantsArgs {
 const BASELINE: &str = "core/MUTANTS_BASELINE";
 
 /// The commit in [`BASELINE`], checked to be one git knows.
-fn baseline(root: &Path) -> Result<String, String> {
+fn baseline(root: &Path) -> Result<String> {
     let text = std::fs::read_to_string(root.join(BASELINE))
-        .map_err(|e| format!("cannot read {BASELINE}: {e}"))?;
+        .map_err(|e| anyhow!("cannot read {BASELINE}: {e}"))?;
     let commit = text
         .lines()
         .map(str::trim)
         .find(|l| !l.is_empty() && !l.starts_with('#'))
-        .ok_or_else(|| format!("{BASELINE} names no commit"))?
+        .with_context(|| format!("{BASELINE} names no commit"))?
         .to_string();
-    let known = Command::new("git")
+    let known = cmd("git")
         .args(["cat-file", "-e", &format!("{commit}^{{commit}}")])
-        .current_dir(root)
-        .status()
-        .is_ok_and(|s| s.success());
-    if known {
-        Ok(commit)
-    } else {
-        Err(format!(
-            "{BASELINE} names {commit}, which is not in this history"
-        ))
+        .dir(root)
+        .succeeds();
+    if !known {
+        bail!("{BASELINE} names {commit}, which is not in this history");
     }
+    Ok(commit)
 }
 
 /// Writes HEAD into [`BASELINE`], keeping its comment lines.
-fn record(root: &Path) -> Result<String, String> {
-    let head = Command::new("git")
+fn record(root: &Path) -> Result<String> {
+    let head = cmd("git")
         .args(["rev-parse", "HEAD"])
-        .current_dir(root)
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .ok_or("git rev-parse HEAD failed")?;
+        .dir(root)
+        .read()?
+        .trim()
+        .to_string();
     let old = std::fs::read_to_string(root.join(BASELINE)).unwrap_or_default();
     let mut text: String = old
         .lines()
@@ -99,38 +96,30 @@ fn record(root: &Path) -> Result<String, String> {
     text.push_str(&head);
     text.push('\n');
     std::fs::write(root.join(BASELINE), text)
-        .map_err(|e| format!("cannot write {BASELINE}: {e}"))?;
+        .map_err(|e| anyhow!("cannot write {BASELINE}: {e}"))?;
     Ok(head)
 }
 
 /// Runs the mutation test and writes the report; returns the exit code.
 pub fn run(options: &MutantsArgs) -> i32 {
     let root = root();
-    let out = root.join("target/mutants");
+    let out = target_dir().join("mutants");
     if let Err(error) = std::fs::create_dir_all(&out) {
         eprintln!("cannot create {}: {error}", out.display());
         return 1;
     }
-    if Command::new("cargo")
-        .args(["mutants", "--version"])
-        .output()
-        .map_or(true, |o| !o.status.success())
-    {
-        println!("installing cargo-mutants (cargo install cargo-mutants --locked)");
-        let installed = Command::new("cargo")
-            .args(["install", "cargo-mutants", "--locked"])
-            .status();
-        if !installed.is_ok_and(|s| s.success()) {
-            eprintln!("cargo-mutants could not be installed");
-            return 1;
-        }
+    if let Err(error) = install::cargo_tool("cargo-mutants", None, || {
+        cmd("cargo").args(["mutants", "--version"])
+    }) {
+        eprintln!("mutants: {error:#}");
+        return 1;
     }
     let mut diff_file = options.in_diff.clone();
     let since = if options.since_baseline {
         match baseline(&root) {
             Ok(commit) => Some(commit),
             Err(error) => {
-                eprintln!("{error}");
+                eprintln!("mutants: {error:#}");
                 return 1;
             }
         }
@@ -138,28 +127,30 @@ pub fn run(options: &MutantsArgs) -> i32 {
         options.since.clone()
     };
     if let Some(rev) = &since {
-        let diff = Command::new("git")
+        let diff = match cmd("git")
             .args(["diff", rev, "--", "core/src"])
-            .current_dir(&root)
-            .output();
-        let Some(diff) = diff.ok().filter(|d| d.status.success()) else {
-            eprintln!("git diff {rev} failed");
-            return 1;
+            .dir(&root)
+            .read()
+        {
+            Ok(diff) => diff,
+            Err(error) => {
+                eprintln!("mutants: {error:#}");
+                return 1;
+            }
         };
-        if diff.stdout.is_empty() {
+        if diff.is_empty() {
             println!("no change to core/src since {rev}: no mutants to test");
             return write_report(&out, "no change to core/src", Outcomes::default());
         }
         let path = out.join("since.diff");
-        if let Err(error) = std::fs::write(&path, &diff.stdout) {
+        if let Err(error) = std::fs::write(&path, &diff) {
             eprintln!("cannot write {}: {error}", path.display());
             return 1;
         }
         diff_file = Some(path.display().to_string());
     }
-    let mut command = Command::new("cargo");
-    command
-        .current_dir(&root)
+    let mut command = cmd("cargo")
+        .dir(&root)
         .args(["mutants", "--package", "http-upgrade", "--no-shuffle"])
         // The stable layer: core's own tests and the oracle crate's (properties at the
         // default case count, the corpus and regression replay); not xtask or benches.
@@ -171,10 +162,10 @@ pub fn run(options: &MutantsArgs) -> i32 {
         .arg("--output")
         .arg(&out);
     for file in &options.files {
-        command.args(["--file", file]);
+        command = command.args(["--file", file]);
     }
     if let Some(diff) = &diff_file {
-        command.args(["--in-diff", diff]);
+        command = command.args(["--in-diff", diff]);
     }
     // A run that finds no mutant on the changed lines writes no outcomes: without this,
     // the previous run's would be read as this one's.
@@ -185,15 +176,20 @@ pub fn run(options: &MutantsArgs) -> i32 {
             return 1;
         }
     }
-    println!("running: {command:?}");
-    let status = command.status();
-    let Ok(status) = status else {
-        eprintln!("cargo mutants did not start");
-        return 1;
+    println!("running: {}", command.display());
+    let status = match command.status() {
+        Ok(status) => status,
+        Err(error) => {
+            eprintln!("mutants: {error:#}");
+            return 1;
+        }
     };
     // cargo-mutants: 0 all caught, 2 some missed, 3 some timed out, 4 baseline failed.
-    if matches!(status.code(), Some(1 | 4) | None) {
-        eprintln!("cargo mutants failed before testing mutants ({status})");
+    if matches!(status.code, Some(1 | 4) | None) {
+        eprintln!(
+            "cargo mutants failed before testing mutants (exit code {:?})",
+            status.code
+        );
         return 1;
     }
     let outcomes = Outcomes::read(&out.join("mutants.out"));
@@ -209,7 +205,7 @@ pub fn run(options: &MutantsArgs) -> i32 {
         match record(&root) {
             Ok(head) => println!("{BASELINE} now names {head}: commit it"),
             Err(error) => {
-                eprintln!("{error}");
+                eprintln!("mutants: {error:#}");
                 return 1;
             }
         }

@@ -5,12 +5,15 @@
 //! test` replays) and the replay command. `--minutes` spreads a wall-clock budget instead.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
 use http_upgrade_proptests::classes::ClassTable;
 
-use crate::seed::root;
+use anyhow::{anyhow, bail, Context as _, Result};
+
+use crate::base::install;
+use crate::base::paths::{root, target_dir};
+use crate::base::process::{cmd, Cmd};
 
 /// `cargo xtask nightly`.
 #[derive(Debug, clap::Args)]
@@ -54,13 +57,12 @@ pub struct NightlyArgs {
 
 /// Where a night's tables go: `target/nightly/`.
 fn out_dir() -> PathBuf {
-    root().join("target/nightly")
+    target_dir().join("nightly")
 }
 
 /// `cargo test --release -p http-upgrade-proptests --test <test> --`, in the workspace root.
-fn release_test(test: &str) -> Command {
-    let mut command = Command::new("cargo");
-    command
+fn release_test(test: &str) -> Cmd {
+    cmd("cargo")
         .args([
             "test",
             "--release",
@@ -69,8 +71,7 @@ fn release_test(test: &str) -> Command {
             "--test",
         ])
         .args([test, "--"])
-        .current_dir(root());
-    command
+        .dir(root())
 }
 
 /// One property's run.
@@ -97,15 +98,8 @@ fn run_property(name: &str, cases: u64, seed: u64, classes: &Path) -> PropertyRu
         .output();
     let seconds = begun.elapsed().as_secs_f64();
     let (ok, text) = match output {
-        Ok(output) => (
-            output.status.success(),
-            format!(
-                "{}{}",
-                String::from_utf8_lossy(&output.stdout),
-                String::from_utf8_lossy(&output.stderr)
-            ),
-        ),
-        Err(error) => (false, format!("cannot run: {error}")),
+        Ok(output) => (output.success, output.combined()),
+        Err(error) => (false, format!("cannot run: {error:#}")),
     };
     let table = std::fs::read_to_string(&json)
         .ok()
@@ -140,12 +134,12 @@ fn run_property(name: &str, cases: u64, seed: u64, classes: &Path) -> PropertyRu
 }
 
 /// The properties of the `properties` test binary, sorted, filtered by `only`.
-fn property_names(only: &[String]) -> Result<Vec<String>, String> {
+fn property_names(only: &[String]) -> Result<Vec<String>> {
     let listing = release_test("properties")
         .args(["--list", "--format", "terse"])
-        .output()
-        .map_err(|e| format!("cannot list the properties: {e}"))?;
-    let mut names: Vec<String> = String::from_utf8_lossy(&listing.stdout)
+        .read()
+        .context("cannot list the properties")?;
+    let mut names: Vec<String> = listing
         .lines()
         .filter_map(|line| line.strip_suffix(": test"))
         .map(str::to_string)
@@ -153,7 +147,7 @@ fn property_names(only: &[String]) -> Result<Vec<String>, String> {
         .collect();
     names.sort();
     if names.is_empty() {
-        return Err(format!("no property named {only:?}"));
+        bail!("no property named {only:?}");
     }
     Ok(names)
 }
@@ -235,7 +229,7 @@ fn summary(runs: &[PropertyRun], total: f64) -> String {
 
 /// Runs the command; the exit code.
 pub fn run(args: &NightlyArgs) -> i32 {
-    let build = Command::new("cargo")
+    let build = cmd("cargo")
         .args([
             "test",
             "--release",
@@ -245,10 +239,10 @@ pub fn run(args: &NightlyArgs) -> i32 {
             "--test",
             "properties",
         ])
-        .current_dir(root())
-        .status();
-    if !build.is_ok_and(|s| s.success()) {
-        eprintln!("build failed");
+        .dir(root())
+        .run();
+    if let Err(error) = build {
+        eprintln!("nightly: {error:#}");
         return 1;
     }
     let names = if args.peers_only {
@@ -257,7 +251,7 @@ pub fn run(args: &NightlyArgs) -> i32 {
         match property_names(&args.only) {
             Ok(names) => names,
             Err(error) => {
-                eprintln!("{error}");
+                eprintln!("nightly: {error:#}");
                 return 1;
             }
         }
@@ -302,7 +296,7 @@ pub fn run(args: &NightlyArgs) -> i32 {
     }
     if args.mutants {
         let code = crate::mutants::run(&crate::mutants::MutantsArgs::full_and_record());
-        let report = std::fs::read_to_string(root().join("target/mutants/report.md"))
+        let report = std::fs::read_to_string(target_dir().join("mutants/report.md"))
             .unwrap_or_else(|e| format!("no report: {e}"));
         failed |= code != 0;
         text.push_str(&format!(
@@ -318,39 +312,22 @@ pub fn run(args: &NightlyArgs) -> i32 {
     i32::from(failed)
 }
 
-/// A Python with `websockets` in `target/peers-venv`, made when missing; `None` when it
-/// cannot be had.
-fn peer_python() -> Option<std::path::PathBuf> {
-    let venv = root().join("target/peers-venv");
-    let python = venv.join("bin/python");
-    let ready = |python: &std::path::Path| {
-        Command::new(python)
-            .args(["-c", "import websockets"])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    if ready(&python) {
-        return Some(python);
-    }
-    eprintln!("installing python websockets into {}", venv.display());
-    let made = Command::new("python3")
-        .args(["-m", "venv"])
-        .arg(&venv)
-        .status()
-        .is_ok_and(|s| s.success());
-    let installed = made
-        && Command::new(&python)
-            .args(["-m", "pip", "install", "--quiet", "websockets"])
-            .status()
-            .is_ok_and(|s| s.success());
-    (installed && ready(&python)).then_some(python)
+/// A Python with `websockets` in a virtual environment under the target directory, made
+/// when missing.
+fn peer_python() -> Result<std::path::PathBuf> {
+    install::venv(
+        &target_dir().join("peers-venv"),
+        &["websockets"],
+        &["websockets"],
+    )
 }
 
 /// The python websockets differential (`proptests/tests/peer_websockets.rs`), bounded in
 /// time, from `seed` or a fresh one; its report, or the failure's.
-fn peer_differential(seconds: u64, seed: Option<u64>) -> Result<String, String> {
-    let Some(python) = peer_python() else {
-        return Err("PEERS SKIPPED: python websockets could not be installed".into());
+fn peer_differential(seconds: u64, seed: Option<u64>) -> Result<String> {
+    let python = match peer_python() {
+        Ok(python) => python,
+        Err(error) => bail!("PEERS SKIPPED: python websockets could not be installed: {error:#}"),
     };
     let seed = seed.unwrap_or_else(rand::random);
     eprintln!("python websockets differential ({seconds} s, seed {seed})");
@@ -359,9 +336,8 @@ fn peer_differential(seconds: u64, seed: Option<u64>) -> Result<String, String> 
         .env("PEER_PYTHON", &python)
         .env("PEER_SECONDS", seconds.to_string())
         .env("PEER_SEED", seed.to_string())
-        .output()
-        .map_err(|e| e.to_string())?;
-    let text = String::from_utf8_lossy(&output.stdout).to_string();
+        .output()?;
+    let text = output.stdout.clone();
     let lines: Vec<&str> = text
         .lines()
         .filter(|l| l.starts_with("compared") || l.starts_with("seed") || l.starts_with("recorded"))
@@ -370,12 +346,13 @@ fn peer_differential(seconds: u64, seed: Option<u64>) -> Result<String, String> 
         "{}\n\nreplay: `cargo xtask nightly --peers-only --seed {seed} --peer-seconds {seconds}`",
         lines.join("\n")
     );
-    if output.status.success() {
+    if output.success {
         Ok(report)
     } else {
-        Err(format!(
+        Err(anyhow!(
             "{report}\n\n```text\n{}\n```",
-            String::from_utf8_lossy(&output.stderr)
+            output
+                .stderr
                 .lines()
                 .rev()
                 .take(30)

@@ -5,9 +5,11 @@
 //! listing too.
 
 use std::path::Path;
-use std::process::Command;
 
-use crate::seed::root;
+use anyhow::{Context as _, Result};
+
+use crate::base::paths::{root, target_dir};
+use crate::base::process::cmd;
 
 /// `cargo xtask public-api`: regenerate core/PUBLIC_API.md, or compare with it.
 #[derive(Debug, clap::Args)]
@@ -18,9 +20,9 @@ pub struct PublicApiArgs {
 }
 
 /// The rustdoc JSON of core, built by the nightly toolchain with every feature.
-fn rustdoc_json(root: &Path) -> Result<std::path::PathBuf, String> {
-    let target = root.join("target/public-api");
-    let status = Command::new("cargo")
+fn rustdoc_json(root: &Path) -> Result<std::path::PathBuf> {
+    let target = target_dir().join("public-api");
+    cmd("cargo")
         .args([
             "+nightly",
             "rustdoc",
@@ -32,12 +34,9 @@ fn rustdoc_json(root: &Path) -> Result<std::path::PathBuf, String> {
         .args(["--target-dir"])
         .arg(&target)
         .args(["--", "-Z", "unstable-options", "--output-format", "json"])
-        .current_dir(root)
-        .status()
-        .map_err(|e| format!("cannot run cargo +nightly rustdoc: {e}"))?;
-    if !status.success() {
-        return Err("cargo +nightly rustdoc failed (is a nightly toolchain installed?)".into());
-    }
+        .dir(root)
+        .run()
+        .context("cargo +nightly rustdoc failed (is a nightly toolchain installed?)")?;
     Ok(target.join("doc/http_upgrade.json"))
 }
 
@@ -134,8 +133,8 @@ pub fn run(args: &PublicApiArgs) -> i32 {
     let root = root();
     let json = match rustdoc_json(&root) {
         Ok(json) => json,
-        Err(message) => {
-            eprintln!("{message}");
+        Err(error) => {
+            eprintln!("public-api: {error:#}");
             return 1;
         }
     };

@@ -2,13 +2,7 @@
 //! into `corpus/<target>/` (file names are content hashes, so re-running adds nothing twice).
 //! Minimize afterwards with `cargo xtask fuzz --merge`.
 
-use std::path::{Path, PathBuf};
-
-/// The workspace root.
-pub fn root() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    root.canonicalize().unwrap_or(root)
-}
+use crate::base::paths::root;
 
 fn fnv(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {

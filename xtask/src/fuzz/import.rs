@@ -11,9 +11,13 @@ use std::collections::BTreeMap;
 use std::io::Read as _;
 use std::path::Path;
 
-use super::engine::sha1_hex;
-use super::{artifacts_dir, corpus_dir, libfuzzer, targets};
-use crate::seed::root;
+use anyhow::{Context as _, Result};
+
+use crate::base::paths::{root, target_dir};
+use crate::base::sha1_hex;
+use crate::engines::job::count_files;
+use crate::engines::libfuzzer;
+use crate::engines::targets::{artifacts_dir, corpus_dir, targets};
 
 /// One file found in the source, by where it was.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,12 +86,12 @@ pub fn classify(path: &str) -> Kind {
 }
 
 /// Every file under `source`, zips (and zips inside them) opened.
-pub fn read_all(source: &Path) -> Result<Vec<Found>, String> {
+pub fn read_all(source: &Path) -> Result<Vec<Found>> {
     let mut found = Vec::new();
     if source.is_dir() {
         walk(source, source, &mut found)?;
     } else {
-        let bytes = std::fs::read(source).map_err(|e| format!("{}: {e}", source.display()))?;
+        let bytes = std::fs::read(source).with_context(|| source.display().to_string())?;
         let name = source
             .file_name()
             .unwrap_or_default()
@@ -98,8 +102,8 @@ pub fn read_all(source: &Path) -> Result<Vec<Found>, String> {
     Ok(found)
 }
 
-fn walk(base: &Path, dir: &Path, found: &mut Vec<Found>) -> Result<(), String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+fn walk(base: &Path, dir: &Path, found: &mut Vec<Found>) -> Result<()> {
+    let entries = std::fs::read_dir(dir).with_context(|| dir.display().to_string())?;
     for entry in entries.filter_map(Result::ok) {
         let path = entry.path();
         if path.is_dir() {
@@ -110,7 +114,7 @@ fn walk(base: &Path, dir: &Path, found: &mut Vec<Found>) -> Result<(), String> {
                 .unwrap_or(&path)
                 .to_string_lossy()
                 .replace('\\', "/");
-            let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let bytes = std::fs::read(&path).with_context(|| path.display().to_string())?;
             add(relative, bytes, found)?;
         }
     }
@@ -118,29 +122,24 @@ fn walk(base: &Path, dir: &Path, found: &mut Vec<Found>) -> Result<(), String> {
 }
 
 /// Adds a file, or the members of a zip under its name.
-fn add(path: String, bytes: Vec<u8>, found: &mut Vec<Found>) -> Result<(), String> {
+fn add(path: String, bytes: Vec<u8>, found: &mut Vec<Found>) -> Result<()> {
     if !bytes.starts_with(b"PK\x03\x04") {
         found.push(Found { path, bytes });
         return Ok(());
     }
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| format!("{path}: not a readable zip: {e}"))?;
+        .with_context(|| format!("{path}: not a readable zip"))?;
     let stem = path.trim_end_matches(".zip").to_string();
     for index in 0..archive.len() {
-        let mut member = archive
-            .by_index(index)
-            .map_err(|e| format!("{path}: {e}"))?;
+        let mut member = archive.by_index(index).with_context(|| path.clone())?;
         if member.is_dir() {
             continue;
         }
-        let name = member
-            .name()
-            .map_err(|e| format!("{path}: {e}"))?
-            .to_string();
+        let name = member.name().with_context(|| path.clone())?.to_string();
         let mut inner = Vec::new();
         member
             .read_to_end(&mut inner)
-            .map_err(|e| format!("{path}/{name}: {e}"))?;
+            .with_context(|| format!("{path}/{name}"))?;
         add(format!("{stem}/{name}"), inner, found)?;
     }
     Ok(())
@@ -148,11 +147,11 @@ fn add(path: String, bytes: Vec<u8>, found: &mut Vec<Found>) -> Result<(), Strin
 
 /// The target a crash-like file fails on stable (each replay bounded), tried in campaign
 /// order; `Unknown` when it fails none.
-fn attribute(bytes: &[u8]) -> Result<Kind, String> {
-    let dir = root().join("target/fuzz-import/unattributed");
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+fn attribute(bytes: &[u8]) -> Result<Kind> {
+    let dir = target_dir().join("fuzz-import/unattributed");
+    std::fs::create_dir_all(&dir)?;
     let file = dir.join(sha1_hex(bytes));
-    std::fs::write(&file, bytes).map_err(|e| e.to_string())?;
+    std::fs::write(&file, bytes)?;
     for target in targets() {
         let verdict = crate::triage::replay(&target, &file, std::time::Duration::from_secs(10));
         if verdict != crate::triage::Verdict::Passes {
@@ -163,7 +162,7 @@ fn attribute(bytes: &[u8]) -> Result<Kind, String> {
 }
 
 /// Imports `source`; the exit code (1 when an imported crash still fails on stable).
-pub fn run(source: &Path) -> Result<i32, String> {
+pub fn run(source: &Path) -> Result<i32> {
     let found = read_all(source)?;
     let mut corpus: BTreeMap<String, Vec<Vec<u8>>> = BTreeMap::new();
     let mut crashes: BTreeMap<String, usize> = BTreeMap::new();
@@ -177,10 +176,10 @@ pub fn run(source: &Path) -> Result<i32, String> {
             Kind::Corpus(target) => corpus.entry(target).or_default().push(file.bytes),
             Kind::Crash(target) => {
                 let dir = artifacts_dir(&target);
-                std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+                std::fs::create_dir_all(&dir)?;
                 let path = dir.join(format!("crash-{}", sha1_hex(&file.bytes)));
                 if !path.exists() {
-                    std::fs::write(&path, &file.bytes).map_err(|e| e.to_string())?;
+                    std::fs::write(&path, &file.bytes)?;
                     *crashes.entry(target).or_default() += 1;
                 }
             }
@@ -196,17 +195,17 @@ pub fn run(source: &Path) -> Result<i32, String> {
             continue;
         }
         let into = corpus_dir(&target);
-        let before = libfuzzer::count_files(&into).0;
+        let before = count_files(&into).0;
         if offered > 0 {
-            let staging = root().join("target/fuzz-import").join(&target);
+            let staging = target_dir().join("fuzz-import").join(&target);
             let _ = std::fs::remove_dir_all(&staging);
-            std::fs::create_dir_all(&staging).map_err(|e| e.to_string())?;
+            std::fs::create_dir_all(&staging)?;
             for bytes in &corpus[&target] {
-                std::fs::write(staging.join(sha1_hex(bytes)), bytes).map_err(|e| e.to_string())?;
+                std::fs::write(staging.join(sha1_hex(bytes)), bytes)?;
             }
             libfuzzer::merge(&target, &into, &[staging])?;
         }
-        let after = libfuzzer::count_files(&into).0;
+        let after = count_files(&into).0;
         println!("| {target} | {offered} | {before} | {after} | {new_crashes} |");
     }
     if unknown > 0 {

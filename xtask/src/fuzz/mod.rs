@@ -2,36 +2,21 @@
 //! one engine or both, live progress, and the corpus tools (replay, merge, minimize,
 //! coverage, import).
 
-pub mod afl;
-pub mod engine;
 pub mod import;
-pub mod libfuzzer;
-pub mod progress;
-pub mod stats;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
-use engine::{Engine, Job, RunOutcome};
-use progress::Progress;
+use anyhow::{bail, Result};
 
-use crate::seed::root;
-
-/// Every fuzz target, in campaign order.
-pub fn targets() -> Vec<String> {
-    http_upgrade_proptests::harnesses::names()
-        .map(str::to_string)
-        .collect()
-}
-
-/// A target name, checked against the harness table.
-pub fn target_name(name: &str) -> Result<String, String> {
-    if http_upgrade_proptests::harnesses::harness(name).is_some() {
-        Ok(name.to_string())
-    } else {
-        Err(format!("unknown target; targets: {}", targets().join(", ")))
-    }
-}
+use crate::base::paths::target_dir;
+use crate::engines::job::count_files;
+use crate::engines::progress::Progress;
+use crate::engines::targets::{
+    artifacts_dir, corpus_dir, regressions_dir, seeds, target_name, targets,
+};
+use crate::engines::{libfuzzer, Engine, Job, RunOutcome};
+use crate::triage::inspect_line;
 
 /// Which engines a campaign runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -91,121 +76,29 @@ pub struct FuzzArgs {
     import: Option<PathBuf>,
 }
 
-fn corpus_dir(target: &str) -> PathBuf {
-    root().join("corpus").join(target)
-}
-
-fn regressions_dir(target: &str) -> PathBuf {
-    root().join("corpus").join("regressions").join(target)
-}
-
-/// The artifacts folder every engine saves a target's crashes in.
-pub fn artifacts_dir(target: &str) -> PathBuf {
-    root().join("fuzz/artifacts").join(target)
-}
-
-/// The `cargo xtask inspect` line that shows what the crate does with an artifact.
-pub fn inspect_line(target: &str, artifact: &Path) -> String {
-    let path = artifact.display();
-    let bytes = std::fs::read(artifact).unwrap_or_default();
-    match target {
-        "server_negotiate" => {
-            let selector = bytes.first().copied().unwrap_or(0);
-            format!(
-                "tail -c +2 {path} | cargo xtask inspect {} -",
-                policy_flags(selector)
-            )
-        }
-        "client_validate" if bytes.len() >= 17 => {
-            let nonce: [u8; 16] = bytes[1..17].try_into().unwrap_or_default();
-            let key = http_upgrade::Key::from_nonce(&nonce);
-            let selector = bytes[0];
-            let mut flags = format!("--role client --key {}", key.as_str());
-            let offers: &[&str] = [&[][..], &["chat"], &["chat", "superchat"], &["superchat"]]
-                [usize::from(selector % 4)];
-            for offer in offers {
-                flags.push_str(&format!(" --offer-subprotocol {offer}"));
-            }
-            if (selector >> 2) % 4 != 0 {
-                flags.push_str(" --offer-extension permessage-deflate");
-            }
-            format!("tail -c +18 {path} | cargo xtask inspect {flags} -  # the oracle's extension offer for selector {selector:#04x} may differ")
-        }
-        "request_head" | "diff_tungstenite" => format!("cargo xtask inspect {path}"),
-        _ => format!(
-            "cargo xtask fuzz --replay --target {target}  # then: cargo xtask inspect {path}"
-        ),
-    }
-}
-
-/// The inspect flags for the policy a `server_negotiate` selector byte chooses, read from
-/// the oracle's own `policy_from` (the deflate window limits have no inspect flag).
-fn policy_flags(selector: u8) -> String {
-    let policy = http_upgrade_proptests::oracles::policy_from(selector);
-    let mut flags = String::new();
-    for protocol in policy.protocols {
-        flags.push_str(&format!("--protocol {protocol} "));
-    }
-    for subprotocol in policy.subprotocols {
-        flags.push_str(&format!("--subprotocol {subprotocol} "));
-    }
-    if policy.subprotocol_order == http_upgrade::SubprotocolOrder::Server {
-        flags.push_str("--server-preference ");
-    }
-    if policy.deflate.is_some() {
-        flags.push_str("--extension permessage-deflate ");
-    }
-    if policy.require_upgrade {
-        flags.push_str("--require-upgrade ");
-    }
-    match policy.origins {
-        http_upgrade::OriginPolicy::Any => {}
-        http_upgrade::OriginPolicy::AllowList(origins) => {
-            for origin in origins {
-                flags.push_str(&format!("--origin {origin} "));
-            }
-        }
-        http_upgrade::OriginPolicy::SameHost => flags.push_str("--same-origin "),
-    }
-    if policy.require_origin {
-        flags.push_str("--require-origin ");
-    }
-    if policy.allow_body {
-        flags.push_str("--allow-body ");
-    }
-    if let http_upgrade::HostPolicy::AllowList(hosts) = policy.hosts {
-        for host in hosts {
-            flags.push_str(&format!("--allow-host {host} "));
-        }
-    }
-    flags.trim_end().to_string()
-}
-
-fn minimize(target: &str) -> Result<(), String> {
+/// `cargo fuzz cmin` on the committed corpus of `target`, refusing a result that kept
+/// nothing (cmin exits 0 even when its merge failed).
+fn minimize(target: &str) -> Result<()> {
     let corpus = corpus_dir(target);
-    let (before, before_bytes) = libfuzzer::count_files(&corpus);
-    let fresh = root().join("target/fuzz-minimize").join(target);
-    let _ = std::fs::remove_dir_all(&fresh);
-    libfuzzer::merge(target, &fresh, std::slice::from_ref(&corpus))?;
-    if libfuzzer::count_files(&fresh).0 == 0 {
-        return Err(format!(
-            "{target}: the merge kept nothing; corpus left as it was"
-        ));
+    let (before, before_bytes) = count_files(&corpus);
+    let keep = target_dir().join("fuzz-minimize").join(target);
+    let _ = std::fs::remove_dir_all(&keep);
+    std::fs::create_dir_all(&keep)?;
+    for entry in std::fs::read_dir(&corpus)?.filter_map(Result::ok) {
+        std::fs::copy(entry.path(), keep.join(entry.file_name()))?;
     }
-    std::fs::remove_dir_all(&corpus).map_err(|e| e.to_string())?;
-    std::fs::create_dir_all(&corpus).map_err(|e| e.to_string())?;
-    for entry in std::fs::read_dir(&fresh)
-        .map_err(|e| e.to_string())?
-        .filter_map(Result::ok)
-    {
-        std::fs::copy(entry.path(), corpus.join(entry.file_name())).map_err(|e| e.to_string())?;
+    libfuzzer::minimize_corpus(target, &corpus)?;
+    let (after, after_bytes) = count_files(&corpus);
+    if after == 0 {
+        let _ = std::fs::remove_dir_all(&corpus);
+        std::fs::rename(&keep, &corpus)?;
+        bail!("{target}: cargo fuzz cmin kept nothing; the corpus is left as it was");
     }
-    let (after, after_bytes) = libfuzzer::count_files(&corpus);
     println!("{target:<22} {before:>5} files {before_bytes:>8} B  ->  {after:>5} files {after_bytes:>8} B");
     Ok(())
 }
 
-fn replay(targets: &[String]) -> Result<(), String> {
+fn replay(targets: &[String]) -> Result<()> {
     let mut dirs: Vec<PathBuf> = Vec::new();
     for target in self::targets() {
         for dir in [corpus_dir(&target), regressions_dir(&target)] {
@@ -237,16 +130,8 @@ fn replay(targets: &[String]) -> Result<(), String> {
     if failed.is_empty() {
         Ok(())
     } else {
-        Err(format!("replay failed for {}", failed.join(", ")))
+        bail!("replay failed for {}", failed.join(", "))
     }
-}
-
-/// The seed directories of a campaign: the committed corpus and every regression.
-fn seeds(target: &str) -> Vec<PathBuf> {
-    [corpus_dir(target), regressions_dir(target)]
-        .into_iter()
-        .filter(|d| d.is_dir())
-        .collect()
 }
 
 /// One row of the campaign table.
@@ -260,46 +145,46 @@ struct Row {
 pub fn run(args: &FuzzArgs) -> i32 {
     match campaign(args) {
         Ok(code) => code,
-        Err(message) => {
-            eprintln!("{message}");
+        Err(error) => {
+            eprintln!("fuzz: {error:#}");
             1
         }
     }
 }
 
-fn campaign(args: &FuzzArgs) -> Result<i32, String> {
+fn campaign(args: &FuzzArgs) -> Result<i32> {
     let targets = if args.targets.is_empty() {
         targets()
     } else {
         args.targets.clone()
     };
     if args.coverage {
-        libfuzzer::build()?;
-        return Ok(crate::coverage::run(&targets, libfuzzer::nightly()));
+        libfuzzer::build(&args.targets)?;
+        return crate::coverage::run(&targets, libfuzzer::nightly());
     }
     if args.replay {
-        libfuzzer::build()?;
+        libfuzzer::build(&args.targets)?;
         replay(&targets)?;
         return Ok(0);
     }
     if args.minimize {
-        libfuzzer::build()?;
+        libfuzzer::build(&args.targets)?;
         for target in &targets {
             minimize(target)?;
         }
         return Ok(0);
     }
     if let Some(source) = &args.import {
-        libfuzzer::build()?;
+        libfuzzer::build(&args.targets)?;
         return import::run(source);
     }
     let engines = args.engine.engines();
     for engine in &engines {
-        engine.build()?;
+        engine.build(&args.targets)?;
     }
     if args.merge && !engines.contains(&Engine::Libfuzzer) {
         // The merge is libFuzzer's -merge=1, whatever engine found the inputs.
-        libfuzzer::build()?;
+        libfuzzer::build(&args.targets)?;
     }
     let started = Instant::now();
     let total = targets.len() * engines.len();
@@ -313,24 +198,24 @@ fn campaign(args: &FuzzArgs) -> Result<i32, String> {
             target: target.clone(),
             program: engine.program(target),
             seeds: seeds(target),
-            work: root()
-                .join("target/fuzz-scratch")
+            work: target_dir()
+                .join("fuzz-scratch")
                 .join(engine.name())
                 .join(target),
             artifacts: artifacts_dir(target),
             seconds: args.seconds,
             jobs: args.jobs,
             keep_going: args.keep_going,
-            log: root()
-                .join("target/fuzz-logs")
+            log: target_dir()
+                .join("fuzz-logs")
                 .join(format!("{target}.{}.log", engine.name())),
             extra: Vec::new(),
         };
         let mut progress = Progress::begin(target, engine.name(), index + 1, total, args.seconds);
         let outcome = match engine.run(&job, &mut progress) {
             Ok(outcome) => outcome,
-            Err(message) => {
-                eprintln!("{target} ({}): {message}", engine.name());
+            Err(error) => {
+                eprintln!("{target} ({}): {error:#}", engine.name());
                 RunOutcome::default()
             }
         };
@@ -393,9 +278,12 @@ fn report(rows: &[Row], args: &FuzzArgs, seconds: f64) -> i32 {
         }
         if !row.outcome.exit_ok && row.outcome.artifacts.is_empty() {
             println!(
-                "FAILED {target} ({}): see target/fuzz-logs/{target}.{}.log",
+                "FAILED {target} ({}): see {}",
                 row.engine.name(),
-                row.engine.name()
+                target_dir()
+                    .join("fuzz-logs")
+                    .join(format!("{target}.{}.log", row.engine.name()))
+                    .display()
             );
         }
     }
@@ -403,47 +291,4 @@ fn report(rows: &[Row], args: &FuzzArgs, seconds: f64) -> i32 {
         println!("triage them all: cargo xtask triage");
     }
     i32::from(bad)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The triage line's flags give inspect the policy the oracle used, for every selector.
-    #[test]
-    fn policy_flags_reproduce_the_oracle_policy() {
-        let requests: [&[u8]; 4] = [
-            b"GET /c HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nOrigin: http://example.com\r\n\r\n",
-            b"GET /c HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nOrigin: http://h\r\nSec-WebSocket-Protocol: chat\r\n\r\n",
-            b"GET /c HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
-            b"POST / HTTP/1.1\r\nHost: h\r\nUpgrade: example/1\r\nConnection: upgrade\r\nContent-Length: 2\r\n\r\nhi",
-        ];
-        for selector in 0..=255u8 {
-            let flags: Vec<String> = policy_flags(selector)
-                .split_whitespace()
-                .map(str::to_string)
-                .chain(["-".to_string()])
-                .collect();
-            let options = crate::inspect::parse(&flags).expect("flags parse");
-            let policy = http_upgrade_proptests::oracles::policy_from(selector);
-            for request in requests {
-                let json = crate::inspect::server(&options, request).render();
-                let mut headers = [http_upgrade::EMPTY_HEADER; 32];
-                let outcome = policy
-                    .handshake(request, &mut headers)
-                    .complete()
-                    .unwrap()
-                    .outcome;
-                let expected = match outcome {
-                    http_upgrade::Outcome::Switch(_) => "\"outcome\": \"switch\"".to_string(),
-                    http_upgrade::Outcome::Decline(r) => format!("\"reason\": \"{}\"", r.name()),
-                    http_upgrade::Outcome::Reject(r) => format!("\"reason\": \"{}\"", r.name()),
-                };
-                assert!(
-                    json.contains(&expected),
-                    "selector {selector:#04x}: {json} / {expected}"
-                );
-            }
-        }
-    }
 }

@@ -2,6 +2,8 @@
 //! experiment resumes where it stopped, shards on several machines merge into one, and the
 //! report is always regenerated from what was measured.
 
+use anyhow::{anyhow, bail, Result};
+
 use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -85,34 +87,35 @@ pub fn default_path(root: &Path) -> PathBuf {
 
 /// Every record of a ledger file (none when it does not exist); a line that does not parse
 /// is an error, so a damaged ledger is never read as a shorter one.
-pub fn read(path: &Path) -> Result<Vec<Record>, String> {
+pub fn read(path: &Path) -> Result<Vec<Record>> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(format!("{}: {e}", path.display())),
+        Err(e) => bail!("{}: {e}", path.display()),
     };
     text.lines()
         .enumerate()
         .filter(|(_, line)| !line.trim().is_empty())
         .map(|(number, line)| {
             serde_json::from_str(line)
-                .map_err(|e| format!("{}:{}: {e}", path.display(), number + 1))
+                .map_err(|e| anyhow!("{}:{}: {e}", path.display(), number + 1))
         })
         .collect()
 }
 
 /// Appends one record.
-pub fn append(path: &Path, record: &Record) -> Result<(), String> {
+pub fn append(path: &Path, record: &Record) -> Result<()> {
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+        std::fs::create_dir_all(parent)?;
     }
-    let line = serde_json::to_string(record).map_err(|e| e.to_string())?;
+    let line = serde_json::to_string(record)?;
     let mut file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(path)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-    writeln!(file, "{line}").map_err(|e| e.to_string())
+        .map_err(|e| anyhow!("{}: {e}", path.display()))?;
+    writeln!(file, "{line}")?;
+    Ok(())
 }
 
 /// The records of several ledgers as one: each trial once (the first seen of a key wins,
@@ -138,13 +141,13 @@ pub fn merge(ledgers: Vec<Vec<Record>>) -> Vec<Record> {
 }
 
 /// Writes `records` as a ledger, replacing the file.
-pub fn write(path: &Path, records: &[Record]) -> Result<(), String> {
+pub fn write(path: &Path, records: &[Record]) -> Result<()> {
     let mut text = String::new();
     for record in records {
-        text.push_str(&serde_json::to_string(record).map_err(|e| e.to_string())?);
+        text.push_str(&serde_json::to_string(record)?);
         text.push('\n');
     }
-    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+    std::fs::write(path, text).map_err(|e| anyhow!("{}: {e}", path.display()))
 }
 
 /// The trials of a ledger.

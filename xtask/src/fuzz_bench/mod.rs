@@ -9,7 +9,6 @@
 mod config;
 mod ledger;
 mod mutant;
-mod process;
 mod reach;
 mod report;
 mod sample;
@@ -21,7 +20,10 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::seed::root;
+use anyhow::{anyhow, bail, Context as _, Result};
+
+use crate::base::git;
+use crate::base::paths::{root, target_dir};
 use ledger::Record;
 use sample::{Drawn, Sample, Screen};
 
@@ -84,40 +86,40 @@ pub struct FuzzBenchArgs {
 pub fn run(args: &FuzzBenchArgs) -> i32 {
     match bench(args) {
         Ok(()) => 0,
-        Err(message) => {
-            eprintln!("fuzz-bench: {message}");
+        Err(error) => {
+            eprintln!("fuzz-bench: {error:#}");
             1
         }
     }
 }
 
 /// `K/N` as (K, N), 1 ≤ K ≤ N.
-fn parse_shard(text: &str) -> Result<(usize, usize), String> {
+fn parse_shard(text: &str) -> Result<(usize, usize)> {
     let (k, n) = text
         .split_once('/')
-        .ok_or_else(|| format!("--shard {text}: expected K/N"))?;
+        .with_context(|| format!("--shard {text}: expected K/N"))?;
     let (k, n): (usize, usize) = (
         k.parse()
-            .map_err(|_| format!("--shard {text}: K is not a number"))?,
+            .map_err(|_| anyhow!("--shard {text}: K is not a number"))?,
         n.parse()
-            .map_err(|_| format!("--shard {text}: N is not a number"))?,
+            .map_err(|_| anyhow!("--shard {text}: N is not a number"))?,
     );
     if k == 0 || n == 0 || k > n {
-        return Err(format!("--shard {text}: need 1 <= K <= N"));
+        bail!("--shard {text}: need 1 <= K <= N");
     }
     Ok((k, n))
 }
 
-fn bench(args: &FuzzBenchArgs) -> Result<(), String> {
+fn bench(args: &FuzzBenchArgs) -> Result<()> {
     let root = root();
     let shard = args.shard.as_deref().map(parse_shard).transpose()?;
     // Each shard has its own checkout and builds, so shards run side by side on one
     // machine as well as on several.
-    let out = root.join("target/fuzz-bench").join(match shard {
+    let out = target_dir().join("fuzz-bench").join(match shard {
         Some((k, n)) => format!("shard-{k}-of-{n}"),
         None => "whole".to_string(),
     });
-    std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(&out)?;
     let committed = ledger::default_path(&root);
     let stage = if args.report_only {
         Stage::Report
@@ -147,8 +149,8 @@ fn bench(args: &FuzzBenchArgs) -> Result<(), String> {
         screen_sample(&root, &out, args, &out_of_time)?;
     }
     if matches!(stage, Stage::Trials | Stage::All) && !out_of_time() {
-        let sample = sample::read(&root)?.ok_or("no sample yet: run --stage sample first")?;
-        run_trials(&root, &out, args, &sample, shard, &out_of_time, &committed)?;
+        let sample = sample::read(&root)?.context("no sample yet: run --stage sample first")?;
+        run_trials(&out, args, &sample, shard, &out_of_time, &committed)?;
     }
     write_report(&root, args)
 }
@@ -159,11 +161,11 @@ fn screen_sample(
     out: &Path,
     args: &FuzzBenchArgs,
     out_of_time: &dyn Fn() -> bool,
-) -> Result<(), String> {
+) -> Result<()> {
     let mut sample = match sample::read(root)? {
         Some(sample) if !args.resample => sample,
         _ => {
-            let head = git_head(root)?;
+            let head = git::head()?;
             let order = sample::stratified(sample::list(root)?, args.seed);
             // Six times the survivors wanted: the seeds have killed three in four so far.
             let drawn = order
@@ -241,14 +243,13 @@ fn screen_sample(
 
 /// Runs every pending trial of the survivors (of this shard), appending to the ledger.
 fn run_trials(
-    root: &Path,
     out: &Path,
     args: &FuzzBenchArgs,
     sample: &Sample,
     shard: Option<(usize, usize)>,
     out_of_time: &dyn Fn() -> bool,
     committed: &Path,
-) -> Result<(), String> {
+) -> Result<()> {
     let configs: Vec<config::Config> = if args.configs.is_empty() {
         config::CONFIGS.to_vec()
     } else {
@@ -282,7 +283,7 @@ fn run_trials(
         .map(|(_, m)| m)
         .filter(|m| !equivalent.contains(&m.name))
         .collect();
-    let head = git_head(root)?;
+    let head = git::head()?;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let engine = trial::engine_versions();
     let mut all_targets: Vec<&str> = survivors
@@ -363,9 +364,9 @@ fn run_trials(
 }
 
 /// Writes fuzz/BENCH.md from the committed sample and ledger.
-fn write_report(root: &Path, args: &FuzzBenchArgs) -> Result<(), String> {
+fn write_report(root: &Path, args: &FuzzBenchArgs) -> Result<()> {
     let Some(sample) = sample::read(root)? else {
-        return Err("no sample yet: run --stage sample first".into());
+        bail!("no sample yet: run --stage sample first");
     };
     let records = ledger::read(&ledger::default_path(root))?;
     let mut text = report::render(&sample, &records, args.trials, args.budget as f64);
@@ -388,18 +389,9 @@ fn write_report(root: &Path, args: &FuzzBenchArgs) -> Result<(), String> {
         }
     }
     let path = root.join("fuzz/BENCH.md");
-    std::fs::write(&path, text).map_err(|e| e.to_string())?;
+    std::fs::write(&path, text)?;
     println!("{}", path.display());
     Ok(())
-}
-
-fn git_head(root: &Path) -> Result<String, String> {
-    let output = std::process::Command::new("git")
-        .args(["rev-parse", "HEAD"])
-        .current_dir(root)
-        .output()
-        .map_err(|e| e.to_string())?;
-    Ok(String::from_utf8_lossy(&output.stdout).trim().to_string())
 }
 
 #[cfg(test)]
@@ -408,7 +400,7 @@ mod tests {
 
     #[test]
     fn shards_are_k_of_n() {
-        assert_eq!(parse_shard("2/5"), Ok((2, 5)));
+        assert_eq!(parse_shard("2/5").ok(), Some((2, 5)));
         assert!(parse_shard("0/5").is_err());
         assert!(parse_shard("6/5").is_err());
         assert!(parse_shard("x").is_err());

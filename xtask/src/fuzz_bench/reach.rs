@@ -3,9 +3,10 @@
 //! (`-print_coverage=1`) of the unmutated build, over the seeds or over a trial's corpus.
 
 use std::collections::BTreeSet;
-use std::path::Path;
-use std::process::Command;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+use crate::base::process::cmd;
 
 /// The fuzz targets that reach each file of `core/src`, the most direct first: the one or
 /// two a reviewer would fuzz for a change there.
@@ -152,24 +153,24 @@ impl Coverage {
 /// libFuzzer's `-print_coverage=1` over `dirs` with `binary` (an unoptimised build);
 /// `None` when no report came (no symbolizer, or it did not run).
 pub fn covered_lines(binary: &Path, dirs: &[&Path], bound: Duration) -> Option<Coverage> {
-    let mut command = Command::new(binary);
-    command.args(dirs).args(["-runs=0", "-print_coverage=1"]);
-    if let Ok(symbolizer) = which_symbolizer() {
-        command.env("ASAN_SYMBOLIZER_PATH", symbolizer);
+    let mut command = cmd(binary)
+        .args(dirs)
+        .args(["-runs=0", "-print_coverage=1"])
+        .timeout(bound);
+    if let Some(symbolizer) = which_symbolizer() {
+        command = command.env("ASAN_SYMBOLIZER_PATH", symbolizer);
     }
-    let ended = super::process::run_bounded(command, bound).ok()?;
-    parse_coverage(&ended.output)
+    let ended = command.output().ok()?;
+    parse_coverage(&ended.combined())
 }
 
 /// `llvm-symbolizer` on the PATH.
-fn which_symbolizer() -> Result<std::path::PathBuf, String> {
-    std::env::var_os("PATH")
-        .and_then(|paths| {
-            std::env::split_paths(&paths)
-                .map(|dir| dir.join("llvm-symbolizer"))
-                .find(|candidate| candidate.exists())
-        })
-        .ok_or_else(|| "no llvm-symbolizer".to_string())
+fn which_symbolizer() -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join("llvm-symbolizer"))
+            .find(|candidate| candidate.exists())
+    })
 }
 
 /// Reads libFuzzer's `-print_coverage=1` report: `COVERED_FUNC: ... path:line` opens a
@@ -248,7 +249,7 @@ fn core_location(text: &str) -> Option<(String, u32)> {
 mod tests {
     use super::super::sample::NOT_SAMPLED;
     use super::*;
-    use crate::seed::root;
+    use crate::base::paths::root;
 
     /// Every product file of core/src has the targets that reach it.
     #[test]

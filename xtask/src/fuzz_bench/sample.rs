@@ -7,8 +7,9 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
+
+use anyhow::{anyhow, Context as _, Result};
 
 use rand::seq::SliceRandom as _;
 use rand::SeedableRng as _;
@@ -17,6 +18,7 @@ use serde_json::Value;
 
 pub use super::mutant::Mutant;
 use super::tree::Tree;
+use crate::base::process::cmd;
 
 /// Files of core/src the bench does not sample: the hidden door (test plumbing) and the
 /// `http` adapter (no fuzz target builds the feature).
@@ -93,36 +95,31 @@ pub fn path(root: &Path) -> PathBuf {
 }
 
 /// The sample, if one was drawn.
-pub fn read(root: &Path) -> Result<Option<Sample>, String> {
+pub fn read(root: &Path) -> Result<Option<Sample>> {
     match std::fs::read_to_string(path(root)) {
         Ok(text) => serde_json::from_str(&text)
             .map(Some)
-            .map_err(|e| format!("{}: {e}", path(root).display())),
+            .map_err(|e| anyhow!("{}: {e}", path(root).display())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(anyhow!("{}: {e}", path(root).display())),
     }
 }
 
 /// Writes the sample (after each screen, so it resumes).
-pub fn write(root: &Path, sample: &Sample) -> Result<(), String> {
-    let text = serde_json::to_string_pretty(sample).map_err(|e| e.to_string())?;
-    std::fs::write(path(root), text + "\n").map_err(|e| e.to_string())
+pub fn write(root: &Path, sample: &Sample) -> Result<()> {
+    let text = serde_json::to_string_pretty(sample)?;
+    std::fs::write(path(root), text + "\n")?;
+    Ok(())
 }
 
 /// cargo-mutants' mutants of core (its exclusions applied), less [`NOT_SAMPLED`].
-pub fn list(root: &Path) -> Result<Vec<Mutant>, String> {
-    let output = Command::new("cargo")
+pub fn list(root: &Path) -> Result<Vec<Mutant>> {
+    let output = cmd("cargo")
         .args(["mutants", "--list", "--json", "--diff", "-d", "core"])
-        .current_dir(root)
-        .output()
-        .map_err(|e| format!("cargo mutants: {e} (cargo install --locked cargo-mutants)"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "cargo mutants --list failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
-    let list: Vec<Value> = serde_json::from_slice(&output.stdout).map_err(|e| e.to_string())?;
+        .dir(root)
+        .read()
+        .context("cargo mutants --list (cargo install --locked cargo-mutants)")?;
+    let list: Vec<Value> = serde_json::from_str(&output)?;
     Ok(list
         .iter()
         .filter_map(|m| {
@@ -172,14 +169,13 @@ pub const SCREEN: &str =
 const SCREEN_BOUND: Duration = Duration::from_secs(600);
 
 /// Screens one mutant in `tree` (reset to its commit's core first).
-pub fn screen(tree: &Tree, mutant: &Mutant) -> Result<Screen, String> {
+pub fn screen(tree: &Tree, mutant: &Mutant) -> Result<Screen> {
     if !tree.apply(mutant)? {
         return Ok(Screen::Unviable);
     }
     let target_dir = tree.scratch("screen-target");
     let cargo = |extra: &[&str]| {
-        let mut command = Command::new("cargo");
-        command
+        cmd("cargo")
             .args([
                 "test",
                 "--quiet",
@@ -191,15 +187,15 @@ pub fn screen(tree: &Tree, mutant: &Mutant) -> Result<Screen, String> {
             .args(extra)
             .env("CARGO_TARGET_DIR", &target_dir)
             .env("HTTP_UPGRADE_REPLAY_SEEDS_ONLY", "1")
-            .current_dir(tree.dir());
-        command
+            .dir(tree.dir())
+            .timeout(SCREEN_BOUND)
     };
-    let built = crate::fuzz_bench::process::run_bounded(cargo(&["--no-run"]), SCREEN_BOUND)?;
+    let built = cargo(&["--no-run"]).output()?;
     if !built.success {
         tree.reset();
         return Ok(Screen::Unviable);
     }
-    let replay = crate::fuzz_bench::process::run_bounded(cargo(&[]), SCREEN_BOUND)?;
+    let replay = cargo(&[]).output()?;
     tree.reset();
     Ok(if replay.success && !replay.timed_out {
         Screen::Survives

@@ -2,9 +2,12 @@
 //! commit it measures, with one mutant at a time applied to its `core/`.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+use anyhow::Result;
 
 use super::mutant::{patch, Mutant};
+use crate::base::git;
+use crate::base::process::cmd;
 
 /// The worktree.
 pub struct Tree {
@@ -14,9 +17,9 @@ pub struct Tree {
 
 impl Tree {
     /// Makes (or reuses) the worktree under `out` and checks out `commit`.
-    pub fn open(out: &Path, commit: &str) -> Result<Self, String> {
+    pub fn open(out: &Path, commit: &str) -> Result<Self> {
         let dir = out.join("tree");
-        crate::worktree::checkout(&dir, commit)?;
+        git::checkout(&dir, commit)?;
         Ok(Tree {
             dir,
             scratch: out.to_path_buf(),
@@ -34,24 +37,22 @@ impl Tree {
     }
 
     /// Resets core/ and applies `mutant`; `false` when the patch does not apply.
-    pub fn apply(&self, mutant: &Mutant) -> Result<bool, String> {
+    pub fn apply(&self, mutant: &Mutant) -> Result<bool> {
         self.reset();
         let file = self.scratch.join("mutant.patch");
-        std::fs::write(&file, patch(mutant)).map_err(|e| e.to_string())?;
-        let applied = Command::new("git")
+        std::fs::write(&file, patch(mutant))?;
+        Ok(cmd("git")
             .args(["apply", "--unidiff-zero"])
             .arg(&file)
-            .current_dir(&self.dir)
-            .status()
-            .map_err(|e| e.to_string())?;
-        Ok(applied.success())
+            .dir(&self.dir)
+            .succeeds())
     }
 
     /// Puts core/ back as the commit has it.
     pub fn reset(&self) {
-        let _ = Command::new("git")
+        let _ = cmd("git")
             .args(["checkout", "--force", "--", "core"])
-            .current_dir(&self.dir)
-            .status();
+            .dir(&self.dir)
+            .output();
     }
 }

@@ -8,14 +8,17 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use anyhow::{Context as _, Result};
+
 use super::config::Config;
 use super::ledger::Trial;
 use super::mutant::Mutant;
 use super::reach;
 use super::tree::Tree;
-use crate::fuzz::engine::{Engine, Job};
-use crate::fuzz::libfuzzer;
-use crate::fuzz::progress::Progress;
+use crate::base::process::cmd;
+use crate::base::sha1_hex;
+use crate::engines::progress::Progress;
+use crate::engines::{libfuzzer, Engine, Job};
 
 /// The unmutated, unoptimised build whose coverage says what a run reached.
 const COVERAGE_BUILD: &str = "target-coverage";
@@ -40,11 +43,11 @@ pub struct Bench<'a> {
 /// (libFuzzer ships with it) and cargo-fuzz.
 pub fn engine_versions() -> String {
     let version = |program: &str, args: &[&str]| {
-        std::process::Command::new(program)
+        cmd(program)
             .args(args)
-            .output()
+            .read()
             .ok()
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .map(|out| out.trim().to_string())
             .filter(|v| !v.is_empty())
             .unwrap_or_else(|| "unknown".into())
     };
@@ -63,7 +66,7 @@ pub fn engine_versions() -> String {
 /// The fuzzer seed of a trial: fixed by the mutant, configuration and number, so a rerun
 /// of the same trial is the same experiment, and distinct between trials.
 pub fn fuzzer_seed(mutant: &str, config: &str, trial: u32) -> u64 {
-    let digest = crate::fuzz::engine::sha1_hex(format!("{mutant}\n{config}\n{trial}").as_bytes());
+    let digest = sha1_hex(format!("{mutant}\n{config}\n{trial}").as_bytes());
     // libFuzzer takes an unsigned 32-bit seed; 0 means "pick one".
     u64::from(u32::from_str_radix(&digest[..8], 16).unwrap_or(1).max(1))
 }
@@ -74,23 +77,15 @@ impl Bench<'_> {
     }
 
     fn binary(&self, build: &str, target: &str) -> PathBuf {
-        let profile = if build == COVERAGE_BUILD {
-            "debug"
-        } else {
-            "release"
-        };
-        self.binaries(build)
-            .join("x86_64-unknown-linux-gnu")
-            .join(profile)
-            .join(target)
+        libfuzzer::binary_in(&self.binaries(build), target, build == COVERAGE_BUILD)
     }
 
     /// Builds the unmutated targets for coverage once per run (unoptimised, so functions
     /// keep their own lines), into a target folder of their own, so the mutants' builds
     /// never invalidate them.
-    pub fn build_baseline(&self, targets: &[&str]) -> Result<(), String> {
+    pub fn build_baseline(&self, targets: &[&str]) -> Result<()> {
         self.tree.reset();
-        libfuzzer::build_in_profile(
+        libfuzzer::build_in(
             &self.tree.dir().join("fuzz"),
             &self.binaries(COVERAGE_BUILD),
             targets,
@@ -121,10 +116,10 @@ impl Bench<'_> {
         mutant: &Mutant,
         pending: &[(Config, u32)],
         label: &str,
-        record: &mut dyn FnMut(Trial) -> Result<(), String>,
-    ) -> Result<Option<()>, String> {
+        record: &mut dyn FnMut(Trial) -> Result<()>,
+    ) -> Result<Option<()>> {
         let targets = reach::reach(&mutant.file)
-            .ok_or_else(|| format!("no targets reach {}", mutant.file))?;
+            .with_context(|| format!("no targets reach {}", mutant.file))?;
         let seeds_reach: Vec<Option<bool>> = targets
             .iter()
             .map(|t| self.reached_by_seeds(t, mutant))
@@ -141,11 +136,12 @@ impl Bench<'_> {
             &self.tree.dir().join("fuzz"),
             &self.binaries("target-mutant"),
             &targets,
+            false,
         );
-        if let Err(message) = built {
+        if let Err(error) = built {
             eprintln!(
                 "  {label}: does not build: {}",
-                message.lines().last().unwrap_or_default()
+                format!("{error:#}").lines().last().unwrap_or_default()
             );
             self.tree.reset();
             return Ok(None);
@@ -179,7 +175,7 @@ impl Bench<'_> {
         config: Config,
         number: u32,
         reached_by_seeds: Option<bool>,
-    ) -> Result<Trial, String> {
+    ) -> Result<Trial> {
         let seed = fuzzer_seed(&mutant.name, config.name, number);
         let per_target = (self.budget / targets.len() as f64).floor().max(1.0) as u64;
         let mut spent = 0.0;

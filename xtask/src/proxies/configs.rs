@@ -4,7 +4,8 @@
 //! (403): a request for it that reaches the backend went past the proxy's rules.
 
 use std::path::Path;
-use std::process::Command;
+
+use crate::base::process::{cmd, Cmd};
 
 /// A reverse proxy from Debian's packages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,7 +89,7 @@ pub const PROXIES: [Proxy; 4] = [
 
 /// Writes the configuration of `proxy`/`variant` into `dir` and returns the command that
 /// runs the proxy in the foreground on 127.0.0.1:`port` in front of `backend`.
-pub fn prepare(proxy: &Proxy, variant: &str, dir: &Path, port: u16, backend: u16) -> Command {
+pub fn prepare(proxy: &Proxy, variant: &str, dir: &Path, port: u16, backend: u16) -> Cmd {
     let d = dir.display();
     let permissive = variant == "permissive";
     match proxy.name {
@@ -111,14 +112,13 @@ error_log {d}/error.log warn;\nevents {{ worker_connections 256; }}\nhttp {{\n  
       proxy_set_header Host $host;\n      proxy_read_timeout 5s;\n    }}\n  }}\n}}\n"
             );
             write(dir, "nginx.conf", &text);
-            let mut command = Command::new(proxy.binary);
-            command
+            cmd(proxy.binary)
                 .arg("-p")
                 .arg(dir)
                 .arg("-e")
-                .arg(dir.join("error.log"));
-            command.arg("-c").arg(dir.join("nginx.conf"));
-            command
+                .arg(dir.join("error.log"))
+                .arg("-c")
+                .arg(dir.join("nginx.conf"))
         }
         "haproxy" => {
             let reuse = if permissive {
@@ -133,9 +133,10 @@ error_log {d}/error.log warn;\nevents {{ worker_connections 256; }}\nhttp {{\n  
 backend be\n  server s1 127.0.0.1:{backend}\n"
             );
             write(dir, "haproxy.cfg", &text);
-            let mut command = Command::new(proxy.binary);
-            command.arg("-f").arg(dir.join("haproxy.cfg")).arg("-db");
-            command
+            cmd(proxy.binary)
+                .arg("-f")
+                .arg(dir.join("haproxy.cfg"))
+                .arg("-db")
         }
         "apache" => {
             let upgrade = if permissive { "ANY" } else { "websocket" };
@@ -154,12 +155,10 @@ ProxyTimeout 5\nProxyPreserveHost On\n\
 ProxyPass \"/\" \"http://127.0.0.1:{backend}/\" upgrade={upgrade}\n"
             );
             write(dir, "httpd.conf", &text);
-            let mut command = Command::new(proxy.binary);
-            command
+            cmd(proxy.binary)
                 .arg("-f")
                 .arg(dir.join("httpd.conf"))
-                .arg("-DFOREGROUND");
-            command
+                .arg("-DFOREGROUND")
         }
         _ => {
             let text = format!(
@@ -167,14 +166,12 @@ ProxyPass \"/\" \"http://127.0.0.1:{backend}/\" upgrade={upgrade}\n"
 http://:{port} {{\n  bind 127.0.0.1\n  respond /internal* 403\n  reverse_proxy 127.0.0.1:{backend}\n}}\n"
             );
             write(dir, "Caddyfile", &text);
-            let mut command = Command::new(proxy.binary);
-            command
+            cmd(proxy.binary)
                 .args(["run", "--adapter", "caddyfile", "--config"])
                 .arg(dir.join("Caddyfile"))
                 .env("HOME", dir)
                 .env("XDG_DATA_HOME", dir.join("data"))
-                .env("XDG_CONFIG_HOME", dir.join("config"));
-            command
+                .env("XDG_CONFIG_HOME", dir.join("config"))
         }
     }
 }

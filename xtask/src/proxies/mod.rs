@@ -11,15 +11,19 @@ pub mod configs;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use attacks::{attacks, Attack};
 use backend::{Backend, Mode, Seen};
 use configs::{Proxy, PROXIES};
 
-use crate::fuzz::engine::Running;
-use crate::interop::free_port;
+use anyhow::{anyhow, Result};
+
+use crate::base::install;
+use crate::base::net::free_port;
+use crate::base::paths::target_dir;
+use crate::base::process::Group;
 
 /// `cargo xtask proxies`.
 #[derive(Debug, clap::Args)]
@@ -158,19 +162,14 @@ pub fn run_row(port: u16, backend: &Backend, attack: &Attack) -> Row {
 }
 
 /// Starts `proxy` in `variant` before `backend`; the running process group and its port.
-fn start_proxy(
-    proxy: &Proxy,
-    variant: &str,
-    dir: &Path,
-    backend: u16,
-) -> Result<(Running, u16), String> {
+fn start_proxy(proxy: &Proxy, variant: &str, dir: &Path, backend: u16) -> Result<(Group, u16)> {
     let _ = std::fs::remove_dir_all(dir);
-    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(dir)?;
     let port = free_port();
     let command = configs::prepare(proxy, variant, dir, port, backend);
-    let log = std::fs::File::create(dir.join("proxy.log")).map_err(|e| e.to_string())?;
-    let log2 = log.try_clone().map_err(|e| e.to_string())?;
-    let running = Running::spawn(command, Stdio::from(log), Stdio::from(log2))?;
+    let log = std::fs::File::create(dir.join("proxy.log"))?;
+    let log2 = log.try_clone()?;
+    let running = command.spawn(Stdio::from(log), Stdio::from(log2))?;
     let deadline = Instant::now() + Duration::from_secs(15);
     while Instant::now() < deadline {
         if TcpStream::connect(("127.0.0.1", port)).is_ok() {
@@ -180,7 +179,7 @@ fn start_proxy(
     }
     let log = std::fs::read_to_string(dir.join("proxy.log")).unwrap_or_default();
     let errors = std::fs::read_to_string(dir.join("error.log")).unwrap_or_default();
-    Err(format!(
+    Err(anyhow!(
         "{} ({variant}) did not listen within 15 s:\n{log}{errors}",
         proxy.name
     ))
@@ -188,46 +187,33 @@ fn start_proxy(
 
 /// Installs the missing proxies' packages; the names of those that are there afterwards.
 fn install(wanted: &[Proxy], allowed: bool) -> Vec<Proxy> {
-    let present = |proxy: &Proxy| {
-        Command::new("sh")
-            .args(["-c", &format!("command -v {}", proxy.binary)])
-            .stdout(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    let missing: Vec<&Proxy> = wanted.iter().filter(|p| !present(p)).collect();
+    let missing: Vec<&Proxy> = wanted
+        .iter()
+        .filter(|p| !install::on_path(p.binary))
+        .collect();
     if !missing.is_empty() && allowed {
+        let programs: Vec<&str> = missing.iter().map(|p| p.binary).collect();
         let packages: Vec<&str> = missing.iter().map(|p| p.package).collect();
-        eprintln!("installing {} from Debian", packages.join(" "));
-        let script = format!(
-            "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends {}",
-            packages.join(" ")
-        );
-        let ok = Command::new("timeout")
-            .args(["900", "sh", "-c", &script])
-            .status()
-            .is_ok_and(|s| s.success());
-        if !ok {
-            eprintln!("apt-get failed for {}", packages.join(" "));
+        if let Err(error) = install::apt(&programs, &packages) {
+            eprintln!("apt-get failed for {}: {error:#}", packages.join(" "));
         }
     }
-    wanted.iter().filter(|p| present(p)).copied().collect()
+    wanted
+        .iter()
+        .filter(|p| install::on_path(p.binary))
+        .copied()
+        .collect()
 }
 
 /// One configuration's run: every row; `Err` when the proxy would not start.
-fn run_config(
-    proxy: &Proxy,
-    variant: &str,
-    mode: Mode,
-    report: &mut String,
-) -> Result<Vec<Row>, String> {
-    let backend = Backend::start(mode).map_err(|e| e.to_string())?;
+fn run_config(proxy: &Proxy, variant: &str, mode: Mode, report: &mut String) -> Result<Vec<Row>> {
+    let backend = Backend::start(mode)?;
     let label = match mode {
         Mode::Strict => variant.to_string(),
         Mode::Lenient => format!("{variant}, lenient backend"),
     };
-    let dir = crate::seed::root()
-        .join("target/proxies")
+    let dir = target_dir()
+        .join("proxies")
         .join(format!("{}-{}-{mode:?}", proxy.name, variant).to_lowercase());
     let (running, port) = start_proxy(proxy, variant, &dir, backend.port)?;
     let mut rows = Vec::new();
@@ -314,7 +300,7 @@ pub fn run(args: &ProxiesArgs) -> i32 {
                     ));
                 }
                 Err(error) => {
-                    eprintln!("{error}");
+                    eprintln!("{error:#}");
                     failed = true;
                     summary.push(format!(
                         "| {} | {} | did not start |",
@@ -350,7 +336,7 @@ pub fn run(args: &ProxiesArgs) -> i32 {
                 ));
             }
             Err(error) => {
-                eprintln!("{error}");
+                eprintln!("{error:#}");
                 failed = true;
             }
         }
@@ -359,7 +345,7 @@ pub fn run(args: &ProxiesArgs) -> i32 {
         "| proxy | configuration | rows that agree |\n| --- | --- | --- |\n{}\n",
         summary.join("\n")
     );
-    let out = crate::seed::root().join("target/proxies/report.md");
+    let out = target_dir().join("proxies/report.md");
     let _ = std::fs::create_dir_all(out.parent().expect("a parent"));
     let rows: String = attacks()
         .iter()

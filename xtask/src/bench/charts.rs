@@ -1,12 +1,20 @@
-//! The history's charts, as SVG drawn with plotters: instructions per operation over the
-//! commits for ours and the floor, ours / floor with the 1.2 target, and the client's ratios
-//! with their targets. One CPU feature set per chart (counts differ between them).
+//! The history's charts, as SVG drawn with plotters from the records they are given:
+//! instructions per operation over the commits for ours and the floor, ours / floor with the
+//! 1.2 target, and the client's ratios with their targets; the backfill's older counting
+//! method in a chart of its own. One CPU feature set per chart (counts differ between
+//! them); the legend sits beside the plot, never over it.
 
 use std::path::{Path, PathBuf};
 
+use anyhow::{anyhow, bail, Result};
 use plotters::prelude::*;
 
-use crate::bench_history::{Record, WallRecord};
+use super::records::{Record, WallRecord};
+
+/// The plot's width; the legend takes [`LEGEND_WIDTH`] more on its right.
+const PLOT_WIDTH: u32 = 1000;
+const LEGEND_WIDTH: u32 = 300;
+const HEIGHT: u32 = 520;
 
 /// The colours of the series, one per benchmark.
 const COLOURS: [RGBColor; 10] = [
@@ -38,21 +46,22 @@ fn chart(
     commits: &[String],
     series: &[Series],
     targets: &[(f64, &str)],
-) -> Result<(), String> {
-    let err = |e: &dyn std::fmt::Display| e.to_string();
+) -> Result<()> {
+    let err = |e: &dyn std::fmt::Display| anyhow!("{}: {e}", path.display());
     let values = series
         .iter()
         .flat_map(|s| s.points.iter().map(|p| p.1))
         .chain(targets.iter().map(|t| t.0));
     let (low, high) = values.fold((f64::MAX, f64::MIN), |(l, h), v| (l.min(v), h.max(v)));
     if low > high {
-        return Err(format!("{title}: nothing to draw"));
+        bail!("{title}: nothing to draw");
     }
     let pad = ((high - low) * 0.08).max(high * 0.02);
-    let root = SVGBackend::new(path, (1000, 520)).into_drawing_area();
+    let root = SVGBackend::new(path, (PLOT_WIDTH + LEGEND_WIDTH, HEIGHT)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| err(&e))?;
+    let (plot, legend) = root.split_horizontally(PLOT_WIDTH);
     let last = commits.len().saturating_sub(1).max(1) as f64;
-    let mut chart = ChartBuilder::on(&root)
+    let mut chart = ChartBuilder::on(&plot)
         .caption(title, ("sans-serif", 20))
         .margin(14)
         .x_label_area_size(56)
@@ -75,44 +84,62 @@ fn chart(
         })
         .draw()
         .map_err(|e| err(&e))?;
+    let mut entries: Vec<(String, RGBColor, bool)> = Vec::new();
     for (value, name) in targets {
         let line = vec![(-0.3, *value), (last + 0.3, *value)];
         chart
             .draw_series(LineSeries::new(line, BLACK.stroke_width(1)))
-            .map_err(|e| err(&e))?
-            .label(name.to_string())
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], BLACK));
+            .map_err(|e| err(&e))?;
+        entries.push((name.to_string(), BLACK, false));
     }
     for s in series {
         let colour = COLOURS[s.colour % COLOURS.len()];
         let style = colour.stroke_width(2);
-        let drawn = if s.dashed {
+        if s.dashed {
             chart
                 .draw_series(DashedLineSeries::new(s.points.clone(), 6, 4, style))
-                .map_err(|e| err(&e))?
+                .map_err(|e| err(&e))?;
         } else {
             chart
                 .draw_series(LineSeries::new(s.points.clone(), style))
-                .map_err(|e| err(&e))?
-        };
+                .map_err(|e| err(&e))?;
+        }
         if !s.name.is_empty() {
-            drawn.label(s.name.clone()).legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(2))
-            });
+            entries.push((s.name.clone(), colour, s.dashed));
         }
         // Points too, so a series of one commit shows.
         chart
             .draw_series(s.points.iter().map(|p| Circle::new(*p, 3, colour.filled())))
             .map_err(|e| err(&e))?;
     }
-    chart
-        .configure_series_labels()
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .position(SeriesLabelPosition::UpperRight)
-        .draw()
-        .map_err(|e| err(&e))?;
+    draw_legend(&legend, &entries).map_err(|e| err(&e))?;
     root.present().map_err(|e| err(&e))?;
+    Ok(())
+}
+
+/// The legend in its own area: a short line in each series' colour and style, and its name.
+fn draw_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    entries: &[(String, RGBColor, bool)],
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let top = 40;
+    for (i, (name, colour, dashed)) in entries.iter().enumerate() {
+        let y = top + 20 * i as i32;
+        if *dashed {
+            for x in [4, 14] {
+                area.draw(&PathElement::new(
+                    vec![(x, y), (x + 6, y)],
+                    colour.stroke_width(2),
+                ))?;
+            }
+        } else {
+            area.draw(&PathElement::new(
+                vec![(4, y), (24, y)],
+                colour.stroke_width(2),
+            ))?;
+        }
+        area.draw(&Text::new(name.clone(), (30, y - 7), ("sans-serif", 13)))?;
+    }
     Ok(())
 }
 
@@ -170,15 +197,40 @@ fn series_of(
         .collect()
 }
 
+/// One line of ours / floor per benchmark of `benches`, named without `prefix`.
+fn ratio_lines(
+    records: &[&Record],
+    commits: &[String],
+    benches: &[&str],
+    prefix: &str,
+) -> Vec<Series> {
+    benches
+        .iter()
+        .enumerate()
+        .map(|(i, bench)| Series {
+            name: bench.trim_start_matches(prefix).to_string(),
+            colour: i,
+            dashed: false,
+            points: series_of(records, commits, bench, |r| r.floor.map(|f| r.ours / f)),
+        })
+        .collect()
+}
+
 /// Draws every chart into `dir`; their paths.
-pub fn draw(records: &[Record], wall: &[WallRecord], dir: &Path) -> Result<Vec<PathBuf>, String> {
+///
+/// `records` are the gungraun history the gate reads; `callgrind_difference` the backfill's
+/// older series, drawn apart (`server-ratio-callgrind-difference.svg`).
+pub fn draw(
+    records: &[Record],
+    callgrind_difference: &[Record],
+    wall: &[WallRecord],
+    dir: &Path,
+) -> Result<Vec<PathBuf>> {
     let (records, commits, method) = dominant(records);
     if commits.is_empty() {
-        return Err(
-            "the history is empty: run cargo xtask instructions or bench-history --backfill".into(),
-        );
+        bail!("the history is empty: run cargo xtask instructions");
     }
-    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(dir)?;
     let mut benches: Vec<&str> = records.iter().map(|r| r.bench.as_str()).collect();
     benches.sort_unstable();
     benches.dedup();
@@ -214,16 +266,7 @@ pub fn draw(records: &[Record], wall: &[WallRecord], dir: &Path) -> Result<Vec<P
     chart(&path, &format!("Server: instructions per handshake (respond, write_response), ours solid, floor dashed ({method})"), "instructions per operation", &commits, &lines, &[])?;
     written.push(path);
 
-    let ratios: Vec<Series> = server
-        .iter()
-        .enumerate()
-        .map(|(i, bench)| Series {
-            name: bench.trim_start_matches("server/").to_string(),
-            colour: i,
-            dashed: false,
-            points: series_of(&records, &commits, bench, |r| r.floor.map(|f| r.ours / f)),
-        })
-        .collect();
+    let ratios = ratio_lines(&records, &commits, &server, "server/");
     let path = dir.join("server-ratio.svg");
     chart(
         &path,
@@ -235,16 +278,22 @@ pub fn draw(records: &[Record], wall: &[WallRecord], dir: &Path) -> Result<Vec<P
     )?;
     written.push(path);
 
-    let client_ratios: Vec<Series> = client
-        .iter()
-        .enumerate()
-        .map(|(i, bench)| Series {
-            name: bench.trim_start_matches("client/").to_string(),
-            colour: i,
-            dashed: false,
-            points: series_of(&records, &commits, bench, |r| r.floor.map(|f| r.ours / f)),
-        })
-        .collect();
+    let (old, old_commits, old_method) = dominant(callgrind_difference);
+    if !old_commits.is_empty() {
+        let old_ratios = ratio_lines(&old, &old_commits, &server, "server/");
+        let path = dir.join("server-ratio-callgrind-difference.svg");
+        chart(
+            &path,
+            &format!("Server, the backfilled series: ours / floor ({old_method}, whole program; not comparable with gungraun)"),
+            "ours / floor",
+            &old_commits,
+            &old_ratios,
+            &[(1.2, "target 1.2")],
+        )?;
+        written.push(path);
+    }
+
+    let client_ratios = ratio_lines(&records, &commits, &client, "client/");
     let path = dir.join("client-ratio.svg");
     chart(
         &path,

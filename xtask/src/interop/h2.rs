@@ -1,36 +1,44 @@
-//! The HTTP/2 rows of `cargo xtask interop` (issue #11): the hyper example
+//! The HTTP/2 rows of `cargo xtask interop`: the hyper example
 //! (`core/examples/hyper_server.rs`) against headless Chromium over HTTPS/h2 (RFC 8441
 //! extended CONNECT, and a negative control without `SETTINGS_ENABLE_CONNECT_PROTOCOL` that
 //! must fall back to HTTP/1.1), node's built-in `http2` client, and curl's h2c Upgrade and
 //! prior-knowledge HTTP/2. Every row is judged by the peer's own report and by the line the
 //! server printed for that request, which names the transport.
 
-use std::process::Command;
 use std::time::Duration;
 
-use crate::interop::{example, field, interop_dir, node_modules, run_peer, Process, Row};
-use crate::seed::root;
+use anyhow::{anyhow, Result};
+
+use super::peers::{example, field, interop_dir, node_modules, run_peer, Row};
+use crate::base::paths::target_dir;
+use crate::base::process::{cmd, Cmd, Service};
 
 /// The hyper example on two free ports; `None` (with the reason) if it did not start.
 struct HyperServer {
-    process: Process,
+    process: Service,
     tls: String,
     cleartext: String,
 }
 
 impl HyperServer {
-    fn start(connect_protocol: bool) -> Result<HyperServer, String> {
-        let mut command = Command::new(example("hyper_server"));
-        command.args(["--port", "0", "--h2c-port", "0", "--subprotocol", "chat"]);
+    fn start(connect_protocol: bool) -> Result<HyperServer> {
+        let mut command = cmd(example("hyper_server")).args([
+            "--port",
+            "0",
+            "--h2c-port",
+            "0",
+            "--subprotocol",
+            "chat",
+        ]);
         if !connect_protocol {
-            command.arg("--no-connect-protocol");
+            command = command.arg("--no-connect-protocol");
         }
-        let process = Process::start(&mut command)?;
+        let process = command.start()?;
         let address = |prefix: &str| {
             process
                 .wait_for(prefix, Duration::from_secs(20))
                 .map(|line| line.trim_start_matches(prefix).trim().to_string())
-                .ok_or_else(|| format!("hyper_server printed no `{prefix}`"))
+                .ok_or_else(|| anyhow!("hyper_server printed no `{prefix}`"))
         };
         let tls = address("listening on https://")?;
         let cleartext = address("cleartext on http://")?;
@@ -42,7 +50,7 @@ impl HyperServer {
     }
 
     /// Runs a peer (bounded); its stdout and the server's lines printed meanwhile.
-    fn exchange(&self, command: &mut Command, seconds: u32) -> (String, Vec<String>) {
+    fn exchange(&self, command: Cmd, seconds: u32) -> (String, Vec<String>) {
         let before = self.process.lines().len();
         let (_, out) = run_peer(command, seconds);
         std::thread::sleep(Duration::from_millis(300));
@@ -77,10 +85,10 @@ fn row(peer: &'static str, passed: bool, subprotocol: String, detail: String) ->
 /// server must have seen the WebSocket (h2: extended CONNECT on the page's connection; h1:
 /// the fallback to a new HTTP/1.1 connection).
 fn chromium(server: &HyperServer, peer: &'static str, transport: &str) -> Row {
-    let profile = root().join(format!("target/interop/chromium-profile-{transport}"));
+    let profile = target_dir().join(format!("interop/chromium-profile-{transport}"));
     let _ = std::fs::remove_dir_all(&profile);
     let (out, lines) = server.exchange(
-        Command::new("node")
+        cmd("node")
             .arg(interop_dir().join("chromium_driver.js"))
             .arg(format!("https://{}/", server.tls))
             .arg(&profile)
@@ -125,7 +133,7 @@ fn chromium(server: &HyperServer, peer: &'static str, transport: &str) -> Row {
 /// node's `http2` client sends the extended CONNECT itself.
 fn node_http2(server: &HyperServer, peer: &'static str, url: String, version: &str) -> Row {
     let (out, lines) = server.exchange(
-        Command::new("node")
+        cmd("node")
             .arg(interop_dir().join("node_h2_client.js"))
             .args([url.as_str(), version]),
         15,
@@ -170,7 +178,7 @@ fn node_http2(server: &HyperServer, peer: &'static str, url: String, version: &s
 /// curl on the cleartext port: the h2c Upgrade (`--http2`) or HTTP/2 with prior knowledge.
 fn curl(server: &HyperServer, peer: &'static str, flag: &str) -> Row {
     let (out, lines) = server.exchange(
-        Command::new("curl").args([
+        cmd("curl").args([
             "-sS",
             flag,
             "--max-time",
@@ -242,7 +250,7 @@ pub fn rows() -> Vec<Row> {
                 "--http2-prior-knowledge",
             ));
         }
-        Err(error) => rows.push(row("hyper_server", false, "-".into(), error)),
+        Err(error) => rows.push(row("hyper_server", false, "-".into(), format!("{error:#}"))),
     }
     match HyperServer::start(false) {
         Ok(server) => rows.push(chromium(
@@ -250,7 +258,12 @@ pub fn rows() -> Vec<Row> {
             "chromium, no ENABLE_CONNECT_PROTOCOL",
             "h1",
         )),
-        Err(error) => rows.push(row("hyper_server (no connect)", false, "-".into(), error)),
+        Err(error) => rows.push(row(
+            "hyper_server (no connect)",
+            false,
+            "-".into(),
+            format!("{error:#}"),
+        )),
     }
     rows
 }

@@ -5,13 +5,17 @@
 //! replay and triage the same way.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
-use super::engine::{sha1_hex, Job, RunOutcome, Running};
-use super::libfuzzer;
+use anyhow::{Context as _, Result};
+
+use super::job::{Job, RunOutcome};
 use super::progress::Progress;
 use super::stats::Snapshot;
-use crate::seed::root;
+use super::targets::{dictionary, option};
+use crate::base::paths::{afl_target_dir, root};
+use crate::base::process::{cmd, Cmd, Group};
+use crate::base::{install, sha1_hex};
 
 /// The harness crate (its own workspace, built by `cargo afl build`).
 fn manifest() -> PathBuf {
@@ -20,71 +24,40 @@ fn manifest() -> PathBuf {
 
 /// The built harness.
 pub fn binary() -> PathBuf {
-    root().join("fuzz/afl/target/release/afl_harness")
+    afl_target_dir().join("release/afl_harness")
 }
 
 /// Installs cargo-afl and builds AFL++ and its runtime when missing (no LLVM plugins:
 /// rustc's LLVM has no matching `llvm-config` here; cargo-afl then instruments with
 /// rustc's own SanitizerCoverage, trace-pc-guard and trace-compares).
-fn ensure_cargo_afl() -> Result<(), String> {
-    let works = |args: &[&str]| {
-        Command::new("cargo")
-            .args(args)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    if !works(&["afl", "--version"]) {
-        eprintln!("cargo-afl is missing: installing it (cargo install cargo-afl --locked)");
-        let status = Command::new("cargo")
-            .args(["install", "cargo-afl", "--locked"])
-            .status()
-            .map_err(|e| e.to_string())?;
-        if !status.success() {
-            return Err("cargo install cargo-afl failed".into());
-        }
-    }
+fn ensure_cargo_afl() -> Result<()> {
+    install::cargo_tool("cargo-afl", None, || {
+        cmd("cargo").args(["afl", "--version"])
+    })?;
     // cargo-afl builds AFL++ when it is installed; a newer rustc needs it built again.
-    let help = Command::new("cargo")
-        .args(["afl", "fuzz", "-h"])
-        .output()
-        .map_err(|e| e.to_string())?;
-    let text =
-        String::from_utf8_lossy(&help.stderr).into_owned() + &String::from_utf8_lossy(&help.stdout);
-    if text.contains("was not built") {
+    let help = cmd("cargo").args(["afl", "fuzz", "-h"]).output()?;
+    if help.combined().contains("was not built") {
         eprintln!("building AFL++ for cargo-afl (cargo afl config --build)");
-        let status = Command::new("cargo")
-            .args(["afl", "config", "--build"])
-            .status()
-            .map_err(|e| e.to_string())?;
-        if !status.success() {
-            return Err("cargo afl config --build failed".into());
-        }
+        cmd("cargo").args(["afl", "config", "--build"]).run()?;
     }
     Ok(())
 }
 
 /// Builds the harness for AFL++.
-pub fn build() -> Result<(), String> {
+pub fn build() -> Result<()> {
     ensure_cargo_afl()?;
-    let status = Command::new("cargo")
+    cmd("cargo")
         .args(["afl", "build", "--release", "--manifest-path"])
         .arg(manifest())
-        .status()
-        .map_err(|e| format!("cargo afl build: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err("cargo afl build failed".into())
-    }
+        .arg("--target-dir")
+        .arg(afl_target_dir())
+        .run()
 }
 
 /// The environment every afl-fuzz here runs with: no UI, no CPU-frequency or core-pattern
 /// checks this machine cannot satisfy, fast calibration of large seed corpora.
-fn afl_fuzz() -> Command {
-    let mut command = Command::new("cargo");
-    command.args(["afl", "fuzz"]);
+fn afl_fuzz() -> Cmd {
+    let mut command = cmd("cargo").args(["afl", "fuzz"]);
     for (key, value) in [
         ("AFL_NO_UI", "1"),
         ("AFL_SKIP_CPUFREQ", "1"),
@@ -94,17 +67,17 @@ fn afl_fuzz() -> Command {
         ("AFL_SKIP_CRASHES", "1"),
         ("AFL_IGNORE_SEED_PROBLEMS", "1"),
     ] {
-        command.env(key, value);
+        command = command.env(key, value);
     }
     command
 }
 
 /// One input directory for `-i`: every seed file, or one newline when there is none
 /// (AFL++ needs a seed; libFuzzer starts from nothing).
-fn seed_dir(job: &Job) -> Result<PathBuf, String> {
+fn seed_dir(job: &Job) -> Result<PathBuf> {
     let dir = job.work.join("afl-in");
     let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(&dir)?;
     let mut count = 0;
     for seeds in &job.seeds {
         let Ok(entries) = std::fs::read_dir(seeds) else {
@@ -113,14 +86,14 @@ fn seed_dir(job: &Job) -> Result<PathBuf, String> {
         for entry in entries.filter_map(Result::ok) {
             let path = entry.path();
             if path.is_file() {
-                let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
-                std::fs::write(dir.join(sha1_hex(&bytes)), bytes).map_err(|e| e.to_string())?;
+                let bytes = std::fs::read(&path)?;
+                std::fs::write(dir.join(sha1_hex(&bytes)), bytes)?;
                 count += 1;
             }
         }
     }
     if count == 0 {
-        std::fs::write(dir.join("empty"), b"\n").map_err(|e| e.to_string())?;
+        std::fs::write(dir.join("empty"), b"\n")?;
     }
     Ok(dir)
 }
@@ -146,27 +119,27 @@ fn saved(out: &Path, kind: &str) -> Vec<PathBuf> {
 
 /// Fuzzes one target: `-V` seconds, main and secondaries for `--jobs`, stopping at the
 /// first crash unless `--keep-going`.
-pub fn run(job: &Job, progress: &mut Progress) -> Result<RunOutcome, String> {
+pub fn run(job: &Job, progress: &mut Progress) -> Result<RunOutcome> {
     let input = seed_dir(job)?;
     let out = job.work.join("afl-out");
     let _ = std::fs::remove_dir_all(&out);
-    let max_len = libfuzzer::option(&job.target, "max_len").unwrap_or_else(|| "8192".into());
-    let timeout_ms = libfuzzer::option(&job.target, "timeout")
+    let max_len = option(&job.target, "max_len").unwrap_or_else(|| "8192".into());
+    let timeout_ms = option(&job.target, "timeout")
         .and_then(|s| s.parse::<u64>().ok())
         .map_or(10_000, |s| s * 1000);
-    let mut running: Option<Running> = None;
+    let mut running: Option<Group> = None;
     for instance in 0..job.jobs.max(1) {
         let mut command = afl_fuzz();
         if !job.keep_going {
-            command.env("AFL_BENCH_UNTIL_CRASH", "1");
+            command = command.env("AFL_BENCH_UNTIL_CRASH", "1");
         }
-        command
+        command = command
             .arg("-i")
             .arg(&input)
             .arg("-o")
             .arg(&out)
             .arg("-x")
-            .arg(libfuzzer::dictionary())
+            .arg(dictionary())
             .arg("-V")
             .arg(job.seconds.to_string())
             .arg("-G")
@@ -174,27 +147,26 @@ pub fn run(job: &Job, progress: &mut Progress) -> Result<RunOutcome, String> {
             .arg("-t")
             .arg(timeout_ms.to_string());
         if job.jobs > 1 {
-            if instance == 0 {
-                command.args(["-M", "main"]);
+            command = if instance == 0 {
+                command.args(["-M", "main"])
             } else {
-                command.args(["-S", &format!("secondary{instance}")]);
-            }
+                command.args(["-S", &format!("secondary{instance}")])
+            };
         }
-        command.arg("--").arg(&job.program).arg(&job.target);
+        let command = command.arg("--").arg(&job.program).arg(&job.target);
         let log = std::fs::File::create(if instance == 0 {
             job.log.clone()
         } else {
             job.log.with_extension(format!("{instance}.log"))
-        })
-        .map_err(|e| e.to_string())?;
-        let stderr = Stdio::from(log.try_clone().map_err(|e| e.to_string())?);
+        })?;
+        let stderr = Stdio::from(log.try_clone()?);
         let stdout = Stdio::from(log);
         match running.as_mut() {
-            None => running = Some(Running::spawn(command, stderr, stdout)?),
-            Some(running) => running.add(command, stderr, stdout)?,
+            None => running = Some(command.spawn(stdout, stderr)?),
+            Some(running) => running.add(command, stdout, stderr)?,
         }
     }
-    let running = running.ok_or("no AFL++ instance started")?;
+    let running = running.context("no AFL++ instance started")?;
     let snapshot_now = || {
         let mut snapshot = Snapshot::default();
         if let Ok(instances) = std::fs::read_dir(&out) {
@@ -207,7 +179,7 @@ pub fn run(job: &Job, progress: &mut Progress) -> Result<RunOutcome, String> {
     };
     // afl-fuzz stops itself at -V seconds; calibrating the seeds comes first.
     let (exit_ok, first_crash) = running.wait(
-        job.seconds + 120,
+        (job.seconds + 120) as f64,
         |_| progress.update(&snapshot_now()),
         || !saved(&out, "crashes").is_empty() || !saved(&out, "hangs").is_empty(),
     );
@@ -215,10 +187,10 @@ pub fn run(job: &Job, progress: &mut Progress) -> Result<RunOutcome, String> {
     let mut artifacts = Vec::new();
     for (kind, prefix) in [("crashes", "crash"), ("hangs", "timeout")] {
         for file in saved(&out, kind) {
-            let bytes = std::fs::read(&file).map_err(|e| e.to_string())?;
+            let bytes = std::fs::read(&file)?;
             let path = job.artifacts.join(format!("{prefix}-{}", sha1_hex(&bytes)));
             if !path.exists() {
-                std::fs::write(&path, bytes).map_err(|e| e.to_string())?;
+                std::fs::write(&path, bytes)?;
                 artifacts.push(path);
             }
         }

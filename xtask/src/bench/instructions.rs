@@ -6,12 +6,16 @@
 //! this CPU's feature set.
 
 use std::fmt::Write as _;
-use std::process::Command;
 
-use crate::bench_history::{
-    append, cpu, history_file, measured_commit, read_history, Record, CLIENT_INPUTS, SERVER_INPUTS,
+use anyhow::{anyhow, Context as _, Result};
+
+use super::records::{
+    append, cpu, history_file, measured_commit, read_history, Record, CLIENT_INPUTS, METHOD,
+    SERVER_INPUTS,
 };
-use crate::seed::root;
+use crate::base::install;
+use crate::base::paths::{root, target_dir};
+use crate::base::process::cmd;
 
 /// `cargo xtask instructions`.
 #[derive(Debug, clap::Args)]
@@ -107,7 +111,7 @@ pub fn run(args: &InstructionsArgs) -> i32 {
     let records = match gungraun_counts(args.check, (&commit, &date, order)) {
         Ok(records) => records,
         Err(error) => {
-            eprintln!("{error}");
+            eprintln!("instructions: {error:#}");
             return 1;
         }
     };
@@ -187,27 +191,14 @@ fn gate(records: &[Record], features: &str, commit: &str, tolerance: f64) -> i32
 const RUNNER_VERSION: &str = "0.19.1";
 
 /// Installs gungraun-runner when it is missing or another version.
-fn ensure_runner() -> Result<(), String> {
-    let version = Command::new("gungraun-runner").arg("--version").output();
-    if version.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains(RUNNER_VERSION)) {
-        return Ok(());
-    }
-    eprintln!("installing gungraun-runner {RUNNER_VERSION} (once per machine)");
-    let installed = Command::new("cargo")
-        .args([
-            "install",
-            "--locked",
-            "gungraun-runner",
-            "--version",
-            RUNNER_VERSION,
+fn ensure_runner() -> Result<()> {
+    install::cargo_tool("gungraun-runner", Some(RUNNER_VERSION), || {
+        // Succeeds only for the version the benches need.
+        cmd("sh").args([
+            "-c",
+            &format!("gungraun-runner --version | grep -qF {RUNNER_VERSION}"),
         ])
-        .status()
-        .is_ok_and(|s| s.success());
-    if installed {
-        Ok(())
-    } else {
-        Err("cargo install gungraun-runner failed".into())
-    }
+    })
 }
 
 /// Runs the gungraun benches (ours only with `ours_only`) and reads their summaries into
@@ -215,12 +206,11 @@ fn ensure_runner() -> Result<(), String> {
 fn gungraun_counts(
     ours_only: bool,
     (commit, date, order): (&str, &str, u64),
-) -> Result<Vec<Record>, String> {
+) -> Result<Vec<Record>> {
     ensure_runner()?;
-    let out = root().join("target/gungraun/http-upgrade-benches/instructions");
+    let out = target_dir().join("gungraun/http-upgrade-benches/instructions");
     let _ = std::fs::remove_dir_all(&out);
-    let mut command = Command::new("cargo");
-    command
+    let mut command = cmd("cargo")
         .args([
             "bench",
             "--quiet",
@@ -231,30 +221,22 @@ fn gungraun_counts(
             "--",
         ])
         .arg("--save-summary=json")
-        .current_dir(root());
+        .dir(root());
     if ours_only {
-        command.arg("*_ours*");
+        command = command.arg("*_ours*");
     }
-    let output = command.output().map_err(|e| format!("cargo bench: {e}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "the gungraun benches failed:\n{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
+    command.read().context("the gungraun benches failed")?;
     let mut counts: Vec<(String, String, f64)> = Vec::new();
     let mut stack = vec![out];
     while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))? {
-            let path = entry.map_err(|e| e.to_string())?.path();
+        for entry in std::fs::read_dir(&dir).map_err(|e| anyhow!("{}: {e}", dir.display()))? {
+            let path = entry?.path();
             if path.is_dir() {
                 stack.push(path);
             } else if path.file_name().is_some_and(|n| n == "summary.json") {
-                let json: serde_json::Value = serde_json::from_str(
-                    &std::fs::read_to_string(&path).map_err(|e| e.to_string())?,
-                )
-                .map_err(|e| format!("{}: {e}", path.display()))?;
+                let json: serde_json::Value =
+                    serde_json::from_str(&std::fs::read_to_string(&path)?)
+                        .map_err(|e| anyhow!("{}: {e}", path.display()))?;
                 let function = json["function_name"]
                     .as_str()
                     .unwrap_or_default()
@@ -263,7 +245,7 @@ fn gungraun_counts(
                 let ir = json["profiles"][0]["summaries"]["total"]["summary"]["Callgrind"]["Ir"]
                     ["metrics"]["Left"]["Int"]
                     .as_f64()
-                    .ok_or_else(|| format!("{}: no Ir", path.display()))?;
+                    .with_context(|| format!("{}: no Ir", path.display()))?;
                 counts.push((function, argument, ir));
             }
         }
@@ -314,7 +296,7 @@ fn records_from(
             order,
             cpu: cpu.clone(),
             features: features.clone(),
-            method: "gungraun".into(),
+            method: METHOD.into(),
             bench,
             ours,
             floor,

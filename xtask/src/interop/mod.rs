@@ -2,196 +2,20 @@
 //! every step bounded in time. Installs what is missing (Debian chromium, pip websockets and
 //! aiohttp, npm ws). Exit 0: all pairs passed; 1: a pair failed; 3: peers not installable.
 
-use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+mod h2;
+mod peers;
+
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crate::seed::root;
+use peers::{example, field, interop_dir, node_modules, run_peer, Row};
 
-pub(crate) fn interop_dir() -> PathBuf {
-    root().join("xtask/interop")
-}
-
-pub(crate) fn node_modules() -> PathBuf {
-    root().join("target/interop/node_modules")
-}
-
-fn succeeds(command: &mut Command) -> bool {
-    command
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-/// Installs the peers that are missing; `Err` names what could not be had.
-fn install() -> Result<(), String> {
-    let started = Instant::now();
-    if !succeeds(Command::new("python3").args(["-c", "import websockets, aiohttp"])) {
-        eprintln!("installing python websockets and aiohttp (pip)");
-        if !succeeds(Command::new("python3").args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "websockets",
-            "aiohttp",
-        ])) {
-            return Err("pip install websockets aiohttp failed".into());
-        }
-    }
-    if !node_modules().join("ws").is_dir() {
-        eprintln!("installing node ws (npm)");
-        let prefix = root().join("target/interop");
-        let _ = std::fs::create_dir_all(&prefix);
-        if !succeeds(
-            Command::new("npm")
-                .args(["install", "--silent", "--no-audit", "--no-fund", "--prefix"])
-                .arg(&prefix)
-                .arg("ws"),
-        ) {
-            return Err("npm install ws failed".into());
-        }
-    }
-    if !succeeds(Command::new("chromium").arg("--version")) {
-        eprintln!("installing Debian chromium (apt-get)");
-        let _ = succeeds(Command::new("apt-get").arg("update"));
-        if !succeeds(
-            Command::new("apt-get")
-                .args(["install", "-y", "chromium"])
-                .env("DEBIAN_FRONTEND", "noninteractive"),
-        ) {
-            return Err("apt-get install chromium failed".into());
-        }
-    }
-    if !succeeds(Command::new("curl").arg("--version")) {
-        return Err("curl is missing".into());
-    }
-    eprintln!("peers ready ({:.0} s)", started.elapsed().as_secs_f64());
-    Ok(())
-}
-
-/// A port on 127.0.0.1 free a moment ago.
-pub(crate) fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .unwrap_or(0)
-}
-
-/// A child process whose stdout lines are collected; killed when dropped.
-pub(crate) struct Process {
-    child: Child,
-    lines: Arc<Mutex<Vec<String>>>,
-}
-
-impl Process {
-    pub(crate) fn start(command: &mut Command) -> Result<Process, String> {
-        let mut child = command
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| e.to_string())?;
-        let lines = Arc::new(Mutex::new(Vec::new()));
-        let stdout = child.stdout.take().ok_or("no stdout")?;
-        let sink = Arc::clone(&lines);
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                sink.lock().map(|mut l| l.push(line)).ok();
-            }
-        });
-        Ok(Process { child, lines })
-    }
-
-    pub(crate) fn lines(&self) -> Vec<String> {
-        self.lines.lock().map(|l| l.clone()).unwrap_or_default()
-    }
-
-    /// Waits (bounded) for a line containing `needle`.
-    pub(crate) fn wait_for(&self, needle: &str, timeout: Duration) -> Option<String> {
-        let deadline = Instant::now() + timeout;
-        while Instant::now() < deadline {
-            if let Some(line) = self.lines().into_iter().find(|l| l.contains(needle)) {
-                return Some(line);
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        None
-    }
-}
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Runs a peer with a hard time limit; its stdout.
-pub(crate) fn run_peer(command: &mut Command, seconds: u32) -> (bool, String) {
-    let mut wrapped = Command::new("timeout");
-    wrapped
-        .arg(seconds.to_string())
-        .arg(command.get_program())
-        .args(command.get_args());
-    for (key, value) in command.get_envs() {
-        if let Some(value) = value {
-            wrapped.env(key, value);
-        }
-    }
-    if let Some(dir) = command.get_current_dir() {
-        wrapped.current_dir(dir);
-    }
-    match wrapped.stderr(Stdio::null()).output() {
-        Ok(output) => (
-            output.status.success(),
-            String::from_utf8_lossy(&output.stdout).into_owned(),
-        ),
-        Err(error) => (false, error.to_string()),
-    }
-}
-
-pub(crate) fn field<'a>(line: &'a str, key: &str) -> &'a str {
-    line.split_whitespace()
-        .find_map(|word| {
-            word.strip_prefix(key)
-                .and_then(|rest| rest.strip_prefix('='))
-        })
-        .unwrap_or("?")
-}
-
-pub(crate) struct Row {
-    pub(crate) peer: &'static str,
-    pub(crate) role: &'static str,
-    pub(crate) passed: bool,
-    pub(crate) subprotocol: String,
-    pub(crate) extensions: String,
-    pub(crate) detail: String,
-}
-
-impl Row {
-    /// Our client never got to talk to the peer's server.
-    fn failed(peer: &'static str, detail: String) -> Row {
-        Row {
-            peer,
-            role: "our client → their server",
-            passed: false,
-            subprotocol: "-".into(),
-            extensions: "-".into(),
-            detail,
-        }
-    }
-}
-
-pub(crate) fn example(name: &str) -> PathBuf {
-    root().join("target/debug/examples").join(name)
-}
+use crate::base::net::free_port;
+use crate::base::paths::{root, target_dir};
+use crate::base::process::{cmd, Cmd, Service};
 
 /// A peer connecting to our server: its own report line, and our server's for that connection.
-fn server_pair(server: &Process, peer: &'static str, command: &mut Command, deflate: bool) -> Row {
+fn server_pair(server: &Service, peer: &'static str, command: Cmd, deflate: bool) -> Row {
     let before = server.lines().len();
     let (_, out) = run_peer(command, 30);
     // The peer's report line (for Chromium, the page's DOM text, not its script).
@@ -210,7 +34,7 @@ fn server_pair(server: &Process, peer: &'static str, command: &mut Command, defl
         .find(|l| l.starts_with("switch"))
         .cloned()
         .unwrap_or_default();
-    // A real client's handshake is the common case the one pass (issue #12) is for.
+    // A real client's handshake is the common case the one pass is for.
     let one_pass = lines.iter().any(|l| l == "one pass");
     let peer_ext = field(&line, "extensions");
     let wanted_ext = if deflate { "permessage-deflate" } else { "-" };
@@ -240,26 +64,26 @@ fn server_pair(server: &Process, peer: &'static str, command: &mut Command, defl
 
 fn client_pair(peer: &'static str, server_kind: &str, script: &Path, node: bool) -> Row {
     let port = free_port();
-    let mut command = if node {
-        let mut c = Command::new("node");
-        c.arg(script)
+    let command = if node {
+        cmd("node")
+            .arg(script)
             .arg(port.to_string())
-            .env("NODE_PATH", node_modules());
-        c
+            .env("NODE_PATH", node_modules())
     } else {
-        let mut c = Command::new("python3");
-        c.arg(script).arg(server_kind).arg(port.to_string());
-        c
+        cmd("python3")
+            .arg(script)
+            .arg(server_kind)
+            .arg(port.to_string())
     };
-    let server = match Process::start(&mut command) {
+    let server = match command.start() {
         Ok(server) => server,
-        Err(error) => return Row::failed(peer, error),
+        Err(error) => return Row::failed(peer, format!("{error:#}")),
     };
     if server.wait_for("ready", Duration::from_secs(20)).is_none() {
         return Row::failed(peer, "server never ready".into());
     }
     let (ok, out) = run_peer(
-        Command::new(example("client")).args([
+        cmd(example("client")).args([
             "--url",
             &format!("ws://127.0.0.1:{port}/chat"),
             "--subprotocol",
@@ -316,33 +140,34 @@ fn client_pair(peer: &'static str, server_kind: &str, script: &Path, node: bool)
 
 /// Runs every pair; the exit code.
 pub fn run() -> i32 {
-    if let Err(message) = install() {
-        eprintln!("peers unavailable: {message}");
+    if let Err(error) = peers::install() {
+        eprintln!("peers unavailable: {error:#}");
         return 3;
     }
-    if !succeeds(
-        Command::new("cargo")
-            .args([
-                "build",
-                "-p",
-                "http-upgrade",
-                "--features",
-                "http",
-                "--examples",
-            ])
-            .current_dir(root()),
-    ) {
-        eprintln!("building the examples failed");
+    if let Err(error) = cmd("cargo")
+        .args([
+            "build",
+            "-p",
+            "http-upgrade",
+            "--features",
+            "http",
+            "--examples",
+        ])
+        .dir(root())
+        .read()
+    {
+        eprintln!("building the examples failed: {error:#}");
         return 1;
     }
     let started = Instant::now();
     let mut rows = Vec::new();
-    let mut server_command = Command::new(example("server"));
-    server_command.args(["--port", "0", "--subprotocol", "chat", "--deflate"]);
-    let server = match Process::start(&mut server_command) {
+    let server = match cmd(example("server"))
+        .args(["--port", "0", "--subprotocol", "chat", "--deflate"])
+        .start()
+    {
         Ok(server) => server,
         Err(error) => {
-            eprintln!("starting our server: {error}");
+            eprintln!("starting our server: {error:#}");
             return 1;
         }
     };
@@ -360,18 +185,17 @@ pub fn run() -> i32 {
 
     // Chromium: a page served from a second loopback server opens the WebSocket.
     let page_port = free_port();
-    let page_server = Process::start(
-        Command::new("python3")
-            .args([
-                "-m",
-                "http.server",
-                "--bind",
-                "127.0.0.1",
-                &page_port.to_string(),
-                "--directory",
-            ])
-            .arg(root().join("core/examples/support")),
-    );
+    let page_server = cmd("python3")
+        .args([
+            "-m",
+            "http.server",
+            "--bind",
+            "127.0.0.1",
+            &page_port.to_string(),
+            "--directory",
+        ])
+        .arg(root().join("core/examples/support"))
+        .start();
     // Wait (bounded) until the page server accepts connections.
     let page_ready = Instant::now() + Duration::from_secs(10);
     while std::net::TcpStream::connect(("127.0.0.1", page_port)).is_err()
@@ -379,13 +203,12 @@ pub fn run() -> i32 {
     {
         std::thread::sleep(Duration::from_millis(50));
     }
-    let profile = root().join("target/interop/chromium-profile");
+    let profile = target_dir().join("interop/chromium-profile");
     let _ = std::fs::remove_dir_all(&profile);
     // Driven over the DevTools protocol and polled until the page reports (20 s at most),
     // as the HTTP/2 rows are: `--dump-dom` with virtual time once printed nothing at all on
     // a first run in CI.
-    let mut chromium = Command::new("node");
-    chromium
+    let chromium = cmd("node")
         .arg(dir.join("chromium_driver.js"))
         .arg(format!(
             "http://127.0.0.1:{page_port}/echo_page.html?ws={ws_url}"
@@ -393,13 +216,13 @@ pub fn run() -> i32 {
         .arg(&profile)
         .arg("20")
         .env("NODE_PATH", node_modules());
-    let row = server_pair(&server, "chromium (headless)", &mut chromium, true);
+    let row = server_pair(&server, "chromium (headless)", chromium, true);
     drop(page_server);
     rows.push(row);
     rows.push(server_pair(
         &server,
         "python websockets",
-        Command::new("python3")
+        cmd("python3")
             .arg(dir.join("py_client.py"))
             .args(["websockets", &ws_url]),
         true,
@@ -407,7 +230,7 @@ pub fn run() -> i32 {
     rows.push(server_pair(
         &server,
         "aiohttp",
-        Command::new("python3")
+        cmd("python3")
             .arg(dir.join("py_client.py"))
             .args(["aiohttp", &format!("http://{address}/chat")]),
         true,
@@ -415,7 +238,7 @@ pub fn run() -> i32 {
     rows.push(server_pair(
         &server,
         "node ws",
-        Command::new("node")
+        cmd("node")
             .arg(dir.join("node_client.js"))
             .arg(&ws_url)
             .env("NODE_PATH", node_modules()),
@@ -424,7 +247,7 @@ pub fn run() -> i32 {
 
     // curl --http1.1 with upgrade headers: check the 101 head.
     let (_, head) = run_peer(
-        Command::new("curl")
+        cmd("curl")
             .args(["-sS", "-i", "--http1.1", "--max-time", "3"])
             .args([
                 "-H",
@@ -463,7 +286,7 @@ pub fn run() -> i32 {
 
     // A plain GET is declined and served normally.
     let (_, plain) = run_peer(
-        Command::new("curl").args([
+        cmd("curl").args([
             "-sS",
             "-i",
             "--max-time",
@@ -488,7 +311,7 @@ pub fn run() -> i32 {
 
     // Negative: a version-8 request from a raw socket gets 426 with Sec-WebSocket-Version: 13.
     let (_, probe) = run_peer(
-        Command::new("python3")
+        cmd("python3")
             .arg(dir.join("raw_probe.py"))
             .args([port.as_str(), "8"]),
         15,
@@ -527,7 +350,7 @@ pub fn run() -> i32 {
         false,
     ));
 
-    rows.extend(crate::interop_h2::rows());
+    rows.extend(h2::rows());
 
     println!();
     println!(

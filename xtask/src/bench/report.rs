@@ -5,9 +5,15 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use crate::seed::root;
+use super::records::{append, measured_commit, wall_file, wall_records};
+use crate::base::paths::{root, target_dir};
+use crate::base::process::{cmd, Cmd, Finished};
+
+/// The criterion benches of `benches/` (`[[bench]]` in its Cargo.toml, less the gungraun
+/// bench `instructions`, which `cargo xtask instructions` runs and which takes none of
+/// criterion's flags).
+const CRITERION_BENCHES: [&str; 5] = ["parse", "accept", "negotiate", "client", "peers"];
 
 /// `cargo xtask bench-report`: runs the benches and writes the report.
 #[derive(Debug, clap::Args)]
@@ -121,56 +127,51 @@ fn cpu_mhz() -> Option<f64> {
         .ok()
 }
 
-/// The wall-clock target of issue #12: ours within 1.3× the floor on every capture.
+/// The wall-clock target: ours within 1.3× the floor on every capture.
 const FLOOR_TARGET: f64 = 1.3;
 
-fn output(command: &mut Command) -> String {
+fn output(command: Cmd) -> String {
     command
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .read()
+        .map(|out| out.trim().to_string())
         .unwrap_or_default()
 }
 
 /// Runs the command; the exit code.
 pub fn run(options: &BenchReportArgs) -> i32 {
     if !options.no_run {
-        let mut command = Command::new("cargo");
-        command
-            .args(["bench", "-p", "http-upgrade-benches", "--benches", "--"])
-            .current_dir(root());
+        let mut command = cmd("cargo").args(["bench", "-p", "http-upgrade-benches"]);
+        for bench in CRITERION_BENCHES {
+            command = command.args(["--bench", bench]);
+        }
+        command = command.arg("--").dir(root());
         if options.quick {
-            command.arg("--quick");
+            command = command.arg("--quick");
         }
         if let Some(name) = &options.save {
-            command.args(["--save-baseline", name]);
+            command = command.args(["--save-baseline", name]);
         }
-        if !command.status().is_ok_and(|s| s.success()) {
-            eprintln!("cargo bench failed");
+        if let Err(error) = command.run() {
+            eprintln!("bench-report: {error:#}");
             return 1;
         }
     }
     let allocations = run_benches_bin("allocations");
     let (allocation_table, allocations_ok) = match allocations {
-        Ok(out) => (
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            out.status.success(),
-        ),
-        Err(error) => (format!("allocation count failed: {error}\n"), false),
+        Ok(out) => (out.stdout, out.success),
+        Err(error) => (format!("allocation count failed: {error:#}\n"), false),
     };
     // Paired ratios: ours and its floor timed in alternating batches (benches/src/bin/paired.rs).
     let paired = run_benches_bin("paired");
     let paired_table = match paired {
-        Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).into_owned(),
-        Ok(out) => format!(
-            "paired run failed: {}\n",
-            String::from_utf8_lossy(&out.stderr)
-        ),
-        Err(error) => format!("paired run failed: {error}\n"),
+        Ok(out) if out.success => out.stdout,
+        Ok(out) => format!("paired run failed: {}\n", out.stderr),
+        Err(error) => format!("paired run failed: {error:#}\n"),
     };
     let baseline = options.save.clone().unwrap_or_else(|| "new".to_string());
     let mut benches = BTreeMap::new();
     collect(
-        &root().join("target/criterion"),
+        &target_dir().join("criterion"),
         &baseline,
         options.compare.as_deref(),
         &mut benches,
@@ -186,23 +187,17 @@ pub fn run(options: &BenchReportArgs) -> i32 {
         &paired_table,
     );
     // The paired ratios and allocations go into the history, for the commit measured.
-    if let Some((commit, date, order, dirty)) = crate::bench_history::measured_commit() {
-        let records = crate::bench_history::wall_records(
-            &paired_table,
-            &allocation_table,
-            (&commit, &date, order),
-        );
+    if let Some((commit, date, order, dirty)) = measured_commit() {
+        let records = wall_records(&paired_table, &allocation_table, (&commit, &date, order));
         if dirty || options.quick {
             println!(
                 "uncommitted changes or --quick: the paired ratios are not added to the history"
             );
-        } else if let Err(error) =
-            crate::bench_history::append(&crate::bench_history::wall_file(), &records)
-        {
+        } else if let Err(error) = append(&wall_file(), &records) {
             eprintln!("history: {error}");
         }
     }
-    let path: PathBuf = root().join("target/bench-report/report.md");
+    let path: PathBuf = target_dir().join("bench-report/report.md");
     if let Err(error) = std::fs::create_dir_all(path.parent().unwrap_or(&root()))
         .and_then(|_| std::fs::write(&path, &report))
     {
@@ -215,8 +210,8 @@ pub fn run(options: &BenchReportArgs) -> i32 {
 }
 
 /// Runs one of the benches crate's binaries in release mode; its output.
-fn run_benches_bin(name: &str) -> std::io::Result<std::process::Output> {
-    Command::new("cargo")
+fn run_benches_bin(name: &str) -> anyhow::Result<Finished> {
+    cmd("cargo")
         .args([
             "run",
             "--quiet",
@@ -226,7 +221,7 @@ fn run_benches_bin(name: &str) -> std::io::Result<std::process::Output> {
             "--bin",
             name,
         ])
-        .current_dir(root())
+        .dir(root())
         .output()
 }
 
@@ -252,7 +247,7 @@ fn render(
     let _ = writeln!(
         report,
         "- date: {}",
-        output(Command::new("date").args(["-u", "+%Y-%m-%d %H:%M UTC"]))
+        output(cmd("date").args(["-u", "+%Y-%m-%d %H:%M UTC"]))
     );
     let _ = writeln!(
         report,
@@ -262,14 +257,11 @@ fn render(
             .map(|n| n.get())
             .unwrap_or(0)
     );
+    let _ = writeln!(report, "- rustc: {}", output(cmd("rustc").arg("--version")));
     let _ = writeln!(
         report,
-        "- rustc: {}",
-        output(Command::new("rustc").arg("--version"))
-    );
-    let _ = writeln!(
-        report,
-        "- criterion medians; HTML under `target/criterion/`\n"
+        "- criterion medians; HTML under `{}`\n",
+        target_dir().join("criterion").display()
     );
 
     let _ = writeln!(report, "## Every bench\n");
@@ -453,5 +445,32 @@ fn render_pairs(
     }
     if let Some(mhz) = mhz {
         let _ = writeln!(report, "\nCycles are estimated from the {mhz:.0} MHz in /proc/cpuinfo (`perf stat -e cycles` is not supported on this machine).");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `--quick` reaches only criterion benches: the list is benches/Cargo.toml's
+    /// `[[bench]]` names less the gungraun bench.
+    #[test]
+    fn the_criterion_benches_are_every_bench_but_gungraun() {
+        let manifest = std::fs::read_to_string(root().join("benches/Cargo.toml")).expect("read");
+        let mut named: Vec<&str> = manifest
+            .split("[[bench]]")
+            .skip(1)
+            .filter_map(|block| {
+                block
+                    .lines()
+                    .find_map(|l| l.trim().strip_prefix("name = "))
+                    .map(|n| n.trim_matches('"'))
+            })
+            .filter(|name| *name != "instructions")
+            .collect();
+        named.sort_unstable();
+        let mut ours = CRITERION_BENCHES.to_vec();
+        ours.sort_unstable();
+        assert_eq!(named, ours);
     }
 }

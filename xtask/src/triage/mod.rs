@@ -3,14 +3,21 @@
 //! message, minimised by libFuzzer, decoded for a reader, and written as a ready
 //! regression file, with `target/triage/report.md` over them all.
 
+mod inspect_line;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use crate::fuzz::engine::{artifacts_in, sha1_hex};
-use crate::fuzz::{inspect_line, libfuzzer};
-use crate::seed::root;
+use anyhow::Result;
+
+pub use inspect_line::inspect_line;
+
+use crate::base::paths::{root, target_dir};
+use crate::base::process::cmd;
+use crate::base::sha1_hex;
+use crate::engines::job::artifacts_in;
+use crate::engines::libfuzzer;
 
 /// `cargo xtask triage`.
 #[derive(Debug, clap::Args)]
@@ -138,47 +145,36 @@ pub fn replay_one(args: &ReplayArgs) -> i32 {
 /// Replays one file in a child process, bounded by `timeout`.
 pub fn replay(target: &str, file: &Path, timeout: Duration) -> Verdict {
     let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("xtask"));
-    let child = Command::new(exe)
+    let finished = cmd(exe)
         .arg("triage-replay")
         .arg(target)
         .arg(file)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn();
-    let Ok(mut child) = child else {
-        return Verdict::Died("could not start the replay".into());
+        .timeout(timeout)
+        .output();
+    let finished = match finished {
+        Ok(finished) => finished,
+        Err(error) => return Verdict::Died(format!("{error:#}")),
     };
-    let started = Instant::now();
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) => {
-                let mut out = String::new();
-                if let Some(mut stdout) = child.stdout.take() {
-                    let _ = std::io::Read::read_to_string(&mut stdout, &mut out);
-                }
-                if let Some(line) = out.lines().find(|l| l.starts_with("PANIC ")) {
-                    let (site, message) = line["PANIC ".len()..]
-                        .split_once('\t')
-                        .unwrap_or((line, ""));
-                    return Verdict::Panic {
-                        site: site.to_string(),
-                        message: message.replace("\\n", "\n"),
-                    };
-                }
-                if out.lines().any(|l| l == "PASS") {
-                    return Verdict::Passes;
-                }
-                return Verdict::Died(status.to_string());
-            }
-            Ok(None) if started.elapsed() > timeout => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Verdict::Timeout;
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-            Err(e) => return Verdict::Died(e.to_string()),
-        }
+    if finished.timed_out {
+        return Verdict::Timeout;
     }
+    let out = finished.stdout;
+    if let Some(line) = out.lines().find(|l| l.starts_with("PANIC ")) {
+        let (site, message) = line["PANIC ".len()..]
+            .split_once('\t')
+            .unwrap_or((line, ""));
+        return Verdict::Panic {
+            site: site.to_string(),
+            message: message.replace("\\n", "\n"),
+        };
+    }
+    if out.lines().any(|l| l == "PASS") {
+        return Verdict::Passes;
+    }
+    Verdict::Died(finished.code.map_or_else(
+        || "killed by a signal".to_string(),
+        |code| format!("exit status: {code}"),
+    ))
 }
 
 /// The artifacts to triage under `dir`, each with its target.
@@ -212,15 +208,15 @@ struct Group {
 pub fn run(args: &TriageArgs) -> i32 {
     match triage(args) {
         Ok(code) => code,
-        Err(message) => {
-            eprintln!("{message}");
+        Err(error) => {
+            eprintln!("triage: {error:#}");
             1
         }
     }
 }
 
 /// Triages `dir` (or `fuzz/artifacts/`); 1 when any artifact still fails on stable.
-pub fn triage(args: &TriageArgs) -> Result<i32, String> {
+pub fn triage(args: &TriageArgs) -> Result<i32> {
     let dir = args
         .dir
         .clone()
@@ -250,9 +246,9 @@ pub fn triage(args: &TriageArgs) -> Result<i32, String> {
             .files
             .push(file.clone());
     }
-    let out = root().join("target/triage");
-    std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
-    let minimizer = args.minimize_seconds > 0 && libfuzzer::build().is_ok();
+    let out = target_dir().join("triage");
+    std::fs::create_dir_all(&out)?;
+    let minimizer = args.minimize_seconds > 0 && libfuzzer::build(&[]).is_ok();
     let mut report = String::from("# Triage\n\n");
     report.push_str(&format!(
         "{} artifacts from `{}`, {} groups (`cargo xtask triage`). Each group: what fails on \
@@ -281,12 +277,12 @@ pub fn triage(args: &TriageArgs) -> Result<i32, String> {
         } else {
             smallest.clone()
         };
-        let bytes = std::fs::read(&input).map_err(|e| e.to_string())?;
+        let bytes = std::fs::read(&input)?;
         let regression = if still_fails {
             let dir = out.join("regressions").join(&group.target);
-            std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+            std::fs::create_dir_all(&dir)?;
             let path = dir.join(format!("crash-{}", sha1_hex(&bytes)));
-            std::fs::write(&path, &bytes).map_err(|e| e.to_string())?;
+            std::fs::write(&path, &bytes)?;
             Some(path)
         } else {
             None
@@ -344,7 +340,7 @@ pub fn triage(args: &TriageArgs) -> Result<i32, String> {
     }
     report.push_str(&details);
     let path = out.join("report.md");
-    std::fs::write(&path, report).map_err(|e| e.to_string())?;
+    std::fs::write(&path, report)?;
     println!("report: {}", path.display());
     Ok(i32::from(failing))
 }
