@@ -120,7 +120,7 @@ pub fn floor(bytes: &[u8], out: &mut [u8]) -> usize {
     )
 }
 
-/// [`floor`] fed to its crates as ours feeds them (issue #12): sha1's block function on
+/// [`floor`] fed to its crates as ours feeds them: sha1's block function on
 /// the two padded blocks of the 60-byte key ‖ GUID, without the `Digest` buffer, and the
 /// digest zero-extended to 27 bytes so that base64's eight-bytes-a-step loop encodes it.
 /// The floor as the issue defines it uses the plain interfaces; this one shows how much of

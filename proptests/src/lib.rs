@@ -1,47 +1,32 @@
-//! Property-test strategies and an independent reference model for `http-upgrade`.
+//! Property-test strategies, independent references and fuzz oracles for `http-upgrade`,
+//! in three folders (wasmtime's `crates/fuzzing` layout):
 //!
-//! - [`model`]: a handshake model (key bytes, host, path, version, method, Upgrade offers,
-//!   subprotocols, extension offers, noise, trailing bytes) and a server policy model;
-//! - [`render`]: one model, many byte-level renderings (order, case, OWS, splits, empties);
-//! - [`response`]: the client's side: a 101 dressed with 1xx interim heads and obs-folds;
-//! - [`client_reference`]: server answers, valid or near misses, and what the client must
-//!   make of them, from RFC 6455 §4.1 and RFC 7692 §7 (the client's independent reference);
-//! - [`near_miss`]: one character off in one field of a valid request, judged by that
-//!   field's own grammar;
-//! - [`gate`]: a perfect handshake and one near miss per condition of each one pass's
-//!   gate, each with the verdict the RFCs give it and the path that must decide it;
-//! - [`faults`]: single-fault mutations, each labelled with the outcome it must cause;
-//! - [`reference`](mod@reference): what the server must do, written from the RFCs without the core crate;
-//! - [`strategies`]: proptest strategies over all of the above;
-//! - [`structured`]: the same model driven by `arbitrary`, for the `handshake_structured`
-//!   fuzz target;
-//! - [`transport`]: one model as an HTTP/1.1 Upgrade and as an extended CONNECT (RFC 8441),
-//!   which must choose alike;
-//! - [`oracles`]: the property behind every other fuzz target, and the tungstenite
-//!   differential, so the product crate carries no fuzz code;
-//! - [`rfc`]: the one independent SHA-1 (FIPS 180-4), base64 (RFC 4648) and accept key
-//!   (RFC 6455 §1.3) every oracle uses.
+//! - [`generators`]: what is generated. The handshake model ([`model`]) and its renderings
+//!   ([`render`]), the client's 101s ([`response`]), near misses one character off
+//!   ([`near_miss`]), each one pass's gate and its near misses ([`gate`]), labelled single
+//!   faults ([`faults`]), the proptest strategies over them ([`strategies`]), and the labels
+//!   and class tables of a run ([`labels`], [`classes`]).
+//! - [`references`]: what the RFCs require, written without the core crate. The server
+//!   ([`reference`](mod@reference)), the client ([`client_reference`]), SHA-1, base64 and
+//!   the accept key ([`rfc`]), HTTP2-Settings ([`http2_settings`]), IP literals
+//!   ([`ip_literal`]) and split reads ([`split_reads`]).
+//! - [`oracles`]: the core crate held to the references. The property behind every fuzz
+//!   target ([`harnesses`] names them), the structured and transport-equivalence targets
+//!   ([`structured`], [`transport`]), the core's verdict in the reference's terms
+//!   ([`observe`]), and the differentials against tungstenite and python websockets.
+//!
+//! Each module is also reachable at the crate root (`http_upgrade_proptests::model`), the
+//! paths the tests, fuzz targets and tools use.
 
-pub mod classes;
-pub mod client_reference;
-pub mod faults;
-pub mod gate;
-pub mod harnesses;
-pub mod http2_settings;
-pub mod ip_literal;
-pub mod labels;
-pub mod model;
-pub mod near_miss;
-pub mod observe;
+pub mod generators;
 pub mod oracles;
-pub mod reference;
-pub mod render;
-pub mod response;
-pub mod rfc;
-pub mod split_reads;
-pub mod strategies;
-pub mod structured;
-pub mod transport;
+pub mod references;
+
+pub use generators::{
+    classes, faults, gate, labels, model, near_miss, render, response, strategies,
+};
+pub use oracles::{harnesses, observe, structured, transport};
+pub use references::{client_reference, http2_settings, ip_literal, reference, rfc, split_reads};
 
 /// The files directly in `dir`, sorted; none when it does not exist (a corpus directory).
 pub fn corpus_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
@@ -105,3 +90,8 @@ pub fn captures(extension: &str) -> Vec<(String, Vec<u8>)> {
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
+
+/// `docs/embedding.md`'s examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/embedding.md")]
+pub struct EmbeddingDoctests;

@@ -1,4 +1,4 @@
-//! The client's one pass of issue #12 on the real 101s in `corpus/captures/response-*.http`:
+//! The client's one pass on the real 101s in `corpus/captures/response-*.http`:
 //! each is established by the one pass itself under the offers it answers, and every near
 //! miss of it (a line left out or written twice, a byte changed, interim responses before
 //! it, OWS around a value of a hand-built head) gets from `validate` exactly what the

@@ -21,7 +21,7 @@ pub struct Observed {
 
 /// Negotiates `bytes` with the core crate; `None` if the crate asks for more bytes.
 pub fn observe(policy: &ServerPolicy<'_>, bytes: &[u8]) -> Option<Observed> {
-    // Every observation also runs the one pass (issue #12) and holds it to the general path.
+    // Every observation also runs the one pass and holds it to the general path.
     crate::oracles::one_pass::agrees(policy, bytes);
     let mut headers = [EMPTY_HEADER; 64];
     let Status::Complete(handshake) = policy.handshake(bytes, &mut headers) else {
