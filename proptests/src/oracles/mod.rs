@@ -16,6 +16,7 @@ pub mod peer_websockets;
 pub mod structured;
 mod targets;
 pub mod transport;
+pub mod whole_request;
 
 pub use client_request::client_request;
 pub use differential::{classify, diff_tungstenite, tungstenite_accept, Divergence};

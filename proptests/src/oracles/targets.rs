@@ -302,6 +302,11 @@ pub fn server_negotiate(data: &[u8]) {
         Status::Complete(handshake)
     );
     h2c_settings_match_the_rfc(request, &handshake.outcome);
+    crate::oracles::whole_request::follows_the_whole_request_rules(
+        &policy,
+        request,
+        &handshake.outcome,
+    );
     other_versions_are_505(
         request,
         match handshake.outcome {

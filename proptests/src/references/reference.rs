@@ -188,7 +188,7 @@ fn origin_allowed(
 /// `domain`: one trailing dot aside on either (RFC 1034 §3.1: the same name); an exact
 /// entry is that name; a wildcard one is one or more non-empty labels of letters, digits,
 /// `-` and `_`, a dot, then the name; an IP address is no subdomain.
-fn host_named(wildcard: bool, domain: &str, host: &str) -> bool {
+pub fn host_named(wildcard: bool, domain: &str, host: &str) -> bool {
     let is_ip = |name: &str| {
         name.starts_with('[')
             || (name.split('.').count() == 4
