@@ -105,6 +105,11 @@ pub enum Divergence {
     /// We refuse an expectation other than 100-continue (RFC 9110 §10.1.1); tungstenite
     /// ignores Expect.
     Expectation,
+    /// We refuse a request-target with a fragment (`#`) or a byte outside visible ASCII
+    /// (RFC 9112 §3.2 takes its forms from RFC 3986, none of which carries a fragment;
+    /// RFC 6455 §3: fragment identifiers "MUST NOT be used"); tungstenite's `http::Uri`
+    /// takes `/#hat`.
+    TargetCharacters,
 }
 
 /// An approximation of `uri-host [ ":" port ]` written apart from the product: reg-name
@@ -278,6 +283,12 @@ pub fn classify(head: &[u8]) -> Vec<Divergence> {
     if target.parse::<tungstenite::http::Uri>().is_err() {
         classes.push(Divergence::UriParserRefusesTarget);
     }
+    if target
+        .bytes()
+        .any(|b| b == b'#' || !(0x21..=0x7e).contains(&b))
+    {
+        classes.push(Divergence::TargetCharacters);
+    }
     if count(headers, "host") == 1
         && !host_value_ok(trim_ows(first(headers, "host").unwrap_or_default()))
     {
@@ -350,6 +361,7 @@ pub fn diff_tungstenite(data: &[u8]) {
                         | Divergence::AbsoluteTargetAuthority
                         | Divergence::RequestFraming
                         | Divergence::Expectation
+                        | Divergence::TargetCharacters
                 )
             });
             assert!(
