@@ -93,17 +93,20 @@ fn target_authority(target: &str) -> Option<&str> {
     Some(&rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())])
 }
 
+/// Whether an allow-list entry's host (`name`, or `*.domain` for one or more labels
+/// before it; a `*` anywhere else takes nothing) names `host`.
+fn entry_names(entry_host: &str, host: &str) -> bool {
+    let (wildcard, domain) = match entry_host.strip_prefix("*.") {
+        Some(domain) => (true, domain),
+        None => (false, entry_host),
+    };
+    !domain.contains('*') && host_named(wildcard, domain, host)
+}
+
 /// Whether a host allow-list entry (`host[:port]` or `*.domain[:port]`) takes `authority`.
 fn host_entry_takes(entry: &str, (host, port): (&str, Option<&str>)) -> bool {
     let (entry_host, entry_port) = host_and_port(entry);
-    let (wildcard, domain) = match entry_host.strip_prefix("*.") {
-        Some(domain) => (true, domain),
-        None => (false, entry_host.as_str()),
-    };
-    if domain.contains('*') {
-        return false;
-    }
-    host_named(wildcard, domain, host) && entry_port.is_none_or(|p| Some(p.as_str()) == port)
+    entry_names(&entry_host, host) && entry_port.is_none_or(|p| Some(p.as_str()) == port)
 }
 
 /// RFC 6454 §6.2's serialization `scheme "://" host [ ":" port ]` as (scheme, host, port),
@@ -140,14 +143,7 @@ fn origin_listed(list: &[&str], origin: &str) -> bool {
         let Some((entry_scheme, entry_host, entry_port)) = serialized_origin(entry) else {
             return false;
         };
-        let (wildcard, domain) = match entry_host.strip_prefix("*.") {
-            Some(domain) => (true, domain),
-            None => (false, entry_host.as_str()),
-        };
-        !domain.contains('*')
-            && entry_scheme == scheme
-            && entry_port == port
-            && host_named(wildcard, domain, &host)
+        entry_scheme == scheme && entry_port == port && entry_names(&entry_host, &host)
     })
 }
 
