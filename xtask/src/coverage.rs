@@ -51,8 +51,8 @@ fn llvm_bin() -> Result<PathBuf> {
 }
 
 /// Builds coverage binaries, runs the corpus, merges the profiles and reports core's lines
-/// and branches; the exit code.
-pub fn run(targets: &[String], nightly: bool) -> Result<i32> {
+/// and branches.
+pub fn run(targets: &[String], nightly: bool) -> Result<()> {
     if !nightly {
         bail!("coverage needs the nightly toolchain (cargo fuzz coverage)");
     }
@@ -115,7 +115,7 @@ pub fn run(targets: &[String], nightly: bool) -> Result<i32> {
         .arg(&core_src)
         .read()?;
     println!("HTML: {}", html.join("index.html").display());
-    Ok(0)
+    Ok(())
 }
 
 #[cfg(test)]

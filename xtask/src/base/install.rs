@@ -83,26 +83,26 @@ pub fn npm(prefix: &Path, packages: &[&str]) -> Result<()> {
     )
 }
 
+/// A command that succeeds when every one of `programs` is on the PATH.
+fn all_on_path(programs: &[&str]) -> Cmd {
+    let test = programs
+        .iter()
+        .map(|p| format!("command -v {p} >/dev/null"))
+        .collect::<Vec<_>>()
+        .join(" && ");
+    cmd("sh").args(["-c", &test])
+}
+
 /// Whether `program` is on the PATH.
 pub fn on_path(program: &str) -> bool {
-    cmd("sh")
-        .args(["-c", &format!("command -v {program}")])
-        .succeeds()
+    all_on_path(&[program]).succeeds()
 }
 
 /// Debian packages, installed with apt-get when any of `programs` is not on the PATH.
 pub fn apt(programs: &[&str], packages: &[&str]) -> Result<()> {
-    let all_there = || {
-        let test = programs
-            .iter()
-            .map(|p| format!("command -v {p} >/dev/null"))
-            .collect::<Vec<_>>()
-            .join(" && ");
-        cmd("sh").args(["-c", &test])
-    };
     ensure(
         &packages.join(" "),
-        all_there,
+        || all_on_path(programs),
         vec![
             cmd("apt-get").args(["update", "-qq"]),
             cmd("apt-get")

@@ -45,6 +45,16 @@ pub struct Finished {
 }
 
 impl Finished {
+    /// How it ended, for messages: `exit code N`, or killed.
+    pub fn ending(&self) -> String {
+        if self.timed_out {
+            "stopped at its time limit".into()
+        } else {
+            self.code
+                .map_or("killed by a signal".into(), |c| format!("exit code {c}"))
+        }
+    }
+
     /// Standard output, then standard error.
     pub fn combined(&self) -> String {
         format!("{}{}", self.stdout, self.stderr)
@@ -101,11 +111,8 @@ impl Cmd {
     pub fn run(self) -> Result<()> {
         let line = self.display();
         let finished = self.execute(false)?;
-        if finished.timed_out {
-            bail!("`{line}` was stopped at its time limit");
-        }
         if !finished.success {
-            bail!("`{line}` failed ({})", exit(finished.code));
+            bail!("`{line}` failed ({})", finished.ending());
         }
         Ok(())
     }
@@ -123,12 +130,8 @@ impl Cmd {
         let finished = self.output()?;
         if !finished.success {
             bail!(
-                "`{line}` {}:\n{}",
-                if finished.timed_out {
-                    "was stopped at its time limit".to_string()
-                } else {
-                    format!("failed ({})", exit(finished.code))
-                },
+                "`{line}` failed ({}):\n{}",
+                finished.ending(),
                 super::tail(&finished.combined(), 20)
             );
         }
@@ -211,10 +214,6 @@ impl Cmd {
             stderr: text(stderr),
         })
     }
-}
-
-fn exit(code: Option<i32>) -> String {
-    code.map_or("killed by a signal".into(), |c| format!("exit code {c}"))
 }
 
 fn read_on_thread(mut stream: impl Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8>> {

@@ -160,7 +160,8 @@ fn campaign(args: &FuzzArgs) -> Result<i32> {
     };
     if args.coverage {
         libfuzzer::build(&args.targets)?;
-        return crate::coverage::run(&targets, libfuzzer::nightly());
+        crate::coverage::run(&targets, libfuzzer::nightly())?;
+        return Ok(0);
     }
     if args.replay {
         libfuzzer::build(&args.targets)?;

@@ -158,7 +158,7 @@ pub fn replay(target: &str, file: &Path, timeout: Duration) -> Verdict {
     if finished.timed_out {
         return Verdict::Timeout;
     }
-    let out = finished.stdout;
+    let out = &finished.stdout;
     if let Some(line) = out.lines().find(|l| l.starts_with("PANIC ")) {
         let (site, message) = line["PANIC ".len()..]
             .split_once('\t')
@@ -171,10 +171,7 @@ pub fn replay(target: &str, file: &Path, timeout: Duration) -> Verdict {
     if out.lines().any(|l| l == "PASS") {
         return Verdict::Passes;
     }
-    Verdict::Died(finished.code.map_or_else(
-        || "killed by a signal".to_string(),
-        |code| format!("exit status: {code}"),
-    ))
+    Verdict::Died(finished.ending())
 }
 
 /// The artifacts to triage under `dir`, each with its target.
