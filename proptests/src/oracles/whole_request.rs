@@ -13,8 +13,11 @@
 //!   `origin_not_allowed` means it is not.
 //! - RFC 3986 §3.2.2: a switch means a bracketed Host is an IP-literal; a single Host that
 //!   is an IPv6address in brackets, with a valid port or none, is never `invalid_host`.
+//! - The behaviour table's list bound: an Expect of only `100-continue` elements, more of
+//!   them than the limit, is never a 417 (the bound's 431 or a fault elsewhere).
 //! - RFC 9110 §8.6, RFC 9112 §6.3: a request with Upgrade that is switched or declined
-//!   carries Content-Length elements that are all the same `1*DIGIT` text.
+//!   carries Content-Length elements that are all the same `1*DIGIT` text, empty list
+//!   elements aside (RFC 9110 §5.6.1.2).
 
 use std::string::{String, ToString};
 use std::vec::Vec;
@@ -30,6 +33,7 @@ struct Read {
     hosts: Vec<String>,
     origins: Vec<String>,
     content_lengths: Vec<String>,
+    expects: Vec<String>,
     upgrade: bool,
 }
 
@@ -56,12 +60,22 @@ fn read(request: &[u8]) -> Option<Read> {
         hosts: values("host"),
         origins: values("origin"),
         content_lengths: values("content-length"),
+        expects: values("expect"),
         // An Upgrade field with at least one protocol named: the request is an upgrade.
-        upgrade: values("upgrade").iter().any(|v| {
-            v.split(',')
-                .any(|e| !e.trim_matches([' ', '\t']).is_empty())
-        }),
+        upgrade: !list_elements(&values("upgrade")).is_empty(),
     })
+}
+
+/// The elements of a list field's values, with their OWS trimmed and the empty ones
+/// skipped (RFC 9110 §5.6.1, §5.6.1.2: a recipient ignores empty list elements); a comma
+/// inside a quoted-string is not told apart, which none of the fields read here allow.
+fn list_elements(values: &[String]) -> Vec<&str> {
+    values
+        .iter()
+        .flat_map(|v| v.split(','))
+        .map(|e| e.trim_matches([' ', '\t']))
+        .filter(|e| !e.is_empty())
+        .collect()
 }
 
 /// `uri-host [ ":" port ]` as (host lowercased, port as written).
@@ -228,13 +242,24 @@ pub fn follows_the_whole_request_rules(
         }
     }
 
-    if read.upgrade && matches!(outcome, Outcome::Switch(_) | Outcome::Decline(_)) {
-        let elements: Vec<&str> = read
-            .content_lengths
+    // The behaviour table: a list past `Limits::max_list_elements` is a 431, not a judgement
+    // of its members; an Expect of nothing but `100-continue` has no other fault (RFC 9110
+    // §10.1.1).
+    let expectations = list_elements(&read.expects);
+    if expectations.len() > policy.limits.max_list_elements
+        && expectations
             .iter()
-            .flat_map(|v| v.split(','))
-            .map(|e| e.trim_matches([' ', '\t']))
-            .collect();
+            .all(|e| e.eq_ignore_ascii_case("100-continue"))
+    {
+        assert!(
+            !rejected(RejectReason::ExpectationFailed),
+            "417 for an Expect of {} `100-continue` elements, past the list limit",
+            expectations.len()
+        );
+    }
+
+    if read.upgrade && matches!(outcome, Outcome::Switch(_) | Outcome::Decline(_)) {
+        let elements = list_elements(&read.content_lengths);
         if let Some(first) = elements.first() {
             assert!(
                 !first.is_empty() && first.bytes().all(|b| b.is_ascii_digit()),
