@@ -88,7 +88,74 @@ fn crafted_requests() -> Vec<String> {
         with("Host: h\r\n", "Host: h\r\nOrigin: null\r\n"),
         with("Host: h\r\n", "Host: h\r\nOrigin: http://h\r\n"),
         with("Host: h\r\n", "Host: h\r\nSec-WebSocket-Extensions: x-foo; a=\"b c\"\r\n"),
+        with("Host: h\r\n", "Host: h\r\nSec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=\"1\\0\"\r\n"),
+        with("Host: h\r\n", &format!("Host: h\r\nExpect: {}\r\n", ["100-continue"; 40].join(", "))),
     ]
+}
+
+/// The same request with a Host at each edge of the host allow-lists: a subdomain under a
+/// wildcard, a fully qualified name's trailing dot, an address followed by a dot (RFC 1034
+/// §3.1, RFC 3986 §3.2.2).
+fn host_edges() -> Vec<String> {
+    [
+        "a.example.com",
+        "a.b.example.com:8080",
+        "-.example.com",
+        "example.com.",
+        "127.0.0.1.:8080",
+        "127.0.0.1:8080",
+        "[::1].:9001",
+        ".",
+    ]
+    .iter()
+    .map(|host| GOOD.replacen("Host: h", &format!("Host: {host}"), 1))
+    .collect()
+}
+
+/// An h2c upgrade (RFC 7540 §3.2) whose HTTP2-Settings carries one parameter at each
+/// bound RFC 9113 §6.5.2, RFC 8441 §3 and RFC 9218 §2.1 give its identifier, and one past.
+fn h2c_setting_edges() -> Vec<String> {
+    let bounds: [(u16, &[u32]); 5] = [
+        (0x2, &[1, 2]),
+        (0x4, &[0x7fff_ffff, 0x8000_0000]),
+        (0x5, &[0x3fff, 0x4000, 0x00ff_ffff, 0x0100_0000]),
+        (0x8, &[1, 2]),
+        (0x9, &[1, 2]),
+    ];
+    bounds
+        .iter()
+        .flat_map(|&(identifier, values)| values.iter().map(move |&v| (identifier, v)))
+        .map(|(identifier, value)| {
+            let mut payload = identifier.to_be_bytes().to_vec();
+            payload.extend_from_slice(&value.to_be_bytes());
+            format!(
+                "GET / HTTP/1.1\r\nHost: h\r\nConnection: Upgrade, HTTP2-Settings\r\n\
+                 Upgrade: h2c\r\nHTTP2-Settings: {}\r\n\r\n",
+                base64url(&payload)
+            )
+        })
+        .collect()
+}
+
+/// RFC 4648 §5 without padding, for whole 3-byte groups.
+fn base64url(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    bytes
+        .chunks(3)
+        .flat_map(|group| {
+            let bits = group.iter().fold(0u32, |bits, &b| bits << 8 | u32::from(b))
+                << (8 * (3 - group.len()));
+            (0..=group.len()).map(move |i| ALPHABET[(bits >> (18 - 6 * i) & 63) as usize] as char)
+        })
+        .collect()
+}
+
+/// A head that never ends, one byte past the default limit (RFC 6585 §5: refused, never
+/// waited on).
+fn endless_head() -> String {
+    let head = GOOD.trim_end_matches("\r\n");
+    let filler = 8 * 1024 + 1 - head.len() - "\r\nX-Filler: ".len();
+    format!("{head}\r\nX-Filler: {}", "a".repeat(filler))
 }
 
 /// Writes every seed.
@@ -150,8 +217,19 @@ fn seed() -> std::io::Result<usize> {
     let responses = captures(true)?;
     let crafted: Vec<Vec<u8>> = crafted_requests()
         .into_iter()
+        .chain(h2c_setting_edges())
+        .chain([endless_head()])
         .map(String::into_bytes)
         .collect();
+    // Under each of the four host allow-lists (`policy_from`: selector % 7 == 6, the list
+    // is selector >> 6).
+    for request in host_edges() {
+        for selector in [0x06u8, 0x7d, 0x84, 0xe6] {
+            let mut data = vec![selector];
+            data.extend_from_slice(request.as_bytes());
+            put("server_negotiate", &data)?;
+        }
+    }
     for request in requests.iter().chain(&crafted) {
         put("request_head", request)?;
         put("diff_tungstenite", request)?;
@@ -214,6 +292,7 @@ fn seed() -> std::io::Result<usize> {
         b"permessage-deflate; server_max_window_bits=10; client_max_window_bits=\"12\", x-foo",
         b"a; b=\"c\\\"d, e\"; f , g",
         b"permessage-deflate;server_no_context_takeover;client_no_context_takeover",
+        b"permessage-deflate; server_max_window_bits=\"1\\0\"; x=\"\\a\\-\\_\"",
     ] {
         put("extensions", value)?;
     }
@@ -237,4 +316,23 @@ fn seed() -> std::io::Result<usize> {
         put("transport_equivalence", bytes)?;
     }
     Ok(count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64url_follows_rfc_4648() {
+        assert_eq!(base64url(&[0, 4, 0x80, 0, 0, 0]), "AASAAAAA");
+        assert_eq!(base64url(b"foobar"), "Zm9vYmFy");
+        assert_eq!(base64url(&[0xfb, 0xff]), "-_8");
+    }
+
+    #[test]
+    fn the_endless_head_is_one_past_the_limit_and_unfinished() {
+        let head = endless_head();
+        assert_eq!(head.len(), 8 * 1024 + 1);
+        assert!(!head.contains("\r\n\r\n"));
+    }
 }

@@ -57,7 +57,12 @@ pub fn client_request(data: &[u8]) {
     let mut buf = vec![0u8; 64 * 1024];
     let written = request.write(&mut buf);
     let len = match written {
-        Err(RequestError::InvalidField { field }) => {
+        Err(error @ RequestError::InvalidField { field }) => {
+            // The error a caller logs says which part it refused.
+            assert!(
+                error.to_string().contains(field),
+                "the error text {error:?} does not name the refused {field}"
+            );
             let refused = match field {
                 "target" => !crate::rfc::request_target_ok(&parts.target),
                 "host" => !host_ok(&parts.host).unwrap_or(false),
@@ -71,7 +76,11 @@ pub fn client_request(data: &[u8]) {
             assert!(refused, "refused a valid {field}: {parts:?}");
             return;
         }
-        Err(RequestError::BufferTooSmall { needed }) => {
+        Err(error @ RequestError::BufferTooSmall { needed }) => {
+            assert!(
+                error.to_string().contains(&needed.to_string()),
+                "the error text {error:?} does not say how many bytes the head needs"
+            );
             assert!(needed > buf.len(), "too small at {needed} of {}", buf.len());
             return;
         }

@@ -367,11 +367,22 @@ pub fn server_negotiate(data: &[u8]) {
             let continue_len = crate::observe::CONTINUE.len();
             let expected_100 = response.starts_with(crate::observe::CONTINUE);
             assert_eq!(expected_100, accepted.expect_continue);
+            assert_eq!(
+                expected_100,
+                carries_expect(request),
+                "100 Continue written, yet the request's Expect says otherwise"
+            );
             let switch = if expected_100 {
                 &response[continue_len..]
             } else {
                 response
             };
+            // The two heads written one at a time are the two parts of the whole response.
+            let mut part = [0u8; 2048];
+            let interim = accepted.write_interim(&mut part).expect("a 100 fits");
+            assert_eq!(&part[..interim], &response[..response.len() - switch.len()]);
+            let alone = accepted.write_switch(&mut part).expect("a 101 fits");
+            assert_eq!(&part[..alone], switch);
             let mut parsed = [EMPTY_HEADER; 8];
             let mut http = httparse::Response::new(&mut parsed);
             assert_eq!(
@@ -635,6 +646,28 @@ fn same_extension(a: &Extension<'_>, b: &Extension<'_>) -> bool {
             .all(|(x, y)| x.name == y.name && value(&x) == value(&y))
 }
 
+/// Whether the request head carries an Expect field (httparse's reading; the crate
+/// switches only when it holds `100-continue`, RFC 9110 §10.1.1).
+fn carries_expect(request: &[u8]) -> bool {
+    let mut headers = [EMPTY_HEADER; 64];
+    let mut parsed = httparse::Request::new(&mut headers);
+    parsed.parse(request).is_ok()
+        && parsed
+            .headers
+            .iter()
+            .any(|h| h.name.eq_ignore_ascii_case("expect"))
+}
+
+/// An offer the crate read, in the reference's terms (values unescaped).
+fn as_reference(offer: &Extension<'_>) -> crate::rfc::ExtensionOffer {
+    crate::rfc::ExtensionOffer {
+        name: offer.name.as_bytes().to_vec(),
+        params: http_upgrade::__private::extension_params(offer)
+            .map(|p| (p.name.to_vec(), p.value.map(|v| v.bytes().collect())))
+            .collect(),
+    }
+}
+
 fn parse_offers(value: &[u8]) -> Option<Vec<Extension<'_>>> {
     Elements::new(value)
         .map(|element| {
@@ -645,15 +678,33 @@ fn parse_offers(value: &[u8]) -> Option<Vec<Extension<'_>>> {
         .collect()
 }
 
-/// `extensions`: a header value → offers; rendering them and parsing again gives the same
-/// offers, and the rendering is a fixed point.
+/// `extensions`: a header value → offers, exactly the offers RFC 6455 §9.1's grammar reads
+/// (names, parameters, values unescaped; a list the grammar refuses is refused); rendering
+/// them and parsing again gives the same offers, and the rendering is a fixed point.
 pub fn extensions(data: &[u8]) {
     if data.len() > 1024 {
         return;
     }
+    // Only a field value reaches the crate (RFC 9110 §5.5: HTAB, SP, VCHAR, obs-text).
+    let field_value = data
+        .iter()
+        .all(|&b| b == b'\t' || b == b' ' || (0x21..=0x7e).contains(&b) || b >= 0x80);
+    let reference = field_value.then(|| crate::rfc::extension_offers(data));
     let Some(offers) = parse_offers(data) else {
+        assert!(
+            reference.as_ref().is_none_or(Option::is_none),
+            "RFC 6455 §9.1 reads {reference:?}, the crate refuses the list"
+        );
         return;
     };
+    if let Some(reference) = reference {
+        let read: Vec<crate::rfc::ExtensionOffer> = offers.iter().map(as_reference).collect();
+        assert_eq!(
+            read,
+            reference.unwrap_or_default(),
+            "the crate's reading of the list is not RFC 6455 §9.1's"
+        );
+    }
     let rendered = render(&offers);
     let again = parse_offers(&rendered).expect("a rendering parses");
     assert_eq!(offers.len(), again.len());

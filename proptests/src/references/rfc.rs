@@ -162,9 +162,20 @@ pub fn is_protocol(bytes: &[u8]) -> bool {
     }
 }
 
+/// One extension of a Sec-WebSocket-Extensions list as RFC 6455 §9.1 reads it: its
+/// token and its parameters, each value unescaped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtensionOffer {
+    /// `extension-token`.
+    pub name: Vec<u8>,
+    /// Each `extension-param`: its token and, after `=`, its value (a quoted-string's
+    /// text with every quoted-pair resolved).
+    pub params: Vec<(Vec<u8>, Option<Vec<u8>>)>,
+}
+
 /// A Sec-WebSocket-Extensions value as a client may send it (RFC 6455 §9.1, with the list
-/// rule of RFC 9110 §5.6.1 and whitespace around the separators): the number of extensions
-/// it offers, or `None` when it breaks the grammar or offers none (`1#extension`).
+/// rule of RFC 9110 §5.6.1 and whitespace around the separators): the extensions it
+/// offers, or `None` when it breaks the grammar or offers none (`1#extension`).
 ///
 /// ```text
 /// extension       = extension-token *( ";" extension-param )
@@ -173,12 +184,12 @@ pub fn is_protocol(bytes: &[u8]) -> bool {
 ///
 /// "When using the quoted-string syntax variant, the value after quoted-string unescaping
 /// MUST conform to the 'token' ABNF."
-pub fn extension_offer_count(value: &[u8]) -> Option<usize> {
+pub fn extension_offers(value: &[u8]) -> Option<Vec<ExtensionOffer>> {
     let mut reader = Reader {
         bytes: value,
         at: 0,
     };
-    let mut count = 0;
+    let mut offers = Vec::new();
     loop {
         reader.whitespace();
         match reader.peek() {
@@ -189,8 +200,10 @@ pub fn extension_offer_count(value: &[u8]) -> Option<usize> {
             }
             Some(_) => {}
         }
-        reader.token()?;
-        count += 1;
+        let mut offer = ExtensionOffer {
+            name: reader.token()?,
+            params: Vec::new(),
+        };
         loop {
             reader.whitespace();
             if reader.peek() != Some(b';') {
@@ -198,20 +211,21 @@ pub fn extension_offer_count(value: &[u8]) -> Option<usize> {
             }
             reader.at += 1;
             reader.whitespace();
-            reader.token()?;
+            let name = reader.token()?;
             reader.whitespace();
+            let mut param_value = None;
             if reader.peek() == Some(b'=') {
                 reader.at += 1;
                 reader.whitespace();
-                if reader.peek() == Some(b'"') {
-                    if !is_token(&reader.quoted_string()?) {
-                        return None;
-                    }
+                param_value = Some(if reader.peek() == Some(b'"') {
+                    Some(reader.quoted_string()?).filter(|text| is_token(text))?
                 } else {
-                    reader.token()?;
-                }
+                    reader.token()?
+                });
             }
+            offer.params.push((name, param_value));
         }
+        offers.push(offer);
         reader.whitespace();
         match reader.peek() {
             None => break,
@@ -219,10 +233,15 @@ pub fn extension_offer_count(value: &[u8]) -> Option<usize> {
             Some(_) => return None,
         }
     }
-    (count > 0).then_some(count)
+    (!offers.is_empty()).then_some(offers)
 }
 
-/// A cursor over a field value for [`extension_offer_count`].
+/// How many extensions [`extension_offers`] reads in `value`.
+pub fn extension_offer_count(value: &[u8]) -> Option<usize> {
+    extension_offers(value).map(|offers| offers.len())
+}
+
+/// A cursor over a field value for [`extension_offers`].
 struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
@@ -240,12 +259,12 @@ impl Reader<'_> {
         }
     }
 
-    fn token(&mut self) -> Option<()> {
+    fn token(&mut self) -> Option<Vec<u8>> {
         let start = self.at;
         while self.peek().is_some_and(is_tchar) {
             self.at += 1;
         }
-        (self.at > start).then_some(())
+        (self.at > start).then(|| self.bytes[start..self.at].to_vec())
     }
 
     /// `quoted-string = DQUOTE *( qdtext / quoted-pair ) DQUOTE`, its text unescaped

@@ -213,6 +213,7 @@ impl Bench<'_> {
             progress.finish(&outcome.snapshot);
             match (outcome.first_crash, outcome.artifacts.is_empty()) {
                 (Some(time), false) => {
+                    self.confirm_kill(target, &outcome.artifacts)?;
                     let log_text = std::fs::read_to_string(&log).unwrap_or_default();
                     killed = Some((
                         target.to_string(),
@@ -249,6 +250,38 @@ impl Bench<'_> {
             engine: self.engine.clone(),
             cores: self.cores,
         })
+    }
+
+    /// A kill counts only when the input passes the unmutated harness: one that fails it
+    /// too is a fault of the harness (an oracle that is wrong), which would "kill" every
+    /// mutant alike. Such an input stops the run, kept for triage; the trial reruns once
+    /// the oracle is fixed.
+    fn confirm_kill(&self, target: &str, artifacts: &[PathBuf]) -> Result<()> {
+        for artifact in artifacts {
+            let replay = cmd(self.binary(COVERAGE_BUILD, target))
+                .args(crate::engines::targets::flags(target, false))
+                // Generous: the unmutated build is unoptimised, and a hang must be its own.
+                .arg("-timeout=60")
+                .arg("-runs=1")
+                .arg(artifact)
+                .timeout(Duration::from_secs(300))
+                .output()?;
+            if !replay.success {
+                let kept = self.binaries("harness-faults").join(target);
+                std::fs::create_dir_all(&kept)?;
+                let name = artifact.file_name().context("an artifact has a name")?;
+                std::fs::copy(artifact, kept.join(name))?;
+                anyhow::bail!(
+                    "{} also fails the unmutated {target} ({}): a fault of the harness, not a \
+                     kill; the input is kept in {}. Fix the oracle (`cargo xtask triage` reads \
+                     it), then rerun: the trial is not recorded.",
+                    artifact.display(),
+                    replay.ending(),
+                    kept.display()
+                );
+            }
+        }
+        Ok(())
     }
 
     /// Whether the corpus a trial left in `work` executes the mutant's line (on the
