@@ -94,8 +94,8 @@ fn crafted_requests() -> Vec<String> {
 }
 
 /// The same request with a Host at each edge of the host allow-lists: a subdomain under a
-/// wildcard, a fully qualified name's trailing dot, an address followed by a dot (RFC 1034
-/// §3.1, RFC 3986 §3.2.2).
+/// wildcard, a fully qualified name's trailing dot, an address followed by a dot, IPv6
+/// literals of every group count (RFC 1034 §3.1, RFC 3986 §3.2.2).
 fn host_edges() -> Vec<String> {
     [
         "a.example.com",
@@ -106,6 +106,9 @@ fn host_edges() -> Vec<String> {
         "127.0.0.1:8080",
         "[::1].:9001",
         ".",
+        "[1:2:3:4:5:6:7:8]",
+        "[1:2:3:4:5:6:1.2.3.4]:80",
+        "[2001:db8::7]",
     ]
     .iter()
     .map(|host| GOOD.replacen("Host: h", &format!("Host: {host}"), 1))
