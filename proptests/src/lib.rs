@@ -23,10 +23,12 @@ pub mod oracles;
 pub mod references;
 
 pub use generators::{
-    classes, faults, gate, labels, model, near_miss, render, response, strategies,
+    batch, classes, faults, gate, labels, model, near_miss, render, response, strategies,
 };
 pub use oracles::{harnesses, observe, structured, transport};
-pub use references::{client_reference, http2_settings, ip_literal, reference, rfc, split_reads};
+pub use references::{
+    client_reference, handshake_rules, http2_settings, ip_literal, reference, rfc, split_reads,
+};
 
 /// The files directly in `dir`, sorted; none when it does not exist (a corpus directory).
 pub fn corpus_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {

@@ -2,6 +2,7 @@
 //! renderings, near misses, labelled faults, the proptest strategies over them, and the
 //! labels and class tables that say what a run covered.
 
+pub mod batch;
 pub mod classes;
 pub mod faults;
 pub mod gate;

@@ -51,14 +51,7 @@ pub fn in_the_gate(expectation: &Expectation<'_>, response: &[u8]) -> bool {
     if parsed.version != Some(1) || parsed.code != Some(101) {
         return false;
     }
-    let of = |name: &str| -> Vec<&[u8]> {
-        parsed
-            .headers
-            .iter()
-            .filter(|h| h.name.eq_ignore_ascii_case(name))
-            .map(|h| h.value)
-            .collect()
-    };
+    let of = |name: &str| crate::rfc::field_values(parsed.headers, name);
     let (upgrade, connection, accept, protocol, extensions) = (
         of("upgrade"),
         of("connection"),

@@ -3,6 +3,7 @@
 //! IP literals in Host, and reads split across calls. Oracles compare the core with these.
 
 pub mod client_reference;
+pub mod handshake_rules;
 pub mod http2_settings;
 pub mod ip_literal;
 pub mod reference;

@@ -144,6 +144,15 @@ pub fn accept(key: &str) -> String {
     base64(&sha1(&input))
 }
 
+/// The values of every field line named `name` (case-insensitive, RFC 9110 §5.1), in order.
+pub fn field_values<'b>(headers: &[httparse::Header<'b>], name: &str) -> Vec<&'b [u8]> {
+    headers
+        .iter()
+        .filter(|h| h.name.eq_ignore_ascii_case(name))
+        .map(|h| h.value)
+        .collect()
+}
+
 /// `tchar` (RFC 9110 §5.6.2).
 pub fn is_tchar(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
