@@ -16,6 +16,7 @@ mod interop;
 mod json;
 mod mutants;
 mod nightly;
+mod probe;
 mod proxies;
 mod public_api;
 mod seed;
@@ -59,6 +60,9 @@ enum Tool {
     /// Smuggling rows through nginx, HAProxy, Apache and Caddy in front of a backend on the
     /// crate, with a lenient backend as the negative control (target/proxies/report.md).
     Proxies(proxies::ProxiesArgs),
+    /// The cases and generators aimed at a live server or proxy chain (URL, --server NAME,
+    /// --all), every answer judged by the oracle crate's RFC rules.
+    Probe(probe::ProbeArgs),
     /// cargo-mutants over core/ with the stable test layer; target/mutants/report.md.
     Mutants(mutants::MutantsArgs),
     /// core/PUBLIC_API.md from rustdoc JSON; --check fails on any difference.
@@ -82,6 +86,7 @@ fn main() {
         Tool::BenchHistory(args) => bench::history::run(args),
         Tool::Interop => interop::run(),
         Tool::Proxies(args) => proxies::run(args),
+        Tool::Probe(args) => probe::run(args),
         Tool::Mutants(args) => mutants::run(args),
         Tool::PublicApi(args) => public_api::run(args),
         Tool::TriageReplay(args) => triage::replay_one(args),

@@ -3,7 +3,7 @@
 //! aiohttp, npm ws). Exit 0: all pairs passed; 1: a pair failed; 3: peers not installable.
 
 mod h2;
-mod peers;
+pub(crate) mod peers;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
