@@ -24,7 +24,12 @@ if kind == "websockets":
             pass
 
     async def main():
-        async with serve(echo, "127.0.0.1", port, subprotocols=["chat"]):
+        # Choose `chat` when offered, accept clients that offer none (the default with
+        # `subprotocols=` would refuse them).
+        def choose(connection, subprotocols):
+            return "chat" if "chat" in subprotocols else None
+
+        async with serve(echo, "127.0.0.1", port, select_subprotocol=choose):
             ready(websockets.__version__)
             await asyncio.sleep(LIMIT)
 

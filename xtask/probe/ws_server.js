@@ -7,5 +7,9 @@ const wss = new WebSocketServer({
   handleProtocols: (protocols) => (protocols.has('chat') ? 'chat' : false),
 });
 wss.on('listening', () => console.log(`ready ${version}`));
-wss.on('connection', (ws) => ws.on('message', (m, isBinary) => ws.send(m, { binary: isBinary })));
+wss.on('connection', (ws) => {
+  // A peer's invalid frame is an 'error' on the socket; without a listener node exits.
+  ws.on('error', () => {});
+  ws.on('message', (m, isBinary) => ws.send(m, { binary: isBinary }));
+});
 setTimeout(() => process.exit(0), 1800 * 1000);

@@ -291,11 +291,13 @@ pub fn catalogue(target: &Target, generated: usize, seed: u64) -> Vec<Case> {
         "RFC 6455 §4.2.1 item 5: decodes to 16 bytes",
         b.with(KEY, "dGhlIHNhbXBsZQ=="),
     );
-    b.rules(
+    b.push(
         WebSocket,
         "key_trailing_bits",
-        "RFC 6455 §4.2.1 item 5, RFC 4648 §3.5",
-        b.with(KEY, "dGhlIHNhbXBsZSBub25jZR=="),
+        Level::Should,
+        "RFC 4648 §3.5: a decoder MAY reject a key whose pad bits are not zero",
+        vec![b.with(KEY, "dGhlIHNhbXBsZSBub25jZR==").into_bytes()],
+        Check::Observe,
     );
     b.rules(
         WebSocket,
@@ -558,6 +560,12 @@ pub fn catalogue(target: &Target, generated: usize, seed: u64) -> Vec<Case> {
                 "Host: example.com\r\n",
                 &format!("Host: {}\r\n", target.authority),
                 1,
+            )
+            // Same-origin, so a server's Origin policy does not refuse every near miss.
+            .replacen(
+                "Origin: http://example.com\r\n",
+                &format!("Origin: http://{}\r\n", target.authority),
+                1,
             );
         let check = match near.verdict {
             ServerVerdict::Switch { .. } => Check::Handshake,
@@ -578,4 +586,63 @@ pub fn catalogue(target: &Target, generated: usize, seed: u64) -> Vec<Case> {
         b.push(Generated, &format!("{}-{}", request.index, request.fault), Level::Must, &format!("generated with seed {seed}: a valid handshake from the proptest model with one fault put in"), vec![request.bytes], Check::Rules);
     }
     b.cases
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http_upgrade_proptests::handshake_rules::{is_valid_websocket, read};
+
+    fn example() -> Target {
+        Target {
+            address: "127.0.0.1:9".parse().expect("an address"),
+            authority: "127.0.0.1:9".into(),
+            path: "/ws".into(),
+        }
+    }
+
+    /// The catalogue's expectations, checked against the reference: a handshake case is a
+    /// valid WebSocket request by `handshake_rules`, and a rules case of the hand-written
+    /// categories breaks a MUST rule or asks for no WebSocket at all.
+    #[test]
+    fn every_case_expects_what_the_reference_says() {
+        let cases = catalogue(&example(), 8, 1);
+        let names: std::collections::BTreeSet<&str> =
+            cases.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names.len(), cases.len(), "case names are unique");
+        for case in &cases {
+            let reading = read(&case.phases[0]);
+            match case.check {
+                Check::Handshake => assert!(
+                    reading.as_ref().is_some_and(is_valid_websocket),
+                    "{}: a handshake case the reference refuses: {reading:?}",
+                    case.name
+                ),
+                Check::Rules if case.category < Category::NearMiss => {
+                    let reading = reading.unwrap_or_else(|| panic!("{}: unreadable", case.name));
+                    let refused = !reading.asks_websocket
+                        || reading
+                            .broken
+                            .iter()
+                            .any(|b| b.no_switch == Some(Level::Must))
+                        || reading.expect_continue
+                        || reading.must_close;
+                    assert!(refused, "{}: breaks no rule the reference knows", case.name);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
+    fn the_cases_name_the_target_s_host_and_path() {
+        let cases = catalogue(&example(), 0, 1);
+        let handshake = cases
+            .iter()
+            .find(|c| c.name == "websocket/handshake")
+            .unwrap();
+        let text = String::from_utf8_lossy(&handshake.phases[0]);
+        assert!(text.starts_with("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:9\r\n"));
+        assert!(cases.iter().any(|c| c.category == Category::NearMiss));
+    }
 }

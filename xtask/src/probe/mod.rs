@@ -397,3 +397,74 @@ pub fn run(args: &ProbeArgs) -> i32 {
         2
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_name_one_address_and_a_path() {
+        let target = parse_url("http://127.0.0.1:9001/chat?x=1").unwrap();
+        assert_eq!(target.address.to_string(), "127.0.0.1:9001");
+        assert_eq!(target.authority, "127.0.0.1:9001");
+        assert_eq!(target.path, "/chat?x=1");
+        assert_eq!(parse_url("ws://127.0.0.1").unwrap().address.port(), 80);
+        assert!(parse_url("https://127.0.0.1/").is_err());
+        assert!(parse_url("http://user@127.0.0.1/").is_err());
+    }
+
+    fn probe_in_process(port: u16) -> Vec<Verdict> {
+        let target = parse_url(&format!("http://127.0.0.1:{port}/")).unwrap();
+        let cases: Vec<Case> = catalogue(&target, 8, 1)
+            .into_iter()
+            .filter(|c| c.category != catalogue::Category::Complexity)
+            .collect();
+        probe(&cases, &target, 1000.0, "test")
+    }
+
+    fn failed(verdicts: &[Verdict]) -> Vec<&str> {
+        verdicts
+            .iter()
+            .filter(|v| v.failed_at(Level::Must))
+            .map(|v| v.case.name.as_str())
+            .collect()
+    }
+
+    /// The negative control: the lenient server fails the rows it was built to fail.
+    #[test]
+    fn the_lenient_server_fails_what_it_should() {
+        let server = lenient::Lenient::start().unwrap();
+        let verdicts = probe_in_process(server.port);
+        let failed = failed(&verdicts);
+        for row in [
+            "upgrade/http10",
+            "upgrade/no_upgrade_field",
+            "upgrade/post",
+            "websocket/missing_key",
+            "websocket/version_8",
+            "host-origin/missing_host",
+            "framing/body_is_not_a_request",
+            "h2c/no_settings",
+            "negotiation/subprotocols_offered",
+        ] {
+            assert!(failed.contains(&row), "the lenient server passed {row}");
+        }
+        assert!(!failed.contains(&"websocket/handshake"));
+    }
+
+    /// A real implementation in process: tungstenite takes the valid handshake with the
+    /// right Accept, and the probe's verdicts on it are stable from run to run.
+    #[test]
+    fn tungstenite_takes_the_handshake_and_verdicts_repeat() {
+        let server = tungstenite_server::TungsteniteServer::start().unwrap();
+        let first = probe_in_process(server.port);
+        let handshake = first
+            .iter()
+            .find(|v| v.case.name == "websocket/handshake")
+            .unwrap();
+        assert_eq!(handshake.summary, "101 websocket");
+        assert!(handshake.failures.is_empty(), "{:?}", handshake.failures);
+        let again = probe_in_process(server.port);
+        assert_eq!(failed(&first), failed(&again));
+    }
+}
