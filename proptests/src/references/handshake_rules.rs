@@ -374,6 +374,17 @@ pub fn judge(reading: &Reading, answer: &Answer) -> Vec<Failure> {
                 "answered 101".to_string(),
             );
         }
+        // Closed with no answer at all: refused, but without the status the RFC names.
+        if let (Some((status, _)), None) = (broken.status, answer.status) {
+            if answer.closed {
+                fail(
+                    broken.rule,
+                    Level::Should,
+                    broken.source,
+                    std::format!("closed without the {status} response"),
+                );
+            }
+        }
         // Served as if valid: the level of the rule. Refused with another error status: the
         // exact status is a SHOULD (the server may have stopped at another mismatch).
         if let (Some((status, level)), Some(got)) = (broken.status, answer.status) {

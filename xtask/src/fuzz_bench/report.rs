@@ -199,7 +199,9 @@ pub fn render(sample: &Sample, records: &[Record], planned: u32, budget: f64) ->
          argued equivalent (in the ledger): {}.\n\
          - **Trials**: every survivor, every configuration, {planned} independent trials (the libFuzzer seed fixed by mutant, \
          configuration and trial number; a fresh scratch corpus from the seeds), {budget:.0} core-seconds each, split evenly \
-         over the one or two targets that reach the mutated file, run one after another until the first crash.\n\
+         over the one or two targets that reach the mutated file, run one after another until the first crash. A crash \
+         counts as a kill only once its input has passed the unmutated harness (replayed on the unmutated build); one \
+         that fails it too is a fault of the harness, which stops the run instead of being counted.\n\
          - **Reached**: the mutated line executed by the seeds, or by the corpus a trial ended with (libFuzzer's \
          `-print_coverage=1` on the unmutated build). A kill **while loading the seeds** is an oracle newer than the screen, \
          not an input the fuzzer made; the tables count it as a kill and the every-mutant table says so.\n\

@@ -467,4 +467,28 @@ mod tests {
         let again = probe_in_process(server.port);
         assert_eq!(failed(&first), failed(&again));
     }
+
+    /// `--against`: the lenient control and tungstenite disagree where the control breaks
+    /// a rule, and the report groups those cases.
+    #[test]
+    fn the_differential_groups_where_two_stacks_disagree() {
+        let lenient = lenient::Lenient::start().unwrap();
+        let real = tungstenite_server::TungsteniteServer::start().unwrap();
+        let only = |port: u16| {
+            let target = parse_url(&format!("http://127.0.0.1:{port}/")).unwrap();
+            let cases: Vec<Case> = catalogue(&target, 0, 1)
+                .into_iter()
+                .filter(|c| c.category == catalogue::Category::Upgrade)
+                .collect();
+            probe(&cases, &target, 1000.0, "test")
+        };
+        let text = differential(
+            &only(lenient.port),
+            &only(real.port),
+            "lenient",
+            "tungstenite",
+        );
+        assert!(text.contains("`upgrade/http10`"), "{text}");
+        assert!(!text.contains("`upgrade/connection_list`"), "{text}");
+    }
 }
