@@ -58,8 +58,9 @@ pub struct Reading {
     pub key: Option<String>,
     /// The subprotocols offered (every Sec-WebSocket-Protocol element).
     pub subprotocols: Vec<String>,
-    /// The extensions offered, when the list follows RFC 6455 §9.1.
-    pub extensions: Vec<ExtensionOffer>,
+    /// The extensions offered; `None` when the list breaks RFC 6455 §9.1 (what a server
+    /// answers to a malformed offer is then not judged here).
+    pub extensions: Option<Vec<ExtensionOffer>>,
     /// `Expect: 100-continue` is present.
     pub expect_continue: bool,
     /// The version asked is not 13 (or none is given).
@@ -163,6 +164,20 @@ pub fn decodes_to_16_bytes(value: &[u8]) -> bool {
         && text[..22]
             .iter()
             .all(|b| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/')
+}
+
+/// `version = DIGIT | (NZDIGIT DIGIT) | ("1" DIGIT DIGIT) | ("2" DIGIT DIGIT)`, 0 to 255
+/// without leading zeros (RFC 6455 §4.1, §11.3.5).
+fn is_version_number(value: &[u8]) -> bool {
+    let text = value.trim_ascii();
+    !text.is_empty()
+        && text.len() <= 3
+        && text.iter().all(u8::is_ascii_digit)
+        && (text.len() == 1 || text[0] != b'0')
+        && std::str::from_utf8(text)
+            .ok()
+            .and_then(|t| t.parse::<u16>().ok())
+            .is_some_and(|n| n <= 255)
 }
 
 /// Reads `request` (a complete head, perhaps with bytes after it); `None` when httparse
@@ -304,12 +319,26 @@ pub fn read(request: &[u8]) -> Option<Reading> {
                 Some(Level::Should),
                 None,
             );
-        } else if !matches!(versions.as_slice(), [one] if is_13(one)) {
+        } else if versions.is_empty() {
             rule(
-                "unsupported_version",
-                "RFC 6455 §4.2.2 item 4 and §4.4: a version other than 13 MUST NOT be \
-                 switched; the answer carries Sec-WebSocket-Version (426 suggested)",
+                "missing_version",
+                "RFC 6455 §4.2.1 item 6: a Sec-WebSocket-Version of 13",
                 Some(Level::Must),
+                None,
+            );
+        } else if !matches!(versions.as_slice(), [one] if is_13(one)) {
+            // §4.4 lets a server speak other versions: a 101 to one it names is allowed; a
+            // value that is no version at all (§4.1's 0-255, one field) is a mismatch.
+            let spoken = matches!(versions.as_slice(), [one] if is_version_number(one));
+            rule(
+                if spoken {
+                    "other_version"
+                } else {
+                    "invalid_version"
+                },
+                "RFC 6455 §4.2.2 item 4, §4.4: a version the server does not speak is refused \
+                 with Sec-WebSocket-Version naming those it does (426 suggested)",
+                (!spoken).then_some(Level::Must),
                 Some((426, Level::Should)),
             );
         }
@@ -328,14 +357,19 @@ pub fn read(request: &[u8]) -> Option<Reading> {
             _ => None,
         },
         subprotocols: offered,
-        extensions: extension_offers(&extension_text).unwrap_or_default(),
+        extensions: if extension_text.is_empty() {
+            Some(Vec::new())
+        } else {
+            extension_offers(&extension_text)
+        },
         expect_continue: list(&values("expect"))
             .iter()
             .any(|e| e.eq_ignore_ascii_case("100-continue")),
         // A version named and refused (a missing one is §4.2.1's plain mismatch).
         version_refused: asks_websocket
-            && !versions.is_empty()
-            && broken.iter().any(|b| b.rule == "unsupported_version"),
+            && broken
+                .iter()
+                .any(|b| matches!(b.rule, "other_version" | "invalid_version")),
         must_close,
         broken,
     })
@@ -548,7 +582,11 @@ pub fn judge(reading: &Reading, answer: &Answer) -> Vec<Failure> {
             ),
             Some(answers) => {
                 for answer in answers {
-                    if !reading.extensions.iter().any(|o| o.name == answer.name) {
+                    let offered = reading
+                        .extensions
+                        .as_ref()
+                        .map(|offers| offers.iter().any(|o| o.name == answer.name));
+                    if offered == Some(false) {
                         fail(
                             "extension_not_offered",
                             Level::Must,
@@ -634,7 +672,15 @@ mod tests {
         );
         assert_eq!(
             rules(&GOOD.replace("Version: 13", "Version: 8")),
-            ["unsupported_version"]
+            ["other_version"]
+        );
+        assert_eq!(
+            rules(&GOOD.replace("Version: 13", "Version: 13, 8")),
+            ["invalid_version"]
+        );
+        assert_eq!(
+            rules(&GOOD.replace("Sec-WebSocket-Version: 13\r\n", "")),
+            ["missing_version"]
         );
         assert_eq!(
             rules(&GOOD.replace(
@@ -673,7 +719,18 @@ mod tests {
             .push(("sec-websocket-version".into(), b"13, 8".to_vec()));
         assert_eq!(names(&answer), Vec::<&str>::new());
         answer.status = Some(400);
-        assert_eq!(names(&answer), ["unsupported_version"]);
+        assert_eq!(names(&answer), ["other_version"]);
+        // A server may speak version 8 (RFC 6455 §4.4): its 101 breaks nothing here.
+        answer.status = Some(101);
+        assert_eq!(
+            names(&answer),
+            [
+                "101_without_upgrade",
+                "upgrade_field",
+                "connection_field",
+                "accept"
+            ]
+        );
     }
 
     /// The reasons of the gate's verdicts that are RFC requirements on every server (the
@@ -696,7 +753,8 @@ mod tests {
     /// Near misses the behaviour table refuses where the RFCs allow a choice: a key with
     /// non-zero pad bits (RFC 4648 §3.5: MAY reject) and `example.com:` (RFC 3986 §3.2.3:
     /// an empty port is valid grammar).
-    const STRICTER_THAN_THE_RFCS: [&str; 2] = ["key/trailing_bits", "host/invalid"];
+    /// And version 8: the crate speaks only 13, another server may speak 8 too (§4.4).
+    const STRICTER_THAN_THE_RFCS: [&str; 3] = ["key/trailing_bits", "host/invalid", "version/8"];
 
     #[test]
     fn the_gate_near_misses_agree_with_these_rules() {

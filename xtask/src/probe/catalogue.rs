@@ -626,7 +626,8 @@ mod tests {
                             .iter()
                             .any(|b| b.no_switch == Some(Level::Must))
                         || reading.expect_continue
-                        || reading.must_close;
+                        || reading.must_close
+                        || reading.version_refused;
                     assert!(refused, "{}: breaks no rule the reference knows", case.name);
                 }
                 _ => {}

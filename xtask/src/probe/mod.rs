@@ -441,7 +441,7 @@ mod tests {
             "upgrade/no_upgrade_field",
             "upgrade/post",
             "websocket/missing_key",
-            "websocket/version_8",
+            "websocket/missing_version",
             "host-origin/missing_host",
             "framing/body_is_not_a_request",
             "h2c/no_settings",

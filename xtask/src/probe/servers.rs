@@ -286,8 +286,10 @@ fn proxy_version(binary: &str, dir: &Path) -> String {
         .output()
         .map(|f| f.combined())
         .unwrap_or_default();
-    out.lines()
-        .find(|l| !l.trim().is_empty())
-        .map(|l| l.trim().chars().take(60).collect())
-        .unwrap_or_else(|| "?".into())
+    // The version word of the first line: `nginx/1.22.1`, `2.6.12-1+deb12u4`, `v2.6.2`.
+    let line = out.lines().find(|l| !l.trim().is_empty()).unwrap_or("?");
+    line.split_whitespace()
+        .find(|word| word.chars().any(|c| c.is_ascii_digit()) && word.contains('.'))
+        .unwrap_or(line)
+        .to_string()
 }
