@@ -343,6 +343,7 @@ pub fn read(request: &[u8]) -> Option<Reading> {
             );
         }
     }
+    let plain_websocket = upgrade.iter().any(|p| p.eq_ignore_ascii_case("websocket"));
     let offered = list(&values("sec-websocket-protocol"));
     let extension_text: Vec<u8> = values("sec-websocket-extensions").join(&b", "[..]);
     Some(Reading {
@@ -365,8 +366,10 @@ pub fn read(request: &[u8]) -> Option<Reading> {
         expect_continue: list(&values("expect"))
             .iter()
             .any(|e| e.eq_ignore_ascii_case("100-continue")),
-        // A version named and refused (a missing one is §4.2.1's plain mismatch).
-        version_refused: asks_websocket
+        // A version named and refused (a missing one is §4.2.1's plain mismatch), in a
+        // request whose Upgrade holds `websocket` itself (§4.2.1 item 3), so the version is
+        // what the server refuses.
+        version_refused: plain_websocket
             && broken
                 .iter()
                 .any(|b| matches!(b.rule, "other_version" | "invalid_version")),
