@@ -491,4 +491,20 @@ mod tests {
         assert!(text.contains("`upgrade/http10`"), "{text}");
         assert!(!text.contains("`upgrade/connection_list`"), "{text}");
     }
+
+    /// A server built on the crate (the proxies' strict backend: `ServerPolicy::respond`
+    /// and `write_response`, in process) breaks no MUST rule; CI probes the example server
+    /// the same way (`.ci/run`).
+    #[test]
+    fn a_server_on_the_crate_breaks_no_must_rule() {
+        let backend =
+            crate::proxies::backend::Backend::start(crate::proxies::backend::Mode::Strict).unwrap();
+        let verdicts = probe_in_process(backend.port);
+        assert_eq!(failed(&verdicts), Vec::<&str>::new());
+        let handshake = verdicts
+            .iter()
+            .find(|v| v.case.name == "websocket/handshake")
+            .unwrap();
+        assert_eq!(handshake.summary, "101 websocket");
+    }
 }
