@@ -65,7 +65,7 @@ pub struct ProbeArgs {
     /// At most this many cases per second.
     #[arg(long, default_value_t = 50.0)]
     rate: f64,
-    /// Where the JSON and HTML reports go (default: target/probe/<name>/).
+    /// Where the JSON and HTML reports go (default: `target/probe/NAME/`).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// List the cases and the known implementations, and probe nothing.
