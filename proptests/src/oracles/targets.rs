@@ -369,7 +369,7 @@ pub fn server_negotiate(data: &[u8]) {
             assert_eq!(expected_100, accepted.expect_continue);
             assert_eq!(
                 expected_100,
-                carries_expect(request),
+                expects_continue(request),
                 "100 Continue written, yet the request's Expect says otherwise"
             );
             let switch = if expected_100 {
@@ -646,16 +646,17 @@ fn same_extension(a: &Extension<'_>, b: &Extension<'_>) -> bool {
             .all(|(x, y)| x.name == y.name && value(&x) == value(&y))
 }
 
-/// Whether the request head carries an Expect field (httparse's reading; the crate
-/// switches only when it holds `100-continue`, RFC 9110 §10.1.1).
-fn carries_expect(request: &[u8]) -> bool {
+/// Whether the request expects `100-continue`: an element of its Expect fields, read with
+/// httparse, empty list elements ignored (RFC 9110 §10.1.1, §5.6.1.2: an empty Expect
+/// expects nothing; the crate switches only when every element is `100-continue`).
+fn expects_continue(request: &[u8]) -> bool {
     let mut headers = [EMPTY_HEADER; 64];
     let mut parsed = httparse::Request::new(&mut headers);
     parsed.parse(request).is_ok()
-        && parsed
-            .headers
+        && crate::rfc::field_values(parsed.headers, "expect")
             .iter()
-            .any(|h| h.name.eq_ignore_ascii_case("expect"))
+            .flat_map(|v| v.split(|&b| b == b','))
+            .any(|e| e.trim_ascii().eq_ignore_ascii_case(b"100-continue"))
 }
 
 /// An offer the crate read, in the reference's terms (values unescaped).
