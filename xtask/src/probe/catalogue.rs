@@ -149,24 +149,29 @@ impl Builder<'_> {
     }
 
     fn rules(&mut self, category: Category, what: &str, source: &str, request: String) {
-        self.push(
-            category,
-            what,
-            Level::Must,
-            source,
-            vec![request.into_bytes()],
-            Check::Rules,
-        );
+        self.one_request(category, what, source, request, Check::Rules);
     }
 
     fn handshake(&mut self, category: Category, what: &str, source: &str, request: String) {
+        self.one_request(category, what, source, request, Check::Handshake);
+    }
+
+    /// A MUST case of one request.
+    fn one_request(
+        &mut self,
+        category: Category,
+        what: &str,
+        source: &str,
+        request: String,
+        check: Check,
+    ) {
         self.push(
             category,
             what,
             Level::Must,
             source,
             vec![request.into_bytes()],
-            Check::Handshake,
+            check,
         );
     }
 }

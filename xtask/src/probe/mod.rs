@@ -134,12 +134,10 @@ fn probe(cases: &[Case], target: &Target, rate: f64, label: &str) -> Vec<Verdict
     for (index, case) in cases.iter().enumerate() {
         let started = Instant::now();
         let verdict = verdict::run(case, target);
-        let mark = if verdict.failed_at(Level::Must) {
-            "MUST FAILED"
-        } else if verdict.failed_at(Level::Should) {
-            "should failed"
-        } else {
-            "ok"
+        let mark = match verdict.worst() {
+            Some(Level::Must) => "MUST FAILED",
+            Some(Level::Should) => "should failed",
+            None => "ok",
         };
         eprintln!(
             "[{label} {}/{}] {} → {} {mark}",

@@ -204,12 +204,10 @@ pub fn html(url: &str, verdicts: &[Verdict]) -> String {
     // MUST failures first, then SHOULD failures, then the rest, each in catalogue order.
     ordered.sort_by_key(|v| (!v.failed_at(Level::Must), !v.failed_at(Level::Should)));
     for verdict in ordered {
-        let class = if verdict.failed_at(Level::Must) {
-            "must"
-        } else if verdict.failed_at(Level::Should) {
-            "should"
-        } else {
-            "pass"
+        let class = match verdict.worst() {
+            Some(Level::Must) => "must",
+            Some(Level::Should) => "should",
+            None => "pass",
         };
         let failures: Vec<String> = verdict
             .failures

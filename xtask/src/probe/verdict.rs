@@ -30,6 +30,11 @@ impl Verdict {
     pub fn failed_at(&self, level: Level) -> bool {
         self.failures.iter().any(|f| f.level == level)
     }
+
+    /// The strongest level of the rules it broke, if any.
+    pub fn worst(&self) -> Option<Level> {
+        self.failures.iter().map(|f| f.level).min()
+    }
 }
 
 fn fail(rule: &'static str, level: Level, source: &'static str, detail: String) -> Failure {

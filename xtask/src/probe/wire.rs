@@ -3,9 +3,11 @@
 //! read back split into HTTP responses (RFC 9112 §6.3 framing) and whatever follows a 101.
 //! Every read and the whole exchange are bounded in bytes and time.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
+
+use crate::base::net::{read_until_idle, ReadLimits};
 
 /// How long a phase waits for the first byte, and for more once some arrived.
 const FIRST_BYTE: Duration = Duration::from_secs(3);
@@ -77,36 +79,17 @@ pub fn exchange(address: SocketAddr, phases: &[Vec<u8>], wait_close: bool) -> Ex
     out
 }
 
-/// Reads until `idle` passes after a byte, the first byte never comes, the cap passes or
-/// the peer closes (`false`).
 fn read_phase(stream: &mut TcpStream, out: &mut Vec<u8>, idle: Duration) -> bool {
-    let started = Instant::now();
-    let mut got_any = false;
-    let mut chunk = [0u8; 8192];
-    while started.elapsed() < PHASE_CAP && out.len() < MAX_BYTES {
-        let wait = if got_any { idle } else { FIRST_BYTE };
-        let left = PHASE_CAP
-            .saturating_sub(started.elapsed())
-            .max(Duration::from_millis(1));
-        let _ = stream.set_read_timeout(Some(wait.min(left)));
-        match stream.read(&mut chunk) {
-            Ok(0) => return false,
-            Ok(n) => {
-                out.extend_from_slice(&chunk[..n]);
-                got_any = true;
-            }
-            Err(error)
-                if matches!(
-                    error.kind(),
-                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                ) =>
-            {
-                return true
-            }
-            Err(_) => return false,
-        }
-    }
-    true
+    read_until_idle(
+        stream,
+        out,
+        ReadLimits {
+            first: FIRST_BYTE,
+            idle,
+            cap: PHASE_CAP,
+            max_bytes: MAX_BYTES,
+        },
+    )
 }
 
 /// Splits `bytes` into responses: each head read with httparse, its body skipped by its

@@ -8,7 +8,7 @@ pub mod attacks;
 pub mod backend;
 pub mod configs;
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::Stdio;
@@ -83,30 +83,16 @@ pub fn exchange(port: u16, phases: &[Vec<u8>]) -> Vec<u16> {
 /// Reads into `out` until IDLE passes without a byte (after the first) or PHASE_CAP; false
 /// when the peer closed.
 fn read_until_idle(stream: &mut TcpStream, out: &mut Vec<u8>) -> bool {
-    let started = Instant::now();
-    let mut got_any = false;
-    let mut chunk = [0u8; 4096];
-    while started.elapsed() < PHASE_CAP {
-        let wait = if got_any { IDLE } else { PHASE_CAP };
-        let _ = stream.set_read_timeout(Some(wait));
-        match stream.read(&mut chunk) {
-            Ok(0) => return false,
-            Ok(n) => {
-                out.extend_from_slice(&chunk[..n]);
-                got_any = true;
-            }
-            Err(error)
-                if matches!(
-                    error.kind(),
-                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                ) =>
-            {
-                return true
-            }
-            Err(_) => return false,
-        }
-    }
-    true
+    crate::base::net::read_until_idle(
+        stream,
+        out,
+        crate::base::net::ReadLimits {
+            first: PHASE_CAP,
+            idle: IDLE,
+            cap: PHASE_CAP,
+            max_bytes: usize::MAX,
+        },
+    )
 }
 
 /// The status of every `HTTP/1.x NNN` line starting a line of `bytes`.
