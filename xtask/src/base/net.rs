@@ -2,6 +2,8 @@
 
 use std::io::Read;
 use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// A port on 127.0.0.1 free a moment ago.
@@ -57,4 +59,48 @@ pub fn read_until_idle(stream: &mut TcpStream, out: &mut Vec<u8>, limits: ReadLi
         }
     }
     true
+}
+
+/// A server on a free loopback port: each connection is handed, with its number (from 0),
+/// to `serve` on a thread of its own; stopped (no more accepts) when dropped.
+pub struct LoopbackServer {
+    /// Its port.
+    pub port: u16,
+    stop: Arc<AtomicBool>,
+}
+
+impl LoopbackServer {
+    /// Binds 127.0.0.1:0 and starts accepting.
+    pub fn start(
+        serve: impl Fn(TcpStream, usize) + Send + Sync + 'static,
+    ) -> std::io::Result<LoopbackServer> {
+        let listener = TcpListener::bind("127.0.0.1:0")?;
+        let port = listener.local_addr()?.port();
+        listener.set_nonblocking(true)?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopping = Arc::clone(&stop);
+        let serve = Arc::new(serve);
+        std::thread::spawn(move || {
+            let mut connections = 0;
+            while !stopping.load(Ordering::Relaxed) {
+                match listener.accept() {
+                    Ok((stream, _)) => {
+                        let _ = stream.set_nonblocking(false);
+                        let serve = Arc::clone(&serve);
+                        let number = connections;
+                        connections += 1;
+                        std::thread::spawn(move || serve(stream, number));
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(5)),
+                }
+            }
+        });
+        Ok(LoopbackServer { port, stop })
+    }
+}
+
+impl Drop for LoopbackServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
 }

@@ -4,48 +4,18 @@
 //! a plain request's head as the next request (bodies ignored). The probe must fail it.
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::net::TcpStream;
 use std::time::Duration;
 
-/// A running lenient server; stopped when dropped.
-pub struct Lenient {
-    /// Its port.
-    pub port: u16,
-    stop: Arc<AtomicBool>,
-}
+use crate::base::net::LoopbackServer;
 
 /// The most requests one connection serves, and the largest head read: bounded loops.
 const MAX_REQUESTS: usize = 32;
 const MAX_HEAD: usize = 64 * 1024;
 
-impl Lenient {
-    /// Starts it on a free port.
-    pub fn start() -> std::io::Result<Lenient> {
-        let listener = TcpListener::bind("127.0.0.1:0")?;
-        let port = listener.local_addr()?.port();
-        listener.set_nonblocking(true)?;
-        let stop = Arc::new(AtomicBool::new(false));
-        let stopping = Arc::clone(&stop);
-        std::thread::spawn(move || {
-            while !stopping.load(Ordering::Relaxed) {
-                match listener.accept() {
-                    Ok((stream, _)) => {
-                        std::thread::spawn(move || serve(stream));
-                    }
-                    Err(_) => std::thread::sleep(Duration::from_millis(10)),
-                }
-            }
-        });
-        Ok(Lenient { port, stop })
-    }
-}
-
-impl Drop for Lenient {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-    }
+/// Starts it on a free port; it stops when the handle drops.
+pub fn start() -> std::io::Result<LoopbackServer> {
+    LoopbackServer::start(|stream, _| serve(stream))
 }
 
 fn field<'a>(head: &'a str, name: &str) -> Option<&'a str> {
@@ -56,7 +26,6 @@ fn field<'a>(head: &'a str, name: &str) -> Option<&'a str> {
 }
 
 fn serve(mut stream: TcpStream) {
-    let _ = stream.set_nonblocking(false);
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
     let mut buffer = Vec::new();
     for _ in 0..MAX_REQUESTS {

@@ -431,7 +431,7 @@ mod tests {
     /// The negative control: the lenient server fails the rows it was built to fail.
     #[test]
     fn the_lenient_server_fails_what_it_should() {
-        let server = lenient::Lenient::start().unwrap();
+        let server = lenient::start().unwrap();
         let verdicts = probe_in_process(server.port);
         let failed = failed(&verdicts);
         for row in [
@@ -454,7 +454,7 @@ mod tests {
     /// right Accept, and the probe's verdicts on it are stable from run to run.
     #[test]
     fn tungstenite_takes_the_handshake_and_verdicts_repeat() {
-        let server = tungstenite_server::TungsteniteServer::start().unwrap();
+        let server = tungstenite_server::start().unwrap();
         let first = probe_in_process(server.port);
         let handshake = first
             .iter()
@@ -470,8 +470,8 @@ mod tests {
     /// a rule, and the report groups those cases.
     #[test]
     fn the_differential_groups_where_two_stacks_disagree() {
-        let lenient = lenient::Lenient::start().unwrap();
-        let real = tungstenite_server::TungsteniteServer::start().unwrap();
+        let lenient = lenient::start().unwrap();
+        let real = tungstenite_server::start().unwrap();
         let only = |port: u16| {
             let target = parse_url(&format!("http://127.0.0.1:{port}/")).unwrap();
             let cases: Vec<Case> = catalogue(&target, 0, 1)

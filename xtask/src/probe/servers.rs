@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Context as _, Result};
 
-use super::lenient::Lenient;
 use crate::base::install;
 use crate::base::net::free_port;
 use crate::base::paths::{root, target_dir};
@@ -204,13 +203,13 @@ pub fn start(implementation: &Implementation) -> Result<Running> {
             )
         }
         Kind::Lenient => {
-            let lenient = Lenient::start()?;
+            let lenient = super::lenient::start()?;
             let port = lenient.port;
             held.push(Box::new(lenient));
             (port, "-".into())
         }
         Kind::Tungstenite => {
-            let server = super::tungstenite_server::TungsteniteServer::start()?;
+            let server = super::tungstenite_server::start()?;
             let port = server.port;
             held.push(Box::new(server));
             (port, locked_version("tungstenite"))

@@ -2,52 +2,21 @@
 //! each handed to `tungstenite::accept_hdr` (choosing `chat` when offered) and echoed,
 //! every read bounded by a timeout and every connection by a message count.
 
-use std::net::{TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::net::TcpStream;
 use std::time::Duration;
 
 use tungstenite::handshake::server::{Request, Response};
 
-/// A running tungstenite server; stopped when dropped.
-pub struct TungsteniteServer {
-    /// Its port.
-    pub port: u16,
-    stop: Arc<AtomicBool>,
-}
+use crate::base::net::LoopbackServer;
 
-impl TungsteniteServer {
-    /// Starts it on a free port.
-    pub fn start() -> std::io::Result<TungsteniteServer> {
-        let listener = TcpListener::bind("127.0.0.1:0")?;
-        let port = listener.local_addr()?.port();
-        listener.set_nonblocking(true)?;
-        let stop = Arc::new(AtomicBool::new(false));
-        let stopping = Arc::clone(&stop);
-        std::thread::spawn(move || {
-            while !stopping.load(Ordering::Relaxed) {
-                match listener.accept() {
-                    Ok((stream, _)) => {
-                        std::thread::spawn(move || serve(stream));
-                    }
-                    Err(_) => std::thread::sleep(Duration::from_millis(10)),
-                }
-            }
-        });
-        Ok(TungsteniteServer { port, stop })
-    }
-}
-
-impl Drop for TungsteniteServer {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-    }
+/// Starts it on a free port; it stops when the handle drops.
+pub fn start() -> std::io::Result<LoopbackServer> {
+    LoopbackServer::start(|stream, _| serve(stream))
 }
 
 // tungstenite's callback type fixes the error's size.
 #[allow(clippy::result_large_err)]
 fn serve(stream: TcpStream) {
-    let _ = stream.set_nonblocking(false);
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
     let choose = |request: &Request, mut response: Response| {
         let offers_chat = request

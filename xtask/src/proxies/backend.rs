@@ -4,11 +4,11 @@
 //! keeps reading HTTP after a refused upgrade, the two mistakes request smuggling feeds on.
 
 use std::io::{Read, Write};
-use std::net::{Shutdown, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::net::{Shutdown, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::base::net::LoopbackServer;
 use http_upgrade::{parse_request, Outcome, Reply, ServerPolicy, Status, EMPTY_HEADER};
 
 /// How the backend reads what follows a head.
@@ -38,7 +38,8 @@ pub struct Backend {
     /// Its port.
     pub port: u16,
     log: Arc<Mutex<Vec<Seen>>>,
-    stop: Arc<AtomicBool>,
+    /// Held so that it stops accepting when the backend goes.
+    _server: LoopbackServer,
 }
 
 /// The most requests one connection serves, and the largest body read: bounded loops.
@@ -50,26 +51,14 @@ const IDLE: Duration = Duration::from_secs(5);
 impl Backend {
     /// Starts the backend in `mode` on a free port.
     pub fn start(mode: Mode) -> std::io::Result<Backend> {
-        let listener = TcpListener::bind("127.0.0.1:0")?;
-        let port = listener.local_addr()?.port();
-        listener.set_nonblocking(true)?;
         let log = Arc::new(Mutex::new(Vec::new()));
-        let stop = Arc::new(AtomicBool::new(false));
-        let connections = Arc::new(AtomicUsize::new(0));
-        let (thread_log, thread_stop) = (Arc::clone(&log), Arc::clone(&stop));
-        std::thread::spawn(move || {
-            while !thread_stop.load(Ordering::Relaxed) {
-                match listener.accept() {
-                    Ok((stream, _)) => {
-                        let id = connections.fetch_add(1, Ordering::Relaxed);
-                        let log = Arc::clone(&thread_log);
-                        std::thread::spawn(move || serve(stream, id, mode, &log));
-                    }
-                    Err(_) => std::thread::sleep(Duration::from_millis(5)),
-                }
-            }
-        });
-        Ok(Backend { port, log, stop })
+        let thread_log = Arc::clone(&log);
+        let server = LoopbackServer::start(move |stream, id| serve(stream, id, mode, &thread_log))?;
+        Ok(Backend {
+            port: server.port,
+            log,
+            _server: server,
+        })
     }
 
     /// Everything seen so far.
@@ -78,16 +67,9 @@ impl Backend {
     }
 }
 
-impl Drop for Backend {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-    }
-}
-
 /// Serves one connection until it closes, idles, or a verdict ends it.
 pub fn serve(mut stream: TcpStream, connection: usize, mode: Mode, log: &Mutex<Vec<Seen>>) {
     let _ = stream.set_read_timeout(Some(IDLE));
-    let _ = stream.set_nonblocking(false);
     let policy = ServerPolicy::websocket();
     let mut buf: Vec<u8> = Vec::new();
     let record = |target: &str, verdict: String| {
