@@ -25,7 +25,7 @@ use anyhow::{anyhow, bail, Context as _, Result};
 use crate::base::git;
 use crate::base::paths::{root, target_dir};
 use ledger::Record;
-use sample::{Drawn, Sample, Screen};
+use sample::{Drawn, Sample, Screen, Which};
 
 /// Which part of the experiment to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -49,6 +49,10 @@ pub struct FuzzBenchArgs {
     /// Only write fuzz/BENCH.md (the same as `--stage report`).
     #[arg(long)]
     report_only: bool,
+    /// Which sample to screen or run trials on: the frozen one of the headline, or the
+    /// held-out one (drawn at HEAD under its own --seed, none of the frozen sample's changes).
+    #[arg(long, value_enum, default_value_t = Which::Frozen)]
+    sample: Which,
     /// How many seed-survivors the sample screens for.
     #[arg(long, default_value_t = 40)]
     survivors: usize,
@@ -115,9 +119,13 @@ fn bench(args: &FuzzBenchArgs) -> Result<()> {
     let shard = args.shard.as_deref().map(parse_shard).transpose()?;
     // Each shard has its own checkout and builds, so shards run side by side on one
     // machine as well as on several.
-    let out = target_dir().join("fuzz-bench").join(match shard {
+    let part = match shard {
         Some((k, n)) => format!("shard-{k}-of-{n}"),
         None => "whole".to_string(),
+    };
+    let out = target_dir().join("fuzz-bench").join(match args.sample {
+        Which::Frozen => part,
+        held_out => format!("{}-{part}", held_out.name()),
     });
     std::fs::create_dir_all(&out)?;
     let committed = ledger::default_path(&root);
@@ -149,7 +157,8 @@ fn bench(args: &FuzzBenchArgs) -> Result<()> {
         screen_sample(&root, &out, args, &out_of_time)?;
     }
     if matches!(stage, Stage::Trials | Stage::All) && !out_of_time() {
-        let sample = sample::read(&root)?.context("no sample yet: run --stage sample first")?;
+        let sample =
+            sample::read(&root, args.sample)?.context("no sample yet: run --stage sample first")?;
         run_trials(&out, args, &sample, shard, &out_of_time, &committed)?;
     }
     write_report(&root, args)
@@ -162,11 +171,22 @@ fn screen_sample(
     args: &FuzzBenchArgs,
     out_of_time: &dyn Fn() -> bool,
 ) -> Result<()> {
-    let mut sample = match sample::read(root)? {
+    let which = args.sample;
+    // The held-out sample draws none of the frozen sample's changes.
+    let frozen = match which {
+        Which::Frozen => None,
+        Which::HeldOut => Some(
+            sample::read(root, Which::Frozen)?
+                .context("the held-out sample is drawn beside a frozen one: draw that first")?,
+        ),
+    };
+    let others: Vec<&Sample> = frozen.iter().collect();
+    let mut sample = match sample::read(root, which)? {
         Some(sample) if !args.resample => sample,
         _ => {
             let head = git::head()?;
-            let order = sample::stratified(sample::list(root)?, args.seed);
+            let order =
+                sample::held_out_from(sample::stratified(sample::list(root)?, args.seed), &others);
             // Six times the survivors wanted: the seeds have killed three in four so far.
             let drawn = order
                 .into_iter()
@@ -183,7 +203,7 @@ fn screen_sample(
                 screen: sample::SCREEN.into(),
                 drawn,
             };
-            sample::write(root, &sample)?;
+            sample::write(root, which, &sample)?;
             println!(
                 "drew {} mutants at {} (seed {}), screening for {} survivors",
                 sample.drawn.len(),
@@ -202,7 +222,8 @@ fn screen_sample(
         // Every drawn mutant screened and too few survive: draw on, in the same seeded
         // order, listed at the sample's commit.
         let drawn: BTreeSet<String> = sample.drawn.iter().map(|d| d.mutant.name.clone()).collect();
-        let more: Vec<Drawn> = sample::stratified(sample::list(tree.dir())?, sample.seed)
+        let order = sample::stratified(sample::list(tree.dir())?, sample.seed);
+        let more: Vec<Drawn> = sample::held_out_from(order, &others)
             .into_iter()
             .filter(|m| !drawn.contains(&m.name))
             .take(sample.wanted * 6)
@@ -213,7 +234,7 @@ fn screen_sample(
             .collect();
         println!("drawing {} more mutants in the sample's order", more.len());
         sample.drawn.extend(more);
-        sample::write(root, &sample)?;
+        sample::write(root, which, &sample)?;
     }
     let total = sample.drawn.len();
     for index in 0..total {
@@ -225,7 +246,7 @@ fn screen_sample(
         }
         let verdict = sample::screen(&tree, &sample.drawn[index].mutant)?;
         sample.drawn[index].screen = Some(verdict);
-        sample::write(root, &sample)?;
+        sample::write(root, which, &sample)?;
         let (screened, survive, _, _) = sample.counts();
         println!(
             "[screened {screened}/{total}, survivors {survive}/{}] {}: {}",
@@ -365,11 +386,18 @@ fn run_trials(
 
 /// Writes fuzz/BENCH.md from the committed sample and ledger.
 fn write_report(root: &Path, args: &FuzzBenchArgs) -> Result<()> {
-    let Some(sample) = sample::read(root)? else {
+    let Some(sample) = sample::read(root, Which::Frozen)? else {
         bail!("no sample yet: run --stage sample first");
     };
+    let held_out = sample::read(root, Which::HeldOut)?;
     let records = ledger::read(&ledger::default_path(root))?;
-    let mut text = report::render(&sample, &records, args.trials, args.budget as f64);
+    let mut text = report::render(
+        &sample,
+        held_out.as_ref(),
+        &records,
+        args.trials,
+        args.budget as f64,
+    );
     let mut earlier: Vec<String> = std::fs::read_dir(root.join("fuzz/bench"))
         .map(|entries| {
             entries

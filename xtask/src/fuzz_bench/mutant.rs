@@ -15,6 +15,16 @@ pub struct Mutant {
     pub diff: String,
 }
 
+impl Mutant {
+    /// What the mutation does, without where: `replace == with != in write_value`. Two
+    /// mutants with the same file and description are the same change, wherever the line
+    /// moved between the commits they were listed at.
+    pub fn change(&self) -> (&str, &str) {
+        let what = self.name.splitn(4, ':').nth(3).unwrap_or(&self.name).trim();
+        (self.file.as_str(), what)
+    }
+}
+
 /// The mutant's diff with file headers `git apply` reads.
 pub fn patch(mutant: &Mutant) -> String {
     let mut lines = mutant.diff.lines();
@@ -30,6 +40,29 @@ pub fn patch(mutant: &Mutant) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_change_is_its_file_and_what_without_the_place() {
+        let at = |name: &str| Mutant {
+            name: name.into(),
+            file: "core/src/h2c.rs".into(),
+            line: 1,
+            diff: String::new(),
+        };
+        let moved = (
+            at("core/src/h2c.rs:25:26: replace - with + in sextet"),
+            at("core/src/h2c.rs:24:26: replace - with + in sextet"),
+        );
+        assert_eq!(moved.0.change(), moved.1.change());
+        assert_eq!(
+            moved.0.change(),
+            ("core/src/h2c.rs", "replace - with + in sextet")
+        );
+        assert_ne!(
+            moved.0.change(),
+            at("core/src/h2c.rs:25:26: replace - with / in sextet").change()
+        );
+    }
 
     #[test]
     fn patches_name_the_file_twice() {

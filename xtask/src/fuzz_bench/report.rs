@@ -158,8 +158,25 @@ pub fn paired(trials: &[&Trial], a: &str, b: &str, survivors: &BTreeSet<&str>) -
     ))
 }
 
-/// The whole of `fuzz/BENCH.md`.
-pub fn render(sample: &Sample, records: &[Record], planned: u32, budget: f64) -> String {
+/// The survivors of `sample` not argued equivalent.
+fn benched<'s>(sample: &'s Sample, equivalent: &BTreeMap<&str, &str>) -> BTreeSet<&'s str> {
+    sample
+        .survivors()
+        .into_iter()
+        .map(|m| m.name.as_str())
+        .filter(|m| !equivalent.contains_key(m))
+        .collect()
+}
+
+/// The whole of `fuzz/BENCH.md`: the frozen sample's headline and baseline, the held-out
+/// sample's line when one is drawn, then each sample's tables.
+pub fn render(
+    sample: &Sample,
+    held_out: Option<&Sample>,
+    records: &[Record],
+    planned: u32,
+    budget: f64,
+) -> String {
     let equivalent: BTreeMap<&str, &str> = records
         .iter()
         .filter_map(|r| match r {
@@ -167,20 +184,23 @@ pub fn render(sample: &Sample, records: &[Record], planned: u32, budget: f64) ->
             Record::Trial(_) => None,
         })
         .collect();
-    let survivors: BTreeSet<&str> = sample
-        .survivors()
-        .into_iter()
-        .map(|m| m.name.as_str())
-        .filter(|m| !equivalent.contains_key(m))
-        .collect();
+    let survivors = benched(sample, &equivalent);
     let trials: Vec<&Trial> = ledger::trials(records).collect();
     let main = summarize(&trials, MAIN_JOB, &survivors, planned, budget);
     let base = summarize(&trials, BASELINE, &survivors, planned, budget);
     let mut text = String::new();
     let _ = writeln!(text, "# The bug-finding benchmark\n");
     let _ = writeln!(text, "{}", main.line("headline"));
-    let _ = writeln!(text, "{}\n", base.line("baseline"));
-    let (screened, survive, killed, unviable) = sample.counts();
+    let _ = writeln!(text, "{}", base.line("baseline"));
+    let held = held_out.map(|h| {
+        let survivors = benched(h, &equivalent);
+        let main = summarize(&trials, MAIN_JOB, &survivors, planned, budget);
+        (h, survivors, main)
+    });
+    if let Some((_, _, main)) = &held {
+        let _ = writeln!(text, "{}", main.line("held-out"));
+    }
+    let _ = writeln!(text);
     let _ = writeln!(
         text,
         "The headline is the main job's configuration (`{MAIN_JOB}`), the baseline today's harness (`{BASELINE}`), over the \
@@ -190,6 +210,24 @@ pub fn render(sample: &Sample, records: &[Record], planned: u32, budget: f64) ->
         survivors.len(),
         sample.wanted
     );
+    if let Some((h, held_survivors, held_main)) = &held {
+        let (screened, survive, _, _) = h.counts();
+        let _ = writeln!(
+            text,
+            "The frozen sample's survivors drove the oracles and seeds written since it was drawn, so the headline \
+             measures the harness on the bugs it was improved against. The **held-out** line is the main job on a \
+             second sample that nobody looked at: drawn at `{}` under seed {}, none of the frozen sample's changes, \
+             screened with that commit's seeds. **Progress: {} of {} held-out survivors benched**, from {screened} \
+             mutants screened, {survive} surviving the seeds (it asks for {}). \
+             See [the held-out sample](#the-held-out-sample).\n",
+            short(&h.commit),
+            h.seed,
+            held_main.survivors,
+            held_survivors.len(),
+            h.wanted
+        );
+    }
+    let (screened, survive, killed, unviable) = sample.counts();
     let _ = writeln!(
         text,
         "## How it is measured\n\n\
@@ -208,8 +246,8 @@ pub fn render(sample: &Sample, records: &[Record], planned: u32, budget: f64) ->
          - **Statistics**: the killed share with its 95 % Wilson interval; the Kaplan-Meier median time to kill, censored \
          at the budget; McNemar's exact test on paired kills and Vargha-Delaney Â12 on times (above 0.5: the first \
          configuration kills sooner).\n\
-         - Made by `cargo xtask fuzz-bench` (`--stage sample|trials|report`, `--shard K/N`, `--merge`); the ledger is \
-         `fuzz/bench/ledger.jsonl`.\n",
+         - Made by `cargo xtask fuzz-bench` (`--stage sample|trials|report`, `--sample frozen|held-out`, `--shard K/N`, \
+         `--merge`); the ledger is `fuzz/bench/ledger.jsonl`.\n",
         short(&sample.commit),
         sample.seed,
         sample.screen,
@@ -226,17 +264,51 @@ pub fn render(sample: &Sample, records: &[Record], planned: u32, budget: f64) ->
         join(cores.iter().map(|c| c.to_string()))
     );
     let _ = writeln!(text, "## Configurations\n");
-    let _ = writeln!(
-        text,
-        "| configuration | what | trials ran at | survivors benched | killed / trials | of them while loading the seeds | share [95 % Wilson] | KM median | reached, not killed |\n| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+    text.push_str(&configurations(&trials, &survivors, planned, budget));
+    let _ = writeln!(text, "\n## Paired comparisons\n");
+    text.push_str(&comparisons(&trials, &survivors));
+    let _ = writeln!(text, "\n## Every survivor\n");
+    text.push_str(&every_survivor(sample, &trials, &equivalent));
+    if let Some((h, held_survivors, _)) = &held {
+        let (screened, survive, killed, unviable) = h.counts();
+        let _ = writeln!(
+            text,
+            "\n## The held-out sample\n\n\
+             `fuzz/bench/held-out.json`, drawn at `{}` under seed {} in the same stratified order, less every change the \
+             frozen sample drew (same file and mutation, wherever its line moved), and screened by `{}` at that commit. \
+             Screened so far: {screened}; killed by the seeds: {killed}; unviable: {unviable}; surviving the seeds: \
+             {survive}. No oracle or seed was written for these survivors before their trials: a kill here is what \
+             the campaign finds on a bug nobody looked at.\n",
+            short(&h.commit),
+            h.seed,
+            h.screen,
+        );
+        text.push_str(&configurations(&trials, held_survivors, planned, budget));
+        let _ = writeln!(text);
+        text.push_str(&comparisons(&trials, held_survivors));
+        let _ = writeln!(text);
+        text.push_str(&every_survivor(h, &trials, &equivalent));
+    }
+    text
+}
+
+/// The configurations table over `survivors`.
+fn configurations(
+    trials: &[&Trial],
+    survivors: &BTreeSet<&str>,
+    planned: u32,
+    budget: f64,
+) -> String {
+    let mut text = String::from(
+        "| configuration | what | trials ran at | survivors benched | killed / trials | of them while loading the seeds | share [95 % Wilson] | KM median | reached, not killed |\n| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n",
     );
     for config in CONFIGS {
-        let s = summarize(&trials, config.name, &survivors, planned, budget);
+        let s = summarize(trials, config.name, survivors, planned, budget);
         // A configuration's trials may span harness commits (the main job runs at the
         // bench's commit); the table says which, so a mixed row is never read as one.
         let ran_at: BTreeSet<&str> = trials
             .iter()
-            .filter(|t| t.config == config.name)
+            .filter(|t| t.config == config.name && survivors.contains(t.mutant.as_str()))
             .map(|t| short(&t.commit))
             .collect();
         let _ = writeln!(
@@ -261,28 +333,32 @@ pub fn render(sample: &Sample, records: &[Record], planned: u32, budget: f64) ->
             s.reached_not_killed
         );
     }
+    text
+}
+
+/// The paired comparisons of every two configurations over `survivors`.
+fn comparisons(trials: &[&Trial], survivors: &BTreeSet<&str>) -> String {
     let pairs: Vec<String> = CONFIGS
         .iter()
         .enumerate()
         .flat_map(|(i, a)| CONFIGS[i + 1..].iter().map(move |b| (a.name, b.name)))
-        .filter_map(|(a, b)| paired(&trials, a, b, &survivors))
+        .filter_map(|(a, b)| paired(trials, a, b, survivors))
         .collect();
-    let _ = writeln!(text, "\n## Paired comparisons\n");
     if pairs.is_empty() {
-        let _ = writeln!(
-            text,
-            "No two configurations have trials on the same keys yet."
-        );
-    } else {
-        let _ = writeln!(
-            text,
-            "| pair | paired trials | both killed | first only | second only | McNemar p | Â12 |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
-        );
-        for line in pairs {
-            let _ = writeln!(text, "{line}");
-        }
+        return "No two configurations have trials on the same keys yet.\n".into();
     }
-    let _ = writeln!(text, "\n## Every survivor\n");
+    let mut text = String::from(
+        "| pair | paired trials | both killed | first only | second only | McNemar p | Â12 |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n",
+    );
+    for line in pairs {
+        let _ = writeln!(text, "{line}");
+    }
+    text
+}
+
+/// A row per survivor of `sample`: reach, and each configuration's kills.
+fn every_survivor(sample: &Sample, trials: &[&Trial], equivalent: &BTreeMap<&str, &str>) -> String {
+    let mut text = String::new();
     let _ = writeln!(
         text,
         "| mutant | reached by the seeds | {} |\n| --- | --- | {} |",
@@ -475,7 +551,7 @@ mod tests {
                 argument: "same bits".into(),
             },
         ];
-        let text = render(&sample, &records, 1, 120.0);
+        let text = render(&sample, None, &records, 1, 120.0);
         let mut lines = text.lines().skip(2);
         assert!(lines.next().expect("headline").starts_with(
             "headline: 1 seed-survivors, 1 trials, 120 core-s budget: 1/1 trials killed"

@@ -89,27 +89,66 @@ impl Sample {
     }
 }
 
-/// The committed sample file.
-pub fn path(root: &Path) -> PathBuf {
-    root.join("fuzz/bench/sample.json")
+/// Which of the two committed samples.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Which {
+    /// The frozen sample the headline and the baseline are measured on. Its survivors
+    /// drove oracles and seeds written since, so its headline measures the harness on the
+    /// bugs it was improved against.
+    Frozen,
+    /// A sample held out from that work: drawn later under its own seed, none of the
+    /// frozen sample's changes, screened with the seeds of its own commit. What fuzzing
+    /// finds here is what it finds on bugs nobody looked at.
+    HeldOut,
+}
+
+impl Which {
+    /// The committed file.
+    pub fn path(self, root: &Path) -> PathBuf {
+        root.join(match self {
+            Which::Frozen => "fuzz/bench/sample.json",
+            Which::HeldOut => "fuzz/bench/held-out.json",
+        })
+    }
+
+    /// The sample's name in paths and reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Which::Frozen => "frozen",
+            Which::HeldOut => "held-out",
+        }
+    }
 }
 
 /// The sample, if one was drawn.
-pub fn read(root: &Path) -> Result<Option<Sample>> {
-    match std::fs::read_to_string(path(root)) {
+pub fn read(root: &Path, which: Which) -> Result<Option<Sample>> {
+    let path = which.path(root);
+    match std::fs::read_to_string(&path) {
         Ok(text) => serde_json::from_str(&text)
             .map(Some)
-            .map_err(|e| anyhow!("{}: {e}", path(root).display())),
+            .map_err(|e| anyhow!("{}: {e}", path.display())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(anyhow!("{}: {e}", path(root).display())),
+        Err(e) => Err(anyhow!("{}: {e}", path.display())),
     }
 }
 
 /// Writes the sample (after each screen, so it resumes).
-pub fn write(root: &Path, sample: &Sample) -> Result<()> {
+pub fn write(root: &Path, which: Which, sample: &Sample) -> Result<()> {
     let text = serde_json::to_string_pretty(sample)?;
-    std::fs::write(path(root), text + "\n")?;
+    std::fs::write(which.path(root), text + "\n")?;
     Ok(())
+}
+
+/// `order` less every change some sample in `others` drew (wherever its line moved).
+pub fn held_out_from(order: Vec<Mutant>, others: &[&Sample]) -> Vec<Mutant> {
+    let taken: std::collections::BTreeSet<(&str, &str)> = others
+        .iter()
+        .flat_map(|s| s.drawn.iter().map(|d| d.mutant.change()))
+        .collect();
+    order
+        .into_iter()
+        .filter(|m| !taken.contains(&m.change()))
+        .collect()
 }
 
 /// cargo-mutants' mutants of core (its exclusions applied), less [`NOT_SAMPLED`].
@@ -232,6 +271,24 @@ mod tests {
                 chunk.iter().map(|m| m.file.as_str()).collect();
             assert_eq!(files.len(), 3);
         }
+    }
+
+    #[test]
+    fn a_held_out_order_draws_nothing_another_sample_drew() {
+        let all = mutants(6, 2);
+        let frozen = Sample {
+            commit: "c".into(),
+            seed: 1,
+            wanted: 1,
+            screen: SCREEN.into(),
+            drawn: vec![Drawn {
+                mutant: all[2].clone(),
+                screen: None,
+            }],
+        };
+        let rest = held_out_from(all.clone(), &[&frozen]);
+        assert_eq!(rest.len(), 5);
+        assert!(rest.iter().all(|m| m.change() != all[2].change()));
     }
 
     #[test]
