@@ -236,6 +236,11 @@ fn screen_sample(
         sample.drawn.extend(more);
         sample::write(root, which, &sample)?;
     }
+    println!(
+        "the screen's control: the unmutated core at {}",
+        &sample.commit[..7]
+    );
+    sample::control(&tree)?;
     let total = sample.drawn.len();
     for index in 0..total {
         if sample.complete() || out_of_time() {

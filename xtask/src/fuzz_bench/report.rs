@@ -562,6 +562,42 @@ mod tests {
             .starts_with("baseline: 1 seed-survivors"));
         assert!(text.contains("equivalent: same bits"));
         assert!(text.contains("`b\\|c`"));
-        assert!(text.contains("Progress: 1 of 1 sampled survivors benched"));
+        assert!(!text.contains("\nheld-out: ") && !text.contains("## The held-out sample"));
+        // A held-out sample adds its main-job line under the two, and its own tables,
+        // counting only its own survivors.
+        let held_out = Sample {
+            commit: "fedcba9876".into(),
+            seed: 2,
+            wanted: 2,
+            screen: "screen".into(),
+            drawn: vec![
+                Drawn {
+                    mutant: mutant("e"),
+                    screen: Some(Screen::Survives),
+                },
+                Drawn {
+                    mutant: mutant("f"),
+                    screen: Some(Screen::Killed),
+                },
+            ],
+        };
+        let mut records = records;
+        records.push(Record::Trial(trial("e", "libfuzzer", 1, None, true)));
+        let text = render(&sample, Some(&held_out), &records, 1, 120.0);
+        let third = text.lines().nth(4).expect("held-out line");
+        assert!(
+            third.starts_with(
+                "held-out: 1 seed-survivors, 1 trials, 120 core-s budget: 0/1 trials killed"
+            ),
+            "{third}"
+        );
+        assert!(third.ends_with("reached-not-killed 1/1 (100 %)"), "{third}");
+        assert!(text
+            .lines()
+            .nth(2)
+            .expect("headline")
+            .contains("1/1 trials killed"));
+        assert!(text.contains("## The held-out sample"));
+        assert!(text.contains("Progress: 1 of 1 held-out survivors benched"));
     }
 }

@@ -212,6 +212,26 @@ pub fn screen(tree: &Tree, mutant: &Mutant) -> Result<Screen> {
     if !tree.apply(mutant)? {
         return Ok(Screen::Unviable);
     }
+    let verdict = replay(tree);
+    tree.reset();
+    verdict
+}
+
+/// The screen's control: the unmutated core must pass the replay in the same tree, with
+/// the same command, or every mutant would count as killed by the seeds.
+pub fn control(tree: &Tree) -> Result<()> {
+    tree.reset();
+    match replay(tree)? {
+        Screen::Survives => Ok(()),
+        verdict => Err(anyhow!(
+            "the unmutated core fails the screen ({verdict:?}) in {}: fix the replay before screening",
+            tree.dir().display()
+        )),
+    }
+}
+
+/// Builds and runs the seeds' replay on the tree as it is now.
+fn replay(tree: &Tree) -> Result<Screen> {
     let target_dir = tree.scratch("screen-target");
     let cargo = |extra: &[&str]| {
         cmd("cargo")
@@ -229,13 +249,10 @@ pub fn screen(tree: &Tree, mutant: &Mutant) -> Result<Screen> {
             .dir(tree.dir())
             .timeout(SCREEN_BOUND)
     };
-    let built = cargo(&["--no-run"]).output()?;
-    if !built.success {
-        tree.reset();
+    if !cargo(&["--no-run"]).output()?.success {
         return Ok(Screen::Unviable);
     }
     let replay = cargo(&[]).output()?;
-    tree.reset();
     Ok(if replay.success && !replay.timed_out {
         Screen::Survives
     } else {
