@@ -23,7 +23,8 @@ pub mod oracles;
 pub mod references;
 
 pub use generators::{
-    batch, classes, faults, gate, labels, model, near_miss, render, response, strategies,
+    batch, classes, faults, gate, labels, model, model_case, model_mutations, near_miss, render,
+    response, strategies,
 };
 pub use oracles::{harnesses, observe, structured, transport};
 pub use references::{

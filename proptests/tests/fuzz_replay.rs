@@ -36,3 +36,21 @@ fn corpus_and_regressions_replay() {
         failures.join("\n")
     );
 }
+
+/// Every seed of the structure-aware target is an encoded case: one that is not would
+/// replay as nothing and be dropped by libFuzzer (`Corpus::Reject`).
+#[test]
+fn handshake_model_seeds_are_cases() {
+    use http_upgrade_proptests::model_case::ModelCase;
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../corpus/handshake_model");
+    let seeds = corpus_files(&dir);
+    assert!(!seeds.is_empty());
+    for path in seeds {
+        let data = std::fs::read(&path).expect("read");
+        assert!(
+            ModelCase::decode(&data).is_some(),
+            "{} is not an encoded case",
+            path.display()
+        );
+    }
+}

@@ -8,6 +8,8 @@ pub mod faults;
 pub mod gate;
 pub mod labels;
 pub mod model;
+pub mod model_case;
+pub mod model_mutations;
 pub mod near_miss;
 pub mod render;
 pub mod response;

@@ -2,6 +2,7 @@
 //! from small pools so every rendering is well-formed HTTP, plus the server's policy.
 
 use arbitrary::Arbitrary;
+use serde::{Deserialize, Serialize};
 
 /// A Host value and, written by hand from RFC 3986 §3.2.2-§3.2.3 (and the README's choices:
 /// no comma, port 1-5 digits up to 65535, not empty), its host lowercased and its port, or
@@ -270,7 +271,7 @@ pub const NOISE_VALUES: [&str; 4] = [
 pub const POLICY_PROTOCOLS: [&str; 4] = ["websocket", "h2c", "example/1", "foo"];
 
 /// How the request method is written.
-#[derive(Arbitrary, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Arbitrary, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
     Get,
     Post,
@@ -278,7 +279,7 @@ pub enum Method {
 }
 
 /// A field that must appear once.
-#[derive(Arbitrary, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Arbitrary, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Presence {
     Once,
     Missing,
@@ -286,7 +287,7 @@ pub enum Presence {
 }
 
 /// What the Sec-WebSocket-Key field holds.
-#[derive(Arbitrary, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Arbitrary, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyField {
     /// base64 of the nonce.
     Valid,
@@ -302,7 +303,7 @@ pub enum KeyField {
 }
 
 /// What the Sec-WebSocket-Version field holds.
-#[derive(Arbitrary, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Arbitrary, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VersionField {
     Thirteen,
     Missing,
@@ -312,21 +313,21 @@ pub enum VersionField {
 }
 
 /// One Upgrade offer: indices into [`PROTOCOL_NAMES`] and [`PROTOCOL_VERSIONS`].
-#[derive(Arbitrary, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Arbitrary, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ProtocolOffer {
     pub name: u8,
     pub version: Option<u8>,
 }
 
 /// How a parameter value is written.
-#[derive(Arbitrary, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Arbitrary, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Quoting {
     Token,
     Quoted,
 }
 
 /// One permessage-deflate offer. Window values are raw, so out-of-range ones occur.
-#[derive(Arbitrary, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Arbitrary, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DeflateOfferModel {
     pub server_no_context_takeover: bool,
     pub client_no_context_takeover: bool,
@@ -341,7 +342,7 @@ pub struct DeflateOfferModel {
 }
 
 /// One Sec-WebSocket-Extensions offer.
-#[derive(Arbitrary, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Arbitrary, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExtensionOffer {
     Deflate(DeflateOfferModel),
     /// An index into [`OTHER_EXTENSIONS`].
@@ -349,7 +350,7 @@ pub enum ExtensionOffer {
 }
 
 /// How the request frames a body (RFC 9112 §6), and the body bytes that follow the head.
-#[derive(Arbitrary, Debug, Clone, PartialEq, Eq)]
+#[derive(Arbitrary, Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 pub enum Framing {
     /// Neither Content-Length nor Transfer-Encoding.
     None,
@@ -403,14 +404,14 @@ pub fn length_near_miss(digits: u16, edit: u8, at: u8, byte: u8) -> String {
 }
 
 /// An unrelated header: indices into [`NOISE_NAMES`] and [`NOISE_VALUES`].
-#[derive(Arbitrary, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Arbitrary, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Noise {
     pub name: u8,
     pub value: u8,
 }
 
 /// A client's opening request.
-#[derive(Arbitrary, Debug, Clone, PartialEq, Eq)]
+#[derive(Arbitrary, Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Handshake {
     pub nonce: [u8; 16],
     pub method: Method,
@@ -441,7 +442,7 @@ pub struct Handshake {
 }
 
 /// The server's permessage-deflate wishes.
-#[derive(Arbitrary, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Arbitrary, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DeflateWishes {
     pub server_no_context_takeover: bool,
     pub client_no_context_takeover: bool,
@@ -452,7 +453,7 @@ pub struct DeflateWishes {
 }
 
 /// Which Origins the server takes.
-#[derive(Arbitrary, Debug, Clone, PartialEq, Eq)]
+#[derive(Arbitrary, Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 pub enum OriginRule {
     Any,
     /// Indices into [`ALLOWED_ORIGINS`].
@@ -461,7 +462,7 @@ pub enum OriginRule {
 }
 
 /// Which hosts the server answers for.
-#[derive(Arbitrary, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Arbitrary, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HostRule {
     Any,
     /// An index into [`HOST_LISTS`].
@@ -469,7 +470,7 @@ pub enum HostRule {
 }
 
 /// A server policy: indices into [`POLICY_PROTOCOLS`] and [`SUBPROTOCOLS`].
-#[derive(Arbitrary, Debug, Clone, PartialEq, Eq)]
+#[derive(Arbitrary, Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Policy {
     pub protocols: Vec<u8>,
     pub subprotocols: Vec<u8>,

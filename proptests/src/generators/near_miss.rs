@@ -5,12 +5,13 @@
 //! accepted inside a token) survive hand-picked pools; they do not survive this.
 
 use arbitrary::Arbitrary;
+use serde::{Deserialize, Serialize};
 
 use crate::reference::Expected;
 use crate::rfc::{accept, base64};
 
 /// The field whose value is edited.
-#[derive(Arbitrary, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Arbitrary, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
     Version,
     Key,
@@ -21,7 +22,7 @@ pub enum Field {
 }
 
 /// One edit at a position (taken modulo the value's length + 1).
-#[derive(Arbitrary, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Arbitrary, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Edit {
     /// Insert a byte from [`BYTES`].
     Insert(u8),
@@ -40,7 +41,7 @@ pub const BYTES: [u8; 16] = [
 ];
 
 /// A valid request, one field edited once.
-#[derive(Arbitrary, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Arbitrary, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NearMiss {
     pub nonce: [u8; 16],
     pub field: Field,

@@ -3,11 +3,12 @@
 //! and OWS, field order).
 
 use arbitrary::Arbitrary;
+use serde::{Deserialize, Serialize};
 
 use crate::model::*;
 
 /// How to write one model: field order, name casing, OWS, list splits, empty elements.
-#[derive(Arbitrary, Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Arbitrary, Serialize, Deserialize, Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rendering {
     /// Sort keys for the fields (cycled); equal keys keep the model's order.
     pub order: Vec<u16>,

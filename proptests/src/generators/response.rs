@@ -3,6 +3,7 @@
 //! §15.2) and obs-folded field values (RFC 9112 §5.2).
 
 use arbitrary::Arbitrary;
+use serde::{Deserialize, Serialize};
 
 /// Interim responses a server may send before its final one.
 pub const INTERIM_HEADS: [&str; 3] = [
@@ -15,7 +16,7 @@ pub const INTERIM_HEADS: [&str; 3] = [
 pub const MAX_INTERIM_RESPONSES: usize = 8;
 
 /// How to dress one response head.
-#[derive(Arbitrary, Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Arbitrary, Serialize, Deserialize, Debug, Clone, Default, PartialEq, Eq)]
 pub struct ResponseRendering {
     /// Interim heads to put first: indices into [`INTERIM_HEADS`].
     pub interim: Vec<u8>,

@@ -8,7 +8,7 @@ use crate::{oracles, structured, transport};
 pub type Harness = fn(&[u8]);
 
 /// Every fuzz target, in campaign order.
-pub const TARGETS: [(&str, Harness); 12] = [
+pub const TARGETS: [(&str, Harness); 13] = [
     ("request_head", oracles::request_head),
     ("server_negotiate", oracles::server_negotiate),
     ("client_validate", oracles::client_validate),
@@ -21,6 +21,7 @@ pub const TARGETS: [(&str, Harness); 12] = [
     ("fast_paths", oracles::fast_paths),
     ("accept_key", oracles::accept_key),
     ("diff_tungstenite", oracles::diff_tungstenite),
+    ("handshake_model", structured::handshake_model),
 ];
 
 /// The names of every target, in campaign order.
@@ -66,6 +67,17 @@ pub fn describe(target: &str, data: &[u8]) -> String {
                 Err(_) => format!("(too short to decode a model) {}", escaped(data)),
             }
         }
+        "handshake_model" => match crate::model_case::ModelCase::decode(data) {
+            Some(case) => {
+                let arranged = crate::render::arrange(
+                    crate::render::fields(&case.handshake, &case.rendering),
+                    &case.rendering,
+                );
+                let head = crate::render::head_from(&case.handshake, &arranged);
+                format!("{case:#?}\nrequest head: {}", escaped(&head))
+            }
+            None => format!("(not an encoded model case) {}", escaped(data)),
+        },
         "server_negotiate" | "extended_connect" => match data.split_first() {
             Some((selector, rest)) => format!("selector {selector:#04x}, input: {}", escaped(rest)),
             None => "(empty)".to_string(),

@@ -1,33 +1,45 @@
 //! The `handshake_structured` fuzz target's logic: an `Arbitrary` model, policy and
 //! rendering; the crate's outcome must equal the reference model's.
 
-use arbitrary::{Arbitrary, Unstructured};
-
 use crate::model::{pick, Handshake, Policy, SUBPROTOCOLS};
+use crate::model_case::ModelCase;
 use crate::observe::{observe, Observed};
 use crate::reference::{expected, Expected};
 use crate::render::{arrange, body, extension_text, fields, head_from, Rendering};
 use crate::response::ResponseRendering;
 
-/// Checks one fuzz input; panics on a disagreement.
+/// The `handshake_structured` target: a [`ModelCase`] decoded from raw bytes with
+/// `arbitrary`, checked by [`check_case`]; panics on a disagreement.
 pub fn handshake_structured(data: &[u8]) {
-    let mut input = Unstructured::new(data);
-    let Ok((model, policy, rendering)) = <(Handshake, Policy, Rendering)>::arbitrary(&mut input)
-    else {
-        return;
-    };
-    let ran = run(&model, &policy, &rendering);
-    check_run(&model, &ran);
-    // The client's side, from the bytes left: the server's answer, dressed.
-    if let Ok(dressing) = ResponseRendering::arbitrary(&mut input) {
-        check_client_run(&model, &ran.1, &dressing);
+    if let Some(case) = ModelCase::from_arbitrary_bytes(data) {
+        check_case(&case);
     }
-    // The client against its own reference, on a server answer made from the bytes left.
-    if let Ok(case) = crate::client_reference::ClientCase::arbitrary(&mut input) {
-        crate::client_reference::check(&case);
+}
+
+/// The `handshake_model` target: a [`ModelCase`] read from its compact encoding, which the
+/// target's structure-aware mutator edits field by field
+/// (`http_upgrade_proptests::model_mutations`), checked by [`check_case`]. Bytes that are
+/// not a case are no input (the libFuzzer target rejects them from its corpus).
+pub fn handshake_model(data: &[u8]) {
+    if let Some(case) = ModelCase::decode(data) {
+        check_case(&case);
     }
-    if let Ok(case) = crate::near_miss::NearMiss::arbitrary(&mut input) {
-        crate::near_miss::check(&case);
+}
+
+/// Every check of one case: the crate's outcome equals the reference model's; then the
+/// client side, each part the case holds: the server's answer dressed, the client against
+/// its own reference, a one-field near miss.
+pub fn check_case(case: &ModelCase) {
+    let ran = run(&case.handshake, &case.policy, &case.rendering);
+    check_run(&case.handshake, &ran);
+    if let Some(dressing) = &case.dressing {
+        check_client_run(&case.handshake, &ran.1, dressing);
+    }
+    if let Some(client) = &case.client {
+        crate::client_reference::check(client);
+    }
+    if let Some(near_miss) = &case.near_miss {
+        crate::near_miss::check(near_miss);
     }
 }
 

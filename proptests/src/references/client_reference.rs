@@ -5,6 +5,7 @@
 //! verdict for verdict, never round-tripped through the crate's server.
 
 use arbitrary::Arbitrary;
+use serde::{Deserialize, Serialize};
 
 use crate::model::*;
 use crate::reference::{in_range, valid_offer};
@@ -38,7 +39,7 @@ pub const CONNECTIONS: [(&[&str], bool); 7] = [
 ];
 
 /// What the server put in Sec-WebSocket-Accept.
-#[derive(Arbitrary, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Arbitrary, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AcceptField {
     Valid,
     Missing,
@@ -54,7 +55,7 @@ pub enum AcceptField {
 }
 
 /// What the server put in Sec-WebSocket-Protocol.
-#[derive(Arbitrary, Debug, Clone, PartialEq, Eq)]
+#[derive(Arbitrary, Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 pub enum SubprotocolAnswer {
     None,
     /// The n-th offered one (none offered: the first pool name).
@@ -66,7 +67,7 @@ pub enum SubprotocolAnswer {
 }
 
 /// A permessage-deflate answer; window values are raw, so out-of-range ones occur.
-#[derive(Arbitrary, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Arbitrary, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DeflateAnswerModel {
     pub server_no_context_takeover: bool,
     pub client_no_context_takeover: bool,
@@ -78,7 +79,7 @@ pub struct DeflateAnswerModel {
 }
 
 /// One element the server put in Sec-WebSocket-Extensions.
-#[derive(Arbitrary, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Arbitrary, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExtensionAnswer {
     Deflate(DeflateAnswerModel),
     /// An index into [`OTHER_EXTENSIONS`].
@@ -135,7 +136,7 @@ pub fn near_miss(offer: &DeflateOfferModel, edit: u8) -> DeflateAnswerModel {
 }
 
 /// A client's offers and the server's answer to them.
-#[derive(Arbitrary, Debug, Clone, PartialEq, Eq)]
+#[derive(Arbitrary, Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct ClientCase {
     pub nonce: [u8; 16],
     /// Indices into [`SUBPROTOCOLS`].

@@ -16,6 +16,24 @@ pub struct Config {
     /// The commit whose targets, oracles and seeds it runs (the mutant applied to that
     /// commit's core); `None`: the commit the bench runs at.
     pub harness: Option<&'static str>,
+    /// A target it fuzzes in place of another wherever the other reaches the mutant:
+    /// `(instead_of, target)`.
+    pub replaces: Option<(&'static str, &'static str)>,
+}
+
+impl Config {
+    /// The targets this configuration fuzzes for a mutant the `reaching` targets reach.
+    pub fn targets(&self, reaching: [&'static str; 2]) -> Vec<&'static str> {
+        let mut targets: Vec<&'static str> = reaching
+            .iter()
+            .map(|&target| match self.replaces {
+                Some((instead_of, replacement)) if instead_of == target => replacement,
+                _ => target,
+            })
+            .collect();
+        targets.dedup();
+        targets
+    }
 }
 
 /// The commit of today's harness, as the experiment began: its targets, oracles, seeds and
@@ -23,24 +41,34 @@ pub struct Config {
 pub const BASELINE_HARNESS: &str = "5f145f7c7891b2d3bd777991635e18e805dacdec";
 
 /// Every configuration the bench knows.
-pub const CONFIGS: [Config; 3] = [
+pub const CONFIGS: [Config; 4] = [
     Config {
         name: "libfuzzer",
         about: "the main job: libFuzzer from the seed corpus, with the shared dictionary and each target's options, the harness at the bench's commit",
         flags: &[],
         harness: None,
+        replaces: None,
     },
     Config {
         name: "baseline",
         about: "today's harness: the same libFuzzer run with the targets, oracles and seeds of `5f145f7`, where the experiment began",
         flags: &[],
         harness: Some(BASELINE_HARNESS),
+        replaces: None,
     },
     Config {
         name: "libfuzzer-value-profile",
         about: "the main job with comparison feedback (`-use_value_profile=1`)",
         flags: &["-use_value_profile=1"],
         harness: None,
+        replaces: None,
+    },
+    Config {
+        name: "libfuzzer-model",
+        about: "the main job with the structure-aware `handshake_model` (the same cases, encoded compactly and mutated field by field) in place of `handshake_structured`",
+        flags: &[],
+        harness: None,
+        replaces: Some(("handshake_structured", "handshake_model")),
     },
 ];
 
@@ -76,5 +104,16 @@ mod tests {
             Some(Some(BASELINE_HARNESS))
         );
         assert!(named("nothing").is_err());
+        let model = named("libfuzzer-model").expect("known");
+        assert_eq!(
+            model.targets(["handshake_structured", "server_negotiate"]),
+            ["handshake_model", "server_negotiate"]
+        );
+        assert_eq!(
+            named(MAIN_JOB)
+                .expect("known")
+                .targets(["handshake_structured", "server_negotiate"]),
+            ["handshake_structured", "server_negotiate"]
+        );
     }
 }

@@ -315,7 +315,7 @@ fn run_trials(
     let mut all_targets: Vec<&str> = survivors
         .iter()
         .filter_map(|m| reach::reach(&m.file))
-        .flatten()
+        .flat_map(|reaching| configs.iter().flat_map(move |c| c.targets(reaching)))
         .collect();
     all_targets.sort_unstable();
     all_targets.dedup();

@@ -118,13 +118,16 @@ impl Bench<'_> {
         label: &str,
         record: &mut dyn FnMut(Trial) -> Result<()>,
     ) -> Result<Option<()>> {
-        let targets = reach::reach(&mutant.file)
+        let reaching = reach::reach(&mutant.file)
             .with_context(|| format!("no targets reach {}", mutant.file))?;
-        let seeds_reach: Vec<Option<bool>> = targets
+        // Each configuration's targets (one may fuzz a target in place of another), built
+        // together once.
+        let mut targets: Vec<&str> = pending
             .iter()
-            .map(|t| self.reached_by_seeds(t, mutant))
+            .flat_map(|(config, _)| config.targets(reaching))
             .collect();
-        let reached_by_seeds = combine(&seeds_reach);
+        targets.sort_unstable();
+        targets.dedup();
         if !self.tree.apply(mutant)? {
             eprintln!(
                 "  {label}: the patch does not apply at {}",
@@ -147,6 +150,12 @@ impl Bench<'_> {
             return Ok(None);
         }
         for &(config, number) in pending {
+            let targets = config.targets(reaching);
+            let seeds_reach: Vec<Option<bool>> = targets
+                .iter()
+                .map(|t| self.reached_by_seeds(t, mutant))
+                .collect();
+            let reached_by_seeds = combine(&seeds_reach);
             let trial = self.one_trial(mutant, &targets, config, number, reached_by_seeds)?;
             eprintln!(
                 "  {label} {} #{number}: {}",
