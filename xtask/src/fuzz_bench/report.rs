@@ -233,8 +233,8 @@ pub fn render(
         "## How it is measured\n\n\
          - **Sample** (`fuzz/bench/sample.json`, frozen at `{}`, seed {}): cargo-mutants' mutants of `core/` \
          (its exclusions applied), drawn in a seeded order stratified by file, each screened by `{}`. \
-         Screened so far: {screened}; killed by the seeds: {killed}; unviable: {unviable}; surviving the seeds: {survive}; \
-         argued equivalent (in the ledger): {}.\n\
+         Screened so far: {screened}; killed by the seeds: {killed}; unviable: {unviable}; surviving the seeds: {survive} \
+         ({}); argued equivalent (in the ledger): {}.\n\
          - **Trials**: every survivor, every configuration, {planned} independent trials (the libFuzzer seed fixed by mutant, \
          configuration and trial number; a fresh scratch corpus from the seeds), {budget:.0} core-seconds each, split evenly \
          over the one or two targets that reach the mutated file, run one after another until the first crash. A crash \
@@ -251,6 +251,7 @@ pub fn render(
         short(&sample.commit),
         sample.seed,
         sample.screen,
+        survival(survive, killed),
         equivalent.len()
     );
     let commits: BTreeSet<&str> = trials.iter().map(|t| short(&t.commit)).collect();
@@ -277,11 +278,12 @@ pub fn render(
              `fuzz/bench/held-out.json`, drawn at `{}` under seed {} in the same stratified order, less every change the \
              frozen sample drew (same file and mutation, wherever its line moved), and screened by `{}` at that commit. \
              Screened so far: {screened}; killed by the seeds: {killed}; unviable: {unviable}; surviving the seeds: \
-             {survive}. No oracle or seed was written for these survivors before their trials: a kill here is what \
+             {survive} ({}). No oracle or seed was written for these survivors before their trials: a kill here is what \
              the campaign finds on a bug nobody looked at.\n",
             short(&h.commit),
             h.seed,
             h.screen,
+            survival(survive, killed),
         );
         text.push_str(&configurations(&trials, held_survivors, planned, budget));
         let _ = writeln!(text);
@@ -422,6 +424,22 @@ fn every_survivor(sample: &Sample, trials: &[&Trial], equivalent: &BTreeMap<&str
         );
     }
     text
+}
+
+/// The share of viable mutants that survive the seeds, with its 95 % Wilson interval:
+/// what the seed corpus misses at the sample's commit.
+fn survival(survive: usize, killed: usize) -> String {
+    let viable = (survive + killed) as u64;
+    if viable == 0 {
+        return "none viable yet".into();
+    }
+    let (low, high) = stats::wilson(survive as u64, viable, 0.95);
+    format!(
+        "{survive} of {viable} viable, {:.0} % [{:.0}-{:.0} %] 95 % Wilson",
+        100.0 * survive as f64 / viable as f64,
+        100.0 * low,
+        100.0 * high
+    )
 }
 
 fn short(commit: &str) -> &str {
