@@ -3,6 +3,7 @@
 //! Minimize afterwards with `cargo xtask fuzz --merge`.
 
 use crate::base::paths::root;
+use crate::engines::targets::seeds;
 use http_upgrade_proptests::model_case::{ModelCase, MAX_ENCODED};
 
 fn fnv(bytes: &[u8]) -> u64 {
@@ -321,12 +322,8 @@ fn seed() -> std::io::Result<usize> {
     }
     // The structure-aware target starts from the same cases as handshake_structured: each
     // of its seeds and regressions decoded as that target decodes it, and encoded compactly.
-    let structured = [
-        "corpus/handshake_structured",
-        "corpus/regressions/handshake_structured",
-    ];
-    for dir in structured {
-        for file in http_upgrade_proptests::corpus_files(&root().join(dir)) {
+    for dir in seeds("handshake_structured") {
+        for file in http_upgrade_proptests::corpus_files(&dir) {
             let bytes = std::fs::read(&file)?;
             if let Some(case) = ModelCase::from_arbitrary_bytes(&bytes) {
                 let encoded = case.encode();
