@@ -64,15 +64,45 @@ fn ensure_cargo_fuzz() -> Result<()> {
     })
 }
 
-/// `cargo [+nightly] fuzz <sub> [-s none]` in `fuzz_dir`, building into `target`, with
+/// The targets the main job builds without AddressSanitizer (`-s none`): the structured
+/// ones. Their inputs are models rendered to well-formed text; the product is
+/// `forbid(unsafe_code)`, and the dependencies' unsafe code they reach (httparse, sha1,
+/// base64) is fuzzed under AddressSanitizer by the byte-level targets, which send it any
+/// bytes. What they look for is a wrong answer, which their oracles see without a
+/// sanitizer, and without one they run about five times faster (`fuzz/README.md`,
+/// "Throughput"). Debug assertions (overflow checks) stay on.
+pub const UNSANITIZED: [&str; 3] = [
+    "handshake_structured",
+    "transport_equivalence",
+    "handshake_model",
+];
+
+/// Whether the main job builds `target` with AddressSanitizer (when a nightly is installed).
+pub fn sanitized(target: &str) -> bool {
+    !UNSANITIZED.contains(&target)
+}
+
+/// Where a build of `target_dir` puts its binaries with or without AddressSanitizer: the
+/// two take different compiler flags, so they get folders of their own and neither
+/// invalidates the other.
+fn build_dir(target_dir: &Path, sanitized: bool) -> PathBuf {
+    if sanitized || !nightly() {
+        target_dir.to_path_buf()
+    } else {
+        target_dir.join("unsanitized")
+    }
+}
+
+/// `cargo [+nightly] fuzz <sub>` in `fuzz_dir`, building into `target_dir`: with
+/// AddressSanitizer when `sanitized` and a nightly is installed, else `-s none`; with
 /// `-O --debug-assertions` unless `dev` (the unoptimised profile).
-fn cargo_fuzz_in(sub: &str, fuzz_dir: &Path, target: &Path, dev: bool) -> Cmd {
+fn cargo_fuzz_in(sub: &str, fuzz_dir: &Path, target_dir: &Path, sanitized: bool, dev: bool) -> Cmd {
     let mut command = cmd("cargo");
     if nightly() {
         command = command.arg("+nightly");
     }
     command = command.args(["fuzz", sub]);
-    if !nightly() {
+    if !(sanitized && nightly()) {
         command = command.args(["-s", "none"]);
     }
     command = if dev {
@@ -80,34 +110,48 @@ fn cargo_fuzz_in(sub: &str, fuzz_dir: &Path, target: &Path, dev: bool) -> Cmd {
     } else {
         command.args(["-O", "--debug-assertions"])
     };
-    command.arg("--target-dir").arg(target).dir(fuzz_dir)
+    command
+        .arg("--target-dir")
+        .arg(build_dir(target_dir, sanitized))
+        .dir(fuzz_dir)
 }
 
-/// `cargo fuzz <sub>` for this checkout's `fuzz/`, into [`fuzz_target_dir`].
-pub fn cargo_fuzz(sub: &str) -> Cmd {
-    cargo_fuzz_in(sub, &root().join("fuzz"), &fuzz_target_dir(), false)
+/// `cargo fuzz <sub> <target>` for this checkout's `fuzz/`, into [`fuzz_target_dir`], built
+/// as the main job builds it ([`sanitized`]), so a replay, minimisation or merge runs the
+/// campaign's own binary.
+pub fn cargo_fuzz(sub: &str, target: &str) -> Cmd {
+    cargo_fuzz_in(
+        sub,
+        &root().join("fuzz"),
+        &fuzz_target_dir(),
+        sanitized(target),
+        false,
+    )
+    .arg(target)
 }
 
-/// Builds `targets` (every target when empty).
+/// Builds `targets` (every target when empty) as the main job runs them.
 pub fn build(targets: &[String]) -> Result<()> {
     ensure_cargo_fuzz()?;
-    if targets.is_empty() {
-        return cargo_fuzz("build").run();
-    }
+    let all = super::targets::targets();
+    let targets = if targets.is_empty() { &all } else { targets };
     for target in targets {
-        cargo_fuzz("build").arg(target).run()?;
+        cargo_fuzz("build", target).run()?;
     }
     Ok(())
 }
 
-/// Builds `targets` of the cargo-fuzz package in `fuzz_dir` (another checkout) into
+/// One binary a build makes: a target, with AddressSanitizer or without.
+pub type Binary<'a> = (&'a str, bool);
+
+/// Builds `binaries` of the cargo-fuzz package in `fuzz_dir` (another checkout) into
 /// `target_dir`, quietly; with `dev` the unoptimised profile (`cargo fuzz build --dev`:
 /// nothing inlined but `#[inline(always)]`, so libFuzzer's `-print_coverage=1` names each
 /// function and line). The binaries are at [`binary_in`].
-pub fn build_in(fuzz_dir: &Path, target_dir: &Path, targets: &[&str], dev: bool) -> Result<()> {
+pub fn build_in(fuzz_dir: &Path, target_dir: &Path, binaries: &[Binary], dev: bool) -> Result<()> {
     ensure_cargo_fuzz()?;
-    for target in targets {
-        cargo_fuzz_in("build", fuzz_dir, target_dir, dev)
+    for &(target, sanitized) in binaries {
+        cargo_fuzz_in("build", fuzz_dir, target_dir, sanitized, dev)
             .arg(target)
             .read()
             .with_context(|| format!("cargo fuzz build {target}"))?;
@@ -116,13 +160,17 @@ pub fn build_in(fuzz_dir: &Path, target_dir: &Path, targets: &[&str], dev: bool)
 }
 
 /// A binary [`build_in`] made.
-pub fn binary_in(target_dir: &Path, target: &str, dev: bool) -> PathBuf {
-    fuzz_binary_in(target_dir, if dev { "debug" } else { "release" }, target)
+pub fn binary_in(target_dir: &Path, (target, sanitized): Binary, dev: bool) -> PathBuf {
+    fuzz_binary_in(
+        &build_dir(target_dir, sanitized),
+        if dev { "debug" } else { "release" },
+        target,
+    )
 }
 
-/// The built binary of a target in this checkout.
+/// The built binary of a target in this checkout, as the main job builds it.
 pub fn binary(target: &str) -> PathBuf {
-    binary_in(&fuzz_target_dir(), target, false)
+    binary_in(&fuzz_target_dir(), (target, sanitized(target)), false)
 }
 
 /// Fuzzes one target: libFuzzer's own `-max_total_time`, its status lines followed live.
@@ -199,8 +247,7 @@ pub fn merge(target: &str, into: &Path, from: &[PathBuf]) -> Result<()> {
 pub fn minimize_corpus(target: &str, corpus: &Path) -> Result<()> {
     // cargo fuzz cmin exits 0 even when the merge failed; an emptied corpus is caught by
     // the caller's counts.
-    cargo_fuzz("cmin")
-        .arg(target)
+    cargo_fuzz("cmin", target)
         .arg(corpus)
         .arg("--")
         .args(flags(target, false))
@@ -214,8 +261,7 @@ pub fn replay(target: &str, dirs: &[PathBuf]) -> Result<(u64, bool, String)> {
     let scratch = target_dir().join("fuzz-replay").join(target);
     let _ = std::fs::remove_dir_all(&scratch);
     std::fs::create_dir_all(&scratch)?;
-    let finished = cargo_fuzz("run")
-        .arg(target)
+    let finished = cargo_fuzz("run", target)
         .arg(&scratch)
         .args(dirs)
         .arg("--")
@@ -236,8 +282,7 @@ pub fn replay(target: &str, dirs: &[PathBuf]) -> Result<(u64, bool, String)> {
 /// that still crashes, written to `out`.
 pub fn minimize_crash(target: &str, input: &Path, out: &Path, seconds: u64) -> Result<()> {
     // tmin exits non-zero when it cannot shrink further; what counts is the file written.
-    let finished = cargo_fuzz("tmin")
-        .arg(target)
+    let finished = cargo_fuzz("tmin", target)
         .arg(input)
         .args(["--runs", "100000"])
         .arg("--")

@@ -259,11 +259,16 @@ fn report(rows: &[Row], args: &FuzzArgs, seconds: f64) -> i32 {
     }
     println!();
     println!(
-        "{} runs, {} s each, {} job(s), libFuzzer {}, {:.0} s in all",
+        "{} runs, {} s each, {} job(s), libFuzzer {}{}, {:.0} s in all",
         rows.len(),
         args.seconds,
         args.jobs,
         libfuzzer::description(),
+        if libfuzzer::nightly() {
+            format!(" ({} without it)", libfuzzer::UNSANITIZED.join(", "))
+        } else {
+            String::new()
+        },
         seconds
     );
     for row in rows {

@@ -4,6 +4,8 @@
 
 use anyhow::{anyhow, Result};
 
+use crate::engines::libfuzzer::{Binary, UNSANITIZED};
+
 /// One configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Config {
@@ -19,6 +21,9 @@ pub struct Config {
     /// A target it fuzzes in place of another wherever the other reaches the mutant:
     /// `(instead_of, target)`.
     pub replaces: Option<(&'static str, &'static str)>,
+    /// The targets it builds without AddressSanitizer (`-s none`); every other target has it
+    /// (when a nightly is installed).
+    pub unsanitized: &'static [&'static str],
 }
 
 impl Config {
@@ -34,6 +39,19 @@ impl Config {
         targets.dedup();
         targets
     }
+
+    /// The binaries this configuration runs for a mutant the `reaching` targets reach.
+    pub fn binaries(&self, reaching: [&'static str; 2]) -> Vec<Binary<'static>> {
+        self.targets(reaching)
+            .into_iter()
+            .map(|target| (target, self.sanitized(target)))
+            .collect()
+    }
+
+    /// Whether this configuration builds `target` with AddressSanitizer.
+    pub fn sanitized(&self, target: &str) -> bool {
+        !self.unsanitized.contains(&target)
+    }
 }
 
 /// The commit of today's harness, as the experiment began: its targets, oracles, seeds and
@@ -41,13 +59,14 @@ impl Config {
 pub const BASELINE_HARNESS: &str = "5f145f7c7891b2d3bd777991635e18e805dacdec";
 
 /// Every configuration the bench knows.
-pub const CONFIGS: [Config; 4] = [
+pub const CONFIGS: [Config; 5] = [
     Config {
         name: "libfuzzer",
         about: "the main job: libFuzzer from the seed corpus, with the shared dictionary and each target's options, the harness at the bench's commit",
         flags: &[],
         harness: None,
         replaces: None,
+        unsanitized: &[],
     },
     Config {
         name: "baseline",
@@ -55,6 +74,7 @@ pub const CONFIGS: [Config; 4] = [
         flags: &[],
         harness: Some(BASELINE_HARNESS),
         replaces: None,
+        unsanitized: &[],
     },
     Config {
         name: "libfuzzer-value-profile",
@@ -62,6 +82,7 @@ pub const CONFIGS: [Config; 4] = [
         flags: &["-use_value_profile=1"],
         harness: None,
         replaces: None,
+        unsanitized: &[],
     },
     Config {
         name: "libfuzzer-model",
@@ -69,6 +90,15 @@ pub const CONFIGS: [Config; 4] = [
         flags: &[],
         harness: None,
         replaces: Some(("handshake_structured", "handshake_model")),
+        unsanitized: &[],
+    },
+    Config {
+        name: "libfuzzer-unsanitized-structured",
+        about: "the main job with the structured targets (`handshake_structured`, `transport_equivalence`, `handshake_model`) built without AddressSanitizer, about five times faster; the byte-level targets keep it",
+        flags: &[],
+        harness: None,
+        replaces: None,
+        unsanitized: &UNSANITIZED,
     },
 ];
 
@@ -114,6 +144,17 @@ mod tests {
                 .expect("known")
                 .targets(["handshake_structured", "server_negotiate"]),
             ["handshake_structured", "server_negotiate"]
+        );
+        let unsanitized = named("libfuzzer-unsanitized-structured").expect("known");
+        assert_eq!(
+            unsanitized.binaries(["handshake_structured", "server_negotiate"]),
+            [("handshake_structured", false), ("server_negotiate", true)]
+        );
+        assert_eq!(
+            named("libfuzzer")
+                .expect("known")
+                .binaries(["transport_equivalence", "fast_paths"]),
+            [("transport_equivalence", true), ("fast_paths", true)]
         );
     }
 }

@@ -17,8 +17,9 @@ use super::reach;
 use super::tree::Tree;
 use crate::base::process::cmd;
 use crate::base::sha1_hex;
+use crate::engines::libfuzzer::{self, Binary};
 use crate::engines::progress::Progress;
-use crate::engines::{libfuzzer, Engine, Job};
+use crate::engines::{Engine, Job};
 
 /// The unmutated, unoptimised build whose coverage says what a run reached.
 const COVERAGE_BUILD: &str = "target-coverage";
@@ -76,8 +77,14 @@ impl Bench<'_> {
         self.tree.scratch(name)
     }
 
-    fn binary(&self, build: &str, target: &str) -> PathBuf {
-        libfuzzer::binary_in(&self.binaries(build), target, build == COVERAGE_BUILD)
+    fn binary(&self, build: &str, binary: Binary) -> PathBuf {
+        libfuzzer::binary_in(&self.binaries(build), binary, build == COVERAGE_BUILD)
+    }
+
+    /// The unmutated coverage build of `target` (with AddressSanitizer, as every
+    /// configuration but one runs it; coverage does not depend on it).
+    fn coverage_binary(&self, target: &str) -> PathBuf {
+        self.binary(COVERAGE_BUILD, (target, true))
     }
 
     /// Builds the unmutated targets for coverage once per run (unoptimised, so functions
@@ -85,10 +92,11 @@ impl Bench<'_> {
     /// never invalidate them.
     pub fn build_baseline(&self, targets: &[&str]) -> Result<()> {
         self.tree.reset();
+        let binaries: Vec<Binary> = targets.iter().map(|&target| (target, true)).collect();
         libfuzzer::build_in(
             &self.tree.dir().join("fuzz"),
             &self.binaries(COVERAGE_BUILD),
-            targets,
+            &binaries,
             true,
         )
     }
@@ -99,7 +107,7 @@ impl Bench<'_> {
         let lines = cache.entry(target.to_string()).or_insert_with(|| {
             let seeds = self.tree.dir().join("corpus").join(target);
             reach::covered_lines(
-                &self.binary(COVERAGE_BUILD, target),
+                &self.coverage_binary(target),
                 &[&seeds],
                 Duration::from_secs(600),
             )
@@ -120,14 +128,14 @@ impl Bench<'_> {
     ) -> Result<Option<()>> {
         let reaching = reach::reach(&mutant.file)
             .with_context(|| format!("no targets reach {}", mutant.file))?;
-        // Each configuration's targets (one may fuzz a target in place of another), built
-        // together once.
-        let mut targets: Vec<&str> = pending
+        // Each configuration's binaries (one may fuzz a target in place of another, or
+        // without AddressSanitizer), built together once.
+        let mut binaries: Vec<Binary> = pending
             .iter()
-            .flat_map(|(config, _)| config.targets(reaching))
+            .flat_map(|(config, _)| config.binaries(reaching))
             .collect();
-        targets.sort_unstable();
-        targets.dedup();
+        binaries.sort_unstable();
+        binaries.dedup();
         if !self.tree.apply(mutant)? {
             eprintln!(
                 "  {label}: the patch does not apply at {}",
@@ -138,7 +146,7 @@ impl Bench<'_> {
         let built = libfuzzer::build_in(
             &self.tree.dir().join("fuzz"),
             &self.binaries("target-mutant"),
-            &targets,
+            &binaries,
             false,
         );
         if let Err(error) = built {
@@ -201,7 +209,7 @@ impl Bench<'_> {
             extra.extend(config.flags.iter().map(|f| f.to_string()));
             let job = Job {
                 target: target.to_string(),
-                program: self.binary("target-mutant", target),
+                program: self.binary("target-mutant", (target, config.sanitized(target))),
                 seeds: vec![self.tree.dir().join("corpus").join(target)],
                 work: work.clone(),
                 artifacts,
@@ -267,7 +275,7 @@ impl Bench<'_> {
     /// the oracle is fixed.
     fn confirm_kill(&self, target: &str, artifacts: &[PathBuf]) -> Result<()> {
         for artifact in artifacts {
-            let replay = cmd(self.binary(COVERAGE_BUILD, target))
+            let replay = cmd(self.coverage_binary(target))
                 .args(crate::engines::targets::flags(target, false))
                 // Generous: the unmutated build is unoptimised, and a hang must be its own.
                 .arg("-timeout=60")
@@ -297,7 +305,7 @@ impl Bench<'_> {
     /// unmutated build).
     fn reached_in_run(&self, target: &str, work: &Path, mutant: &Mutant) -> Option<bool> {
         reach::covered_lines(
-            &self.binary(COVERAGE_BUILD, target),
+            &self.coverage_binary(target),
             &[work],
             Duration::from_secs(600),
         )
