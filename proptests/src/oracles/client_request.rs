@@ -5,7 +5,7 @@
 //! head early (request smuggling from the client side).
 
 use arbitrary::{Arbitrary, Unstructured};
-use http_upgrade::{ClientRequest, Key, RequestError};
+use http_upgrade::{ClientRequest, RequestError};
 
 /// The caller's parts, any text.
 #[derive(Debug, Arbitrary)]
@@ -112,7 +112,24 @@ pub fn client_request(data: &[u8]) {
             .all(|s| crate::rfc::is_token(s.as_bytes())),
         "wrote a subprotocol that is not a token: {parts:?}"
     );
-    let head = &buf[..len];
+    head_is_exactly(&buf[..len], &parts, &subprotocols, &parts.nonce);
+    // RFC 6455 §4.1 item 7: each request carries a fresh nonce. The checked parts with
+    // another one write the same head but for the key, the new nonce in base64.
+    let fresh = parts.nonce.map(|b| !b);
+    let checked = request
+        .check()
+        .expect("parts that were written pass the check")
+        .with_nonce(fresh);
+    assert_eq!(checked.key().as_str(), crate::rfc::base64(&fresh));
+    let again = checked.write(&mut buf).expect("the same length fits again");
+    assert_eq!(again, len, "a key is always 24 characters");
+    head_is_exactly(&buf[..again], &parts, &subprotocols, &fresh);
+}
+
+/// `head` is one complete GET request that httparse reads as exactly the caller's parts, the
+/// fixed fields, and the key of `nonce` (its base64, RFC 6455 §4.1 item 7): nothing added.
+fn head_is_exactly(head: &[u8], parts: &Parts, subprotocols: &[&str], nonce: &[u8; 16]) {
+    let len = head.len();
     let mut headers = [httparse::EMPTY_HEADER; 16];
     let mut parsed = httparse::Request::new(&mut headers);
     let status = parsed.parse(head);
@@ -126,12 +143,14 @@ pub fn client_request(data: &[u8]) {
     assert_eq!(parsed.path, Some(parts.target.as_str()));
     assert_eq!(parsed.version, Some(1));
     let trim = |v: &str| v.trim_matches([' ', '\t']).as_bytes().to_vec();
-    let key = Key::from_nonce(&parts.nonce);
     let mut want: Vec<(String, Vec<u8>)> = vec![
         ("host".into(), trim(&parts.host)),
         ("upgrade".into(), b"websocket".to_vec()),
         ("connection".into(), b"Upgrade".to_vec()),
-        ("sec-websocket-key".into(), key.as_str().as_bytes().to_vec()),
+        (
+            "sec-websocket-key".into(),
+            crate::rfc::base64(nonce).into_bytes(),
+        ),
         ("sec-websocket-version".into(), b"13".to_vec()),
     ];
     if let Some(origin) = &parts.origin {

@@ -284,6 +284,17 @@ fn check_response(policy: &ServerPolicy<'_>, outcome: &ConnectOutcome<'_>) {
                 subprotocol,
                 websocket.and_then(|w| w.subprotocol).map(str::as_bytes)
             );
+            // The element written is the one `DeflateParams` displays, and RFC 7692's.
+            let extensions = response
+                .fields()
+                .iter()
+                .find(|(name, _)| *name == "sec-websocket-extensions")
+                .map(|(_, value)| *value);
+            let deflate = websocket.and_then(|w| w.deflate);
+            let displayed = deflate.map(|params| {
+                super::reported::deflate_element_follows_rfc_7692(&params).into_bytes()
+            });
+            assert_eq!(extensions, displayed.as_deref());
         }
         ConnectOutcome::Reject(reason) => {
             assert_eq!(response.status, reason.status());

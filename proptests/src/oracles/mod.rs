@@ -13,6 +13,7 @@ pub mod harnesses;
 pub mod observe;
 pub mod one_pass;
 pub mod peer_websockets;
+pub mod reported;
 pub mod structured;
 mod targets;
 pub mod transport;

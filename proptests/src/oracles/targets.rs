@@ -326,6 +326,7 @@ pub fn server_negotiate(data: &[u8]) {
         .write_response(&handshake.outcome, &mut buf)
         .expect("responses fit 2 KiB");
     let response = &buf[..len];
+    super::reported::status_is_the_written_status(&handshake.outcome, response);
     if len > 0 {
         let mut small = vec![0u8; len - 1];
         let too_small = policy
@@ -467,6 +468,9 @@ pub fn server_negotiate(data: &[u8]) {
             assert_eq!(established.subprotocol, websocket.subprotocol);
             assert_eq!(established.deflate, websocket.deflate);
             assert_eq!(established.consumed, len);
+            if let Some(params) = &websocket.deflate {
+                super::reported::deflate_element_follows_rfc_7692(params);
+            }
         }
     }
 }
