@@ -168,6 +168,15 @@ fn benched<'s>(sample: &'s Sample, equivalent: &BTreeMap<&str, &str>) -> BTreeSe
         .collect()
 }
 
+/// How many of `sample`'s survivors are argued equivalent (the ledger holds both samples').
+fn argued_equivalent(sample: &Sample, equivalent: &BTreeMap<&str, &str>) -> usize {
+    sample
+        .survivors()
+        .into_iter()
+        .filter(|m| equivalent.contains_key(m.name.as_str()))
+        .count()
+}
+
 /// The whole of `fuzz/BENCH.md`: the frozen sample's headline and baseline, the held-out
 /// sample's line when one is drawn, then each sample's tables.
 pub fn render(
@@ -252,7 +261,7 @@ pub fn render(
         sample.seed,
         sample.screen,
         survival(survive, killed),
-        equivalent.len()
+        argued_equivalent(sample, &equivalent)
     );
     let commits: BTreeSet<&str> = trials.iter().map(|t| short(&t.commit)).collect();
     let engines: BTreeSet<&str> = trials.iter().map(|t| t.engine.as_str()).collect();
@@ -278,12 +287,14 @@ pub fn render(
              `fuzz/bench/held-out.json`, drawn at `{}` under seed {} in the same stratified order, less every change the \
              frozen sample drew (same file and mutation, wherever its line moved), and screened by `{}` at that commit. \
              Screened so far: {screened}; killed by the seeds: {killed}; unviable: {unviable}; surviving the seeds: \
-             {survive} ({}). No oracle or seed was written for these survivors before their trials: a kill here is what \
-             the campaign finds on a bug nobody looked at.\n",
+             {survive} ({}); argued equivalent (in the ledger): {}. No oracle or seed was written for these survivors \
+             before their first trials: a kill there is what the campaign finds on a bug nobody looked at. The checks they \
+             drove since kill some of them while loading the seeds in later trials, which the tables count apart.\n",
             short(&h.commit),
             h.seed,
             h.screen,
             survival(survive, killed),
+            argued_equivalent(h, &equivalent),
         );
         text.push_str(&configurations(&trials, held_survivors, planned, budget));
         let _ = writeln!(text);
