@@ -1,5 +1,6 @@
 //! libFuzzer through cargo-fuzz: nightly with AddressSanitizer when a nightly toolchain is
-//! installed, else stable with `-s none` (and it says so); always `-O --debug-assertions`.
+//! installed (but for the [`UNSANITIZED`] targets, built with `-s none` in a folder of their
+//! own), else stable with `-s none` (and it says so); always `-O --debug-assertions`.
 //! Builds, replays (`cargo fuzz run -- -runs=0`), corpus minimising (`cargo fuzz cmin`)
 //! and crash minimising (`cargo fuzz tmin`) go through cargo-fuzz. A campaign calls the
 //! built binary directly, so a time-out kill reaches it and its fork workers, and its
@@ -298,4 +299,27 @@ pub fn minimize_crash(target: &str, input: &Path, out: &Path, seconds: u64) -> R
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unsanitized_targets_are_targets_and_build_apart() {
+        for target in UNSANITIZED {
+            assert!(
+                super::super::targets::target_name(target).is_ok(),
+                "{target}"
+            );
+            assert!(!sanitized(target));
+        }
+        assert!(sanitized("request_head"));
+        let dir = Path::new("/t");
+        let with = binary_in(dir, ("x", true), false);
+        let without = binary_in(dir, ("x", false), false);
+        // Two builds with different flags never share a folder; on stable both are -s none.
+        assert_eq!(with == without, !nightly());
+        assert!(with.starts_with(dir) && without.starts_with(dir));
+    }
 }
