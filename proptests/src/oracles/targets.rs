@@ -90,6 +90,10 @@ const PROTOCOL_SETS: [&[&str]; 3] = [
     &["websocket", "h2c"],
     &["example/1", "websocket", "foo"],
 ];
+/// Protocol lists that take no bare `websocket` offer (RFC 9110 §7.8: the server switches
+/// only to a protocol it lists; an entry with a version takes only that version). Every
+/// policy of [`policy_from`] lists `websocket`, so the one pass is also run with these.
+const WITHOUT_WEBSOCKET: [&[&str]; 2] = [&["h2c"], &["websocket/13", "foo"]];
 
 /// Allow-lists the origin rule of [`policy_from`] may pick.
 const ORIGIN_LISTS: [&[&str]; 2] = [&["http://example.com", "null"], &["https://a.test:8443"]];
@@ -291,6 +295,16 @@ pub fn server_negotiate(data: &[u8]) {
     };
     let policy = policy_from(selector);
     crate::oracles::one_pass::agrees(&policy, request);
+    for protocols in WITHOUT_WEBSOCKET {
+        let declining = ServerPolicy {
+            protocols,
+            ..policy
+        };
+        assert!(
+            crate::oracles::one_pass::agrees(&declining, request).is_none(),
+            "the one pass switched to websocket for a policy of {protocols:?}"
+        );
+    }
     let mut headers = [EMPTY_HEADER; 32];
     let Status::Complete(handshake) = policy.handshake(request, &mut headers) else {
         assert!(request.len() < policy.limits.max_head_bytes);
