@@ -573,7 +573,7 @@ mod tests {
             ],
         };
         let records = vec![
-            Record::Trial(trial("a", "libfuzzer", 1, Some(5.0), true)),
+            Record::Trial(trial("a", MAIN_JOB, 1, Some(5.0), true)),
             Record::Trial(trial("a", "baseline", 1, None, true)),
             Record::Equivalent {
                 mutant: "b|c".into(),
@@ -611,7 +611,7 @@ mod tests {
             ],
         };
         let mut records = records;
-        records.push(Record::Trial(trial("e", "libfuzzer", 1, None, true)));
+        records.push(Record::Trial(trial("e", MAIN_JOB, 1, None, true)));
         let text = render(&sample, Some(&held_out), &records, 1, 120.0);
         let third = text.lines().nth(4).expect("held-out line");
         assert!(
