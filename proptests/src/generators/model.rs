@@ -319,6 +319,49 @@ pub struct ProtocolOffer {
     pub version: Option<u8>,
 }
 
+/// Which permessage-deflate parameter an offer or answer writes twice, which makes it invalid
+/// (RFC 7692 §7: "multiple extension parameters with the same name"; §7.1 for answers), or
+/// none. It reads one byte, as the `bool` it replaced did, and an even byte is `None` and 1
+/// the old repetition, so inputs written before keep their shape.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RepeatedParam {
+    None,
+    ServerNoContextTakeover,
+    ClientNoContextTakeover,
+    ServerMaxWindowBits,
+    ClientMaxWindowBits,
+}
+
+impl RepeatedParam {
+    /// The four parameters RFC 7692 §7.1 defines, each a way to repeat one.
+    pub const EVERY: [RepeatedParam; 4] = [
+        RepeatedParam::ServerNoContextTakeover,
+        RepeatedParam::ClientNoContextTakeover,
+        RepeatedParam::ServerMaxWindowBits,
+        RepeatedParam::ClientMaxWindowBits,
+    ];
+
+    /// Whether a parameter is repeated.
+    pub fn any(self) -> bool {
+        self != RepeatedParam::None
+    }
+}
+
+impl<'a> Arbitrary<'a> for RepeatedParam {
+    fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
+        let byte = u8::arbitrary(u)?;
+        Ok(if byte & 1 == 0 {
+            RepeatedParam::None
+        } else {
+            Self::EVERY[usize::from(byte >> 1) % Self::EVERY.len()]
+        })
+    }
+
+    fn size_hint(_depth: usize) -> (usize, Option<usize>) {
+        (1, Some(1))
+    }
+}
+
 /// How a parameter value is written.
 #[derive(Arbitrary, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Quoting {
@@ -336,8 +379,8 @@ pub struct DeflateOfferModel {
     pub client_max_window_bits: Option<Option<u8>>,
     /// An unknown parameter, which makes the offer invalid.
     pub unknown_param: bool,
-    /// `server_no_context_takeover` written twice, which makes the offer invalid.
-    pub repeated_param: bool,
+    /// A parameter written twice, which makes the offer invalid.
+    pub repeated_param: RepeatedParam,
     pub quoting: Quoting,
 }
 

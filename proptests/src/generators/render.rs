@@ -95,6 +95,23 @@ fn value(bits: u8, quoting: Quoting) -> String {
     }
 }
 
+/// `param` written twice, each time valid alone in an offer and in an answer (window bits
+/// 10), after a `; `; empty for none.
+pub fn repeated_text(param: RepeatedParam, quoting: Quoting) -> String {
+    let once = match param {
+        RepeatedParam::None => return String::new(),
+        RepeatedParam::ServerNoContextTakeover => "server_no_context_takeover".to_string(),
+        RepeatedParam::ClientNoContextTakeover => "client_no_context_takeover".to_string(),
+        RepeatedParam::ServerMaxWindowBits => {
+            format!("server_max_window_bits={}", value(10, quoting))
+        }
+        RepeatedParam::ClientMaxWindowBits => {
+            format!("client_max_window_bits={}", value(10, quoting))
+        }
+    };
+    format!("; {once}; {once}")
+}
+
 /// The offer's Sec-WebSocket-Extensions element.
 pub fn extension_text(offer: &ExtensionOffer) -> String {
     match offer {
@@ -104,9 +121,7 @@ pub fn extension_text(offer: &ExtensionOffer) -> String {
             if deflate.server_no_context_takeover {
                 text.push_str("; server_no_context_takeover");
             }
-            if deflate.repeated_param {
-                text.push_str("; server_no_context_takeover; server_no_context_takeover");
-            }
+            text.push_str(&repeated_text(deflate.repeated_param, deflate.quoting));
             if deflate.client_no_context_takeover {
                 text.push_str("; client_no_context_takeover");
             }

@@ -17,7 +17,7 @@ pub fn deflate_offer() -> impl Strategy<Value = DeflateOfferModel> {
         option::of(bits.clone()),
         option::of(option::of(bits)),
         prop::bool::weighted(0.1),
-        prop::bool::weighted(0.1),
+        repeated_param(),
         prop_oneof![Just(Quoting::Token), Just(Quoting::Quoted)],
     )
         .prop_map(
@@ -31,6 +31,15 @@ pub fn deflate_offer() -> impl Strategy<Value = DeflateOfferModel> {
                 quoting,
             },
         )
+}
+
+/// Mostly no repeated parameter; one in ten of the offers and answers repeats one of the
+/// four (RFC 7692 §7), each as likely.
+fn repeated_param() -> impl Strategy<Value = RepeatedParam> {
+    prop_oneof![
+        9 => Just(RepeatedParam::None),
+        1 => prop::sample::select(&RepeatedParam::EVERY[..]),
+    ]
 }
 
 /// Extension offers that follow RFC 6455 §9.1, mostly permessage-deflate.
@@ -313,7 +322,7 @@ pub fn client_case() -> impl Strategy<Value = crate::client_reference::ClientCas
         option::of(bits.clone()),
         option::of(prop_oneof![4 => bits.prop_map(Some), 1 => Just(None)]),
         prop::bool::weighted(0.1),
-        prop::bool::weighted(0.1),
+        repeated_param(),
     )
         .prop_map(
             |(snct, cnct, smwb, cmwb, unknown, repeated)| DeflateAnswerModel {

@@ -75,7 +75,7 @@ pub struct DeflateAnswerModel {
     /// `Some(None)`: without a value, which a response must not send (RFC 7692 §7.1.2.2).
     pub client_max_window_bits: Option<Option<u8>>,
     pub unknown_param: bool,
-    pub repeated_param: bool,
+    pub repeated_param: RepeatedParam,
 }
 
 /// One element the server put in Sec-WebSocket-Extensions.
@@ -92,11 +92,20 @@ pub enum ExtensionAnswer {
     },
 }
 
+/// The parameter near-miss edit 10 repeats, by `edit / 11`: `client_no_context_takeover`
+/// first (what the edit always repeated before), then the other three.
+const ANSWER_REPEATS: [RepeatedParam; 4] = [
+    RepeatedParam::ClientNoContextTakeover,
+    RepeatedParam::ServerNoContextTakeover,
+    RepeatedParam::ServerMaxWindowBits,
+    RepeatedParam::ClientMaxWindowBits,
+];
+
 /// The answer that mirrors a deflate offer (every request honoured, nothing added), with
 /// one edit: 0 none, 1 drop server_no_context_takeover, 2/3 server_max_window_bits one
 /// above/below the offer's, 4/5 client_max_window_bits one above/below, 6 add
 /// client_max_window_bits=15, 7 server_max_window_bits=16, 8 client_max_window_bits=7,
-/// 9 client_max_window_bits without a value, 10 a parameter twice.
+/// 9 client_max_window_bits without a value, 10 a parameter twice ([`ANSWER_REPEATS`]).
 pub fn near_miss(offer: &DeflateOfferModel, edit: u8) -> DeflateAnswerModel {
     let mut answer = DeflateAnswerModel {
         server_no_context_takeover: offer.server_no_context_takeover,
@@ -104,7 +113,7 @@ pub fn near_miss(offer: &DeflateOfferModel, edit: u8) -> DeflateAnswerModel {
         server_max_window_bits: offer.server_max_window_bits,
         client_max_window_bits: offer.client_max_window_bits.flatten().map(Some),
         unknown_param: false,
-        repeated_param: false,
+        repeated_param: RepeatedParam::None,
     };
     let bump = |bits: Option<u8>, up: bool| -> Option<u8> {
         Some(match (bits, up) {
@@ -129,7 +138,10 @@ pub fn near_miss(offer: &DeflateOfferModel, edit: u8) -> DeflateAnswerModel {
         7 => answer.server_max_window_bits = Some(16),
         8 => answer.client_max_window_bits = Some(Some(7)),
         9 => answer.client_max_window_bits = Some(None),
-        10 => answer.repeated_param = true,
+        10 => {
+            let which = usize::from(edit / 11) % RepeatedParam::EVERY.len();
+            answer.repeated_param = ANSWER_REPEATS[which];
+        }
         _ => {}
     }
     answer
@@ -298,7 +310,7 @@ impl DeflateOfferModel {
             server_max_window_bits: None,
             client_max_window_bits: None,
             unknown_param: false,
-            repeated_param: false,
+            repeated_param: RepeatedParam::None,
             quoting: Quoting::Token,
         }
     }
@@ -325,9 +337,10 @@ pub fn answer_text(answer: &ExtensionAnswer) -> String {
                 Some(None) => text.push_str("; client_max_window_bits"),
                 Some(Some(bits)) => text.push_str(&format!("; client_max_window_bits={bits}")),
             }
-            if d.repeated_param {
-                text.push_str("; client_no_context_takeover; client_no_context_takeover");
-            }
+            text.push_str(&crate::render::repeated_text(
+                d.repeated_param,
+                Quoting::Token,
+            ));
             if d.unknown_param {
                 text.push_str("; mystery");
             }
@@ -343,7 +356,7 @@ pub fn answer_text(answer: &ExtensionAnswer) -> String {
 ///   and always with a value 8-15 (§7.1.2.2); server_max_window_bits 8-15 (§7.1.2.1);
 /// - no unknown or repeated parameter (§7.1).
 fn answers(answer: &DeflateAnswerModel, offer: &DeflateOfferModel) -> bool {
-    if answer.unknown_param || answer.repeated_param {
+    if answer.unknown_param || answer.repeated_param.any() {
         return false;
     }
     let server_bits_ok = match (offer.server_max_window_bits, answer.server_max_window_bits) {

@@ -65,7 +65,7 @@ pub fn in_range(bits: u8) -> bool {
 /// 8..=15, is declined.
 pub fn valid_offer(offer: &DeflateOfferModel) -> bool {
     !offer.unknown_param
-        && !offer.repeated_param
+        && !offer.repeated_param.any()
         && offer.server_max_window_bits.is_none_or(in_range)
         && !matches!(offer.client_max_window_bits, Some(Some(bits)) if !in_range(bits))
 }
