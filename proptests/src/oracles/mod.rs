@@ -5,6 +5,7 @@
 
 pub mod client_one_pass;
 mod client_request;
+mod deflate_offers;
 mod differential;
 mod extended_connect;
 mod fast_paths;

@@ -21,6 +21,24 @@ pub const REJECT_STATUSES: [u16; 8] = [400, 403, 417, 421, 426, 431, 501, 505];
 
 /// Prefix lengths to re-check for a head of `len` bytes: every one for short heads,
 /// else a spread that always includes the last few.
+/// The reason phrase RFC 9110 §15 registers for each status a server here writes (RFC 6585
+/// §5 for 431). RFC 9112 §4 lets a server send none, but this crate promises the registered
+/// one, so a status line with another phrase, or none, is a broken promise.
+fn registered_reason_phrase(status: u16) -> &'static str {
+    match status {
+        101 => "Switching Protocols",
+        400 => "Bad Request",
+        403 => "Forbidden",
+        417 => "Expectation Failed",
+        421 => "Misdirected Request",
+        426 => "Upgrade Required",
+        431 => "Request Header Fields Too Large",
+        501 => "Not Implemented",
+        505 => "HTTP Version Not Supported",
+        other => panic!("a response with status {other}"),
+    }
+}
+
 fn prefixes(len: usize) -> Vec<usize> {
     if len <= 256 {
         return (0..len).collect();
@@ -362,19 +380,7 @@ pub fn server_negotiate(data: &[u8]) {
             let mut http = httparse::Response::new(&mut parsed);
             assert_eq!(http.parse(response), Ok(httparse::Status::Complete(len)));
             assert_eq!(http.code, Some(reason.status()));
-            // The reason phrase RFC 9110 §15 (RFC 6585 §5 for 431) gives the status.
-            let phrase = match reason.status() {
-                400 => "Bad Request",
-                403 => "Forbidden",
-                417 => "Expectation Failed",
-                421 => "Misdirected Request",
-                426 => "Upgrade Required",
-                431 => "Request Header Fields Too Large",
-                501 => "Not Implemented",
-                505 => "HTTP Version Not Supported",
-                other => panic!("a rejection with status {other}"),
-            };
-            assert_eq!(http.reason, Some(phrase));
+            assert_eq!(http.reason, Some(registered_reason_phrase(reason.status())));
             rejection_fields_follow_the_rfc(&policy, reason, http.headers);
         }
         Outcome::Switch(accepted) => {
@@ -405,6 +411,7 @@ pub fn server_negotiate(data: &[u8]) {
                 Ok(httparse::Status::Complete(switch.len()))
             );
             assert_eq!(http.code, Some(101));
+            assert_eq!(http.reason, Some(registered_reason_phrase(101)));
             // A body only where the policy allows one, never on a WebSocket (RFC 6455 §4.2.1).
             if accepted.body.is_present() {
                 assert!(policy.allow_body && accepted.websocket.is_none());
@@ -484,6 +491,7 @@ pub fn server_negotiate(data: &[u8]) {
             assert_eq!(established.consumed, len);
             if let Some(params) = &websocket.deflate {
                 super::reported::deflate_element_follows_rfc_7692(params);
+                super::deflate_offers::accepted_from_an_allowed_offer(extensions.as_bytes());
             }
         }
     }

@@ -161,9 +161,10 @@ fn origin_listed(list: &[&str], origin: &str) -> bool {
     })
 }
 
-/// A Host that is an IPv6address in brackets (no IPvFuture, no zone), with a port of 1 to 5
-/// digits up to 65535 or none: valid by RFC 3986 §3.2.2 and the behaviour table.
-fn is_valid_bracketed_ipv6(value: &str) -> bool {
+/// A Host that is an IP-literal (an IPv6address or an IPvFuture in brackets, no zone, no
+/// comma), with a port of 1 to 5 digits up to 65535 or none: valid by RFC 3986 §3.2.2-§3.2.3
+/// and the behaviour table (which refuses a comma in any Host and zone identifiers).
+fn is_valid_ip_literal_host(value: &str) -> bool {
     let (host, port) = host_and_port(value);
     let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) else {
         return false;
@@ -173,7 +174,7 @@ fn is_valid_bracketed_ipv6(value: &str) -> bool {
             && p.bytes().all(|b| b.is_ascii_digit())
             && p.parse::<u32>().is_ok_and(|n| n <= 65_535)
     });
-    port_ok && ip_literal::ipv6(inner)
+    port_ok && !inner.contains(',') && ip_literal::ip_literal(inner)
 }
 
 /// Checks the outcome of `request` under `policy` against the whole-request rules above.
@@ -234,10 +235,10 @@ pub fn follows_the_whole_request_rules(
                 "switched with Host {host:?}, which is no IP-literal"
             );
         }
-        if is_valid_bracketed_ipv6(host) {
+        if is_valid_ip_literal_host(host) {
             assert!(
                 !rejected(RejectReason::InvalidHost),
-                "invalid_host for the valid IPv6 literal Host {host:?}"
+                "invalid_host for the valid IP-literal Host {host:?}"
             );
         }
     }
@@ -312,9 +313,14 @@ mod tests {
             "http://example.com/x"
         ));
         assert!(!origin_listed(&["https://a.test:8443"], "https://a.test"));
-        assert!(is_valid_bracketed_ipv6("[1:2:3:4:5:6:7:8]:80"));
-        assert!(!is_valid_bracketed_ipv6("[1:2:3:4:5:6:7:8:9]"));
-        assert!(!is_valid_bracketed_ipv6("[::00:8184]3687"));
-        assert!(!is_valid_bracketed_ipv6("[0::1]04088:3687"));
+        assert!(is_valid_ip_literal_host("[1:2:3:4:5:6:7:8]:80"));
+        assert!(!is_valid_ip_literal_host("[1:2:3:4:5:6:7:8:9]"));
+        assert!(!is_valid_ip_literal_host("[::00:8184]3687"));
+        assert!(!is_valid_ip_literal_host("[0::1]04088:3687"));
+        assert!(is_valid_ip_literal_host("[v1.fe80::a+en1]:8080"));
+        assert!(is_valid_ip_literal_host("[V7.a]"));
+        assert!(!is_valid_ip_literal_host("[v1.a,b]"));
+        assert!(!is_valid_ip_literal_host("[v1.]"));
+        assert!(!is_valid_ip_literal_host("[fe80::1%25eth0]"));
     }
 }
