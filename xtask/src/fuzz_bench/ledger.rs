@@ -4,7 +4,7 @@
 
 use anyhow::{anyhow, bail, Result};
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -116,6 +116,17 @@ pub fn append(path: &Path, record: &Record) -> Result<()> {
         .map_err(|e| anyhow!("{}: {e}", path.display()))?;
     writeln!(file, "{line}")?;
     Ok(())
+}
+
+/// The mutants `records` argue equivalent.
+pub fn equivalent_mutants(records: &[Record]) -> BTreeSet<String> {
+    records
+        .iter()
+        .filter_map(|r| match r {
+            Record::Equivalent { mutant, .. } => Some(mutant.clone()),
+            Record::Trial(_) => None,
+        })
+        .collect()
 }
 
 /// The records of several ledgers as one: each trial once (the first seen of a key wins,

@@ -214,11 +214,12 @@ fn screen_sample(
             sample
         }
     };
-    if sample.survivors().len() >= sample.wanted {
+    let equivalent = ledger::equivalent_mutants(&ledger::read(&ledger::default_path(root))?);
+    if sample.standing(&equivalent) >= sample.wanted {
         return Ok(());
     }
     let tree = tree::Tree::open(out, &sample.commit)?;
-    if sample.complete() {
+    if sample.complete(&equivalent) {
         // Every drawn mutant screened and too few survive: draw on, in the same seeded
         // order, listed at the sample's commit.
         let drawn: BTreeSet<String> = sample.drawn.iter().map(|d| d.mutant.name.clone()).collect();
@@ -243,7 +244,7 @@ fn screen_sample(
     sample::control(&tree)?;
     let total = sample.drawn.len();
     for index in 0..total {
-        if sample.complete() || out_of_time() {
+        if sample.complete(&equivalent) || out_of_time() {
             break;
         }
         if sample.drawn[index].screen.is_some() {
@@ -292,13 +293,7 @@ fn run_trials(
     if ledger_path != committed {
         known.extend(ledger::read(&ledger_path)?);
     }
-    let equivalent: BTreeSet<String> = known
-        .iter()
-        .filter_map(|r| match r {
-            Record::Equivalent { mutant, .. } => Some(mutant.clone()),
-            Record::Trial(_) => None,
-        })
-        .collect();
+    let equivalent = ledger::equivalent_mutants(&known);
     let mut done: BTreeSet<(String, String, u32)> =
         ledger::trials(&known).map(ledger::Trial::key).collect();
     let survivors: Vec<&sample::Mutant> = sample

@@ -214,7 +214,7 @@ pub fn render(
         text,
         "The headline is the main job's configuration (`{MAIN_JOB}`), the baseline today's harness (`{BASELINE}`), over the \
          same frozen sample; each counts only the survivors whose {planned} trials are all in the ledger. \
-         **Progress: {} of {} sampled survivors benched** (the sample asks for {}).\n",
+         **Progress: {} of {} sampled survivors benched** (the sample asks for {} not argued equivalent).\n",
         main.survivors,
         survivors.len(),
         sample.wanted
@@ -227,11 +227,12 @@ pub fn render(
              measures the harness on the bugs it was improved against. The **held-out** line is the main job on a \
              second sample that nobody looked at: drawn at `{}` under seed {}, none of the frozen sample's changes, \
              screened with that commit's seeds. **Progress: {} of {} held-out survivors benched**, from {screened} \
-             mutants screened, {survive} surviving the seeds (it asks for {}). \
+             mutants screened, {survive} surviving the seeds, {} of them not argued equivalent (it asks for {}). \
              See [the held-out sample](#the-held-out-sample).\n",
             short(&h.commit),
             h.seed,
             held_main.survivors,
+            held_survivors.len(),
             held_survivors.len(),
             h.wanted
         );

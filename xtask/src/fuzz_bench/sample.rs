@@ -5,7 +5,7 @@
 //! each verdict and the commit are written to `fuzz/bench/sample.json` as they come, so the
 //! screen resumes and the sample is committed; later trials never redraw it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -53,7 +53,8 @@ pub struct Sample {
     pub commit: String,
     /// The draw's seed.
     pub seed: u64,
-    /// How many survivors the screen draws for.
+    /// How many survivors the screen draws for, counting only those not argued equivalent
+    /// (an equivalent survivor leaves the sample, so the screen draws on to replace it).
     pub wanted: usize,
     /// The screen's command.
     pub screen: String,
@@ -71,10 +72,19 @@ impl Sample {
             .collect()
     }
 
-    /// Whether the screen has found the survivors it draws for, or screened every mutant
-    /// drawn so far.
-    pub fn complete(&self) -> bool {
-        self.survivors().len() >= self.wanted || self.drawn.iter().all(|d| d.screen.is_some())
+    /// The survivors not in `equivalent` (the mutants the ledger argues equivalent): those
+    /// the sample keeps.
+    pub fn standing(&self, equivalent: &BTreeSet<String>) -> usize {
+        self.survivors()
+            .iter()
+            .filter(|m| !equivalent.contains(&m.name))
+            .count()
+    }
+
+    /// Whether the screen has found the survivors it draws for (not counting those argued
+    /// equivalent), or screened every mutant drawn so far.
+    pub fn complete(&self, equivalent: &BTreeSet<String>) -> bool {
+        self.standing(equivalent) >= self.wanted || self.drawn.iter().all(|d| d.screen.is_some())
     }
 
     /// Counts by verdict: (screened, survive, killed, unviable).
@@ -327,11 +337,16 @@ mod tests {
             screen: SCREEN.into(),
             drawn,
         };
+        let none = BTreeSet::new();
         assert_eq!(sample.survivors().len(), 1);
         assert_eq!(sample.counts(), (3, 1, 1, 1));
-        assert!(!sample.complete());
+        assert!(!sample.complete(&none));
         sample.wanted = 1;
-        assert!(sample.complete());
+        assert!(sample.complete(&none));
+        // A survivor argued equivalent leaves the sample: the screen draws on.
+        let equivalent = BTreeSet::from([sample.survivors()[0].name.clone()]);
+        assert_eq!(sample.standing(&equivalent), 0);
+        assert!(!sample.complete(&equivalent));
         let text = serde_json::to_string(&sample).expect("serializes");
         assert!(text.contains("\"screen\":\"survives\""), "{text}");
         assert_eq!(
