@@ -253,9 +253,10 @@ fn screen_sample(
         let verdict = sample::screen(&tree, &sample.drawn[index].mutant)?;
         sample.drawn[index].screen = Some(verdict);
         sample::write(root, which, &sample)?;
-        let (screened, survive, _, _) = sample.counts();
+        let (screened, _, _, _) = sample.counts();
         println!(
-            "[screened {screened}/{total}, survivors {survive}/{}] {}: {}",
+            "[screened {screened}/{total}, survivors not argued equivalent {}/{}] {}: {}",
+            sample.standing(&equivalent),
             sample.wanted,
             sample.drawn[index].mutant.name,
             match verdict {
