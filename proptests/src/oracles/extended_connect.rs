@@ -21,6 +21,32 @@ use http_upgrade::{Outcome, ServerPolicy};
 use super::targets::policy_from;
 use crate::rfc::{is_protocol, is_tchar};
 
+/// RFC 9113 §8.3.1: "A server SHOULD treat a request as malformed if it contains a Host
+/// header field that identifies an entity that differs from the entity in the ':authority'
+/// pseudo-header field", and an intermediary may keep the Host it was given. So a
+/// well-formed section without Host, given a Host of exactly its `:authority`, gets the
+/// same verdict.
+fn same_authority_as_host_changes_nothing(
+    policy: &ServerPolicy<'_>,
+    section: &[(String, Vec<u8>)],
+    outcome: &ConnectOutcome<'_>,
+) {
+    let Some(authority) = pseudo(section, ":authority") else {
+        return;
+    };
+    if section.iter().any(|(name, _)| name == "host") {
+        return;
+    }
+    let mut with_host = section.to_vec();
+    with_host.push(("host".into(), authority.to_vec()));
+    let fields = as_headers(&with_host);
+    let again = policy.negotiate_connect(&fields);
+    assert_eq!(
+        &again, outcome,
+        "a Host of the :authority itself changed the verdict of {section:?}"
+    );
+}
+
 /// Reads the text form of an HTTP/2 or HTTP/3 field section: one `name: value` per line
 /// (a pseudo-header's name keeps its leading colon; one SP after the colon is dropped; a
 /// CR before the line's LF is dropped, any other byte is kept), blank lines ignored.
@@ -169,6 +195,7 @@ pub fn extended_connect(data: &[u8]) {
         }
         return;
     }
+    same_authority_as_host_changes_nothing(&policy, &section, &outcome);
     if let ConnectOutcome::Reject(reason) = outcome {
         let missing_pseudo = reason == RejectReason::InvalidPseudoHeaders;
         assert!(
