@@ -172,15 +172,16 @@ fn screen_sample(
     out_of_time: &dyn Fn() -> bool,
 ) -> Result<()> {
     let which = args.sample;
-    // The held-out sample draws none of the frozen sample's changes.
-    let frozen = match which {
-        Which::Frozen => None,
+    // The two samples stay disjoint: the held-out sample draws none of the frozen sample's
+    // changes, and either, drawing on, none of the other's.
+    let other = match which {
+        Which::Frozen => sample::read(root, Which::HeldOut)?,
         Which::HeldOut => Some(
             sample::read(root, Which::Frozen)?
                 .context("the held-out sample is drawn beside a frozen one: draw that first")?,
         ),
     };
-    let others: Vec<&Sample> = frozen.iter().collect();
+    let others: Vec<&Sample> = other.iter().collect();
     let mut sample = match sample::read(root, which)? {
         Some(sample) if !args.resample => sample,
         _ => {
