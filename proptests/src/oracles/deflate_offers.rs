@@ -4,9 +4,9 @@
 
 use crate::rfc::{extension_offers, ExtensionOffer};
 
-/// The parameters RFC 7692 §7.1 defines for an offer (§7.1.1.1, §7.1.1.2, §7.1.2.1,
+/// The parameters RFC 7692 §7.1 defines (§7.1.1.1, §7.1.1.2, §7.1.2.1,
 /// §7.1.2.2), compared exactly, as the behaviour table compares extension names.
-const OFFER_PARAMS: [&[u8]; 4] = [
+pub(crate) const OFFER_PARAMS: [&[u8]; 4] = [
     b"server_no_context_takeover",
     b"client_no_context_takeover",
     b"server_max_window_bits",

@@ -7,6 +7,7 @@ use std::vec::Vec;
 
 use http_upgrade::{DeflateParams, Outcome, EMPTY_HEADER};
 
+use super::deflate_offers::OFFER_PARAMS;
 use crate::rfc::extension_offers;
 
 /// RFC 9110 §15: the status an outcome reports is the final status of the response the
@@ -69,19 +70,14 @@ pub fn deflate_element_says(params: &DeflateParams, element: &str) {
         assert!(found.len() <= 1, "{name:?} twice in {element:?}");
         found.first().copied()
     };
-    let flags: [(&[u8], bool); 2] = [
-        (
-            b"server_no_context_takeover",
-            params.server_no_context_takeover,
-        ),
-        (
-            b"client_no_context_takeover",
-            params.client_no_context_takeover,
-        ),
+    let [server_nct, client_nct, server_bits, client_bits] = OFFER_PARAMS;
+    let flags = [
+        (server_nct, params.server_no_context_takeover),
+        (client_nct, params.client_no_context_takeover),
     ];
-    let window_bits: [(&[u8], Option<u8>); 2] = [
-        (b"server_max_window_bits", params.server_max_window_bits),
-        (b"client_max_window_bits", params.client_max_window_bits),
+    let window_bits = [
+        (server_bits, params.server_max_window_bits),
+        (client_bits, params.client_max_window_bits),
     ];
     for (name, set) in flags {
         assert_eq!(
@@ -105,13 +101,9 @@ pub fn deflate_element_says(params: &DeflateParams, element: &str) {
         });
         assert_eq!(written, bits, "{name:?} in {element:?}");
     }
-    let known = flags
-        .iter()
-        .map(|f| f.0)
-        .chain(window_bits.iter().map(|w| w.0));
     for (param, _) in &offer.params {
         assert!(
-            known.clone().any(|name| name == &param[..]),
+            OFFER_PARAMS.contains(&&param[..]),
             "{param:?} in {element:?}"
         );
     }

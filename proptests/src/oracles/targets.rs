@@ -19,8 +19,6 @@ use crate::rfc as reference;
 /// Statuses a rejection may carry (documented on `RejectReason`).
 pub const REJECT_STATUSES: [u16; 8] = [400, 403, 417, 421, 426, 431, 501, 505];
 
-/// Prefix lengths to re-check for a head of `len` bytes: every one for short heads,
-/// else a spread that always includes the last few.
 /// The reason phrase RFC 9110 §15 registers for each status a server here writes (RFC 6585
 /// §5 for 431). RFC 9112 §4 lets a server send none, but this crate promises the registered
 /// one, so a status line with another phrase, or none, is a broken promise.
@@ -39,6 +37,8 @@ fn registered_reason_phrase(status: u16) -> &'static str {
     }
 }
 
+/// Prefix lengths to re-check for a head of `len` bytes: every one for short heads,
+/// else a spread that always includes the last few.
 fn prefixes(len: usize) -> Vec<usize> {
     if len <= 256 {
         return (0..len).collect();

@@ -105,7 +105,8 @@ const ANSWER_REPEATS: [RepeatedParam; 4] = [
 /// one edit: 0 none, 1 drop server_no_context_takeover, 2/3 server_max_window_bits one
 /// above/below the offer's, 4/5 client_max_window_bits one above/below, 6 add
 /// client_max_window_bits=15, 7 server_max_window_bits=16, 8 client_max_window_bits=7,
-/// 9 client_max_window_bits without a value, 10 a parameter twice (`ANSWER_REPEATS`, by `edit / 11`).
+/// 9 client_max_window_bits without a value, 10 a parameter twice (`ANSWER_REPEATS`, by
+/// `edit / 11`).
 pub fn near_miss(offer: &DeflateOfferModel, edit: u8) -> DeflateAnswerModel {
     let mut answer = DeflateAnswerModel {
         server_no_context_takeover: offer.server_no_context_takeover,
@@ -139,7 +140,7 @@ pub fn near_miss(offer: &DeflateOfferModel, edit: u8) -> DeflateAnswerModel {
         8 => answer.client_max_window_bits = Some(Some(7)),
         9 => answer.client_max_window_bits = Some(None),
         10 => {
-            let which = usize::from(edit / 11) % RepeatedParam::EVERY.len();
+            let which = usize::from(edit / 11) % ANSWER_REPEATS.len();
             answer.repeated_param = ANSWER_REPEATS[which];
         }
         _ => {}
